@@ -1,0 +1,56 @@
+# Écoute — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+HOST   ?= 127.0.0.1
+FLASK  := $(BIN)/flask --app wsgi
+
+.PHONY: install system-deps migrate seed run test lint typecheck bench clean
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Debian packages used by the browser tests and the PDF checks. Installed only
+# when missing, and only when we can (root); otherwise those tests say why they skip.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null; \
+	  else echo "note: chromium/poppler-utils missing and not root: browser/PDF tests will skip"; fi; \
+	fi
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+run: seed
+	@echo ""
+	@echo "Écoute is starting on http://$(HOST):$(PORT)/  (staff sign-in: http://$(HOST):$(PORT)/auth/login)"
+	@echo ""
+	PORT=$(PORT) $(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy analysis questionnaires
+
+test: install system-deps lint
+	$(BIN)/pytest
+
+bench: install
+	@mkdir -p bench-results
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""Pages anyone may see: home, health check, language switch."""

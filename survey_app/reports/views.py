@@ -1,0 +1,24 @@
+"""Director dashboards and report downloads."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from sqlalchemy import select
+
+from survey_app.extensions import db
+from survey_app.models import Study
+from survey_app.security.permissions import Permission, requires
+from survey_app.security.sessions import current_organisation_id
+
+blueprint = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+@blueprint.get("/")
+@requires(Permission.VIEW_DASHBOARD)
+def index() -> str:
+    studies = db.session.scalars(
+        select(Study)
+        .where(Study.organisation_id == current_organisation_id())
+        .order_by(Study.title)
+    ).all()
+    return render_template("reports/index.html", studies=studies)

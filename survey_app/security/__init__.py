@@ -1,0 +1,1 @@
+"""Who may do what: the permission matrix, its enforcement, sessions, headers."""
