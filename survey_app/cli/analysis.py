@@ -1,0 +1,116 @@
+"""``indicators STUDY --json`` and ``responses import STUDY FILE.csv``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+import analysis
+from survey_app.cli._common import command_transaction
+from survey_app.extensions import db
+from survey_app.models import Organisation, Study
+from survey_app.services.analysis_input import load_study_tables
+from survey_app.services.answer_import import import_answers_csv
+from survey_app.services.errors import DomainError, NotFound
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(indicators)
+    app.cli.add_command(responses)
+
+
+def find_study(slug: str, org_slug: str | None) -> Study:
+    """The study with this slug; ``--org`` is needed only when several organisations use it."""
+    query = select(Study).join(Organisation, Organisation.id == Study.organisation_id)
+    query = query.where(Study.slug == slug)
+    if org_slug:
+        query = query.where(Organisation.slug == org_slug)
+    found = db.session.scalars(query).all()
+    if not found:
+        raise NotFound(
+            f"no study {slug!r}" + (f" in organisation {org_slug!r}" if org_slug else "")
+        )
+    if len(found) > 1:
+        raise DomainError(f"several organisations have a study {slug!r}: add --org SLUG")
+    return found[0]
+
+
+def study_options(command):
+    command = click.option("--site", "sites", multiple=True, help="Site code (repeatable).")(
+        command
+    )
+    command = click.option(
+        "--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Last day included (YYYY-MM-DD)."
+    )(command)
+    command = click.option(
+        "--from",
+        "date_from",
+        type=click.DateTime(["%Y-%m-%d"]),
+        help="First day included (YYYY-MM-DD).",
+    )(command)
+    return click.option("--org", "org_slug", help="Organisation slug.")(command)
+
+
+def run_analysis(
+    study: Study, date_from: date | None, date_to: date | None, sites: list[str] | None
+) -> analysis.StudyAnalysis:
+    """Load the study's tables and analyse them with the organisation's settings."""
+    tables = load_study_tables(
+        db.session, study, date_from=date_from, date_to=date_to, site_codes=sites or None
+    )
+    organisation = db.session.get(Organisation, study.organisation_id)
+    options = analysis.AnalysisOptions(
+        k=organisation.min_cell_size if organisation else 5,
+        date_from=date_from,
+        date_to=date_to,
+        sites=tuple(sites) if sites else None,
+    )
+    return analysis.analyse_study(
+        tables.answers, tables.questions, invitations=tables.invitations, options=options
+    )
+
+
+@click.command("indicators")
+@click.argument("study_slug")
+@study_options
+@click.option("--json", "as_json", is_flag=True, help="Print the complete result as JSON.")
+def indicators(study_slug, org_slug, date_from, date_to, sites, as_json) -> None:
+    """Compute the indicators, gains, trends and breakdowns of a study."""
+    with command_transaction():
+        study = find_study(study_slug, org_slug)
+        result = run_analysis(
+            study,
+            date_from.date() if date_from else None,
+            date_to.date() if date_to else None,
+            list(sites),
+        )
+    payload = result.to_dict()
+    if as_json:
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True))
+        return
+    for finding in payload.get("findings", {}).get("en", []) or []:
+        click.echo(finding if isinstance(finding, str) else finding.get("text", ""))
+
+
+@click.group("responses")
+def responses() -> None:
+    """Historical answers."""
+
+
+@responses.command("import")
+@click.argument("study_slug")
+@click.argument("csv_file", type=click.File("rb"))
+@click.option("--org", "org_slug", help="Organisation slug.")
+def import_responses(study_slug: str, csv_file, org_slug: str | None) -> None:
+    """Import answers from a CSV tidy table (all or nothing; every problem listed)."""
+    with command_transaction() as session:
+        study = find_study(study_slug, org_slug)
+        summary = import_answers_csv(session, study, csv_file)
+    click.echo(
+        f"imported {summary.responses} responses, {summary.answers} answers "
+        f"({summary.beneficiaries_created} new beneficiary codes)"
+    )
