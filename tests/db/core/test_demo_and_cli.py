@@ -48,7 +48,7 @@ def test_seed_demo_is_realistic_and_idempotent(runner, session, client):
     assert waves["baseline"] > waves["followup1"] > 50
 
     # The printed staff login and survey link work.
-    role, email, password = logins[2]
+    _role, email, password = logins[2]
     assert (
         client.post("/auth/login", data={"email": email, "password": password}).status_code == 302
     )
