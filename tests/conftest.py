@@ -19,7 +19,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session as SQLAlchemySession
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -119,6 +121,20 @@ def _migrated_apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         drop_postgres_database(url)
 
 
+class _ConnectionBoundSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session, forced onto the test's connection.
+
+    Flask-SQLAlchemy's ``get_bind`` returns the *engine* for mapped classes and
+    ignores ``bind=``: without this override ORM writes would escape the
+    test's outer transaction and really commit.
+    """
+
+    def get_bind(
+        self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any
+    ) -> Any:
+        return SQLAlchemySession.get_bind(self, mapper, clause=clause, bind=bind, **kwargs)
+
+
 @pytest.fixture
 def database_backend() -> str:
     return "sqlite"
@@ -139,7 +155,11 @@ def app(_migrated_apps: dict[str, Any], database_backend: str) -> Iterator[Flask
         outer = connection.begin()
         original_session = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": _ConnectionBoundSession,
+            }
         )
         try:
             yield app

@@ -16,9 +16,8 @@ import pandas as pd
 from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import Session
 
-import analysis
 import questionnaires
-from analysis.inputs import ANSWER_COLUMNS, INVITATION_COLUMNS
+from analysis.inputs import ANSWER_COLUMNS, INVITATION_COLUMNS, QuestionSpec
 from survey_app.models import (
     Answer,
     Beneficiary,
@@ -35,12 +34,12 @@ from survey_app.models import (
 @dataclass(frozen=True)
 class StudyTables:
     answers: pd.DataFrame
-    questions: list[analysis.QuestionSpec]
+    questions: list[QuestionSpec]
     invitations: pd.DataFrame
     versions: list[str]
 
 
-def question_specs(session: Session, study: Study) -> list[analysis.QuestionSpec]:
+def question_specs(session: Session, study: Study) -> list[QuestionSpec]:
     """Closed questions of the study's questionnaire versions, keyed by stable key.
 
     When a key appears in several versions, the most recent version's metadata
@@ -59,11 +58,11 @@ def question_specs(session: Session, study: Study) -> list[analysis.QuestionSpec
         .where(QuestionnaireVersion.id.in_(version_ids))
         .order_by(QuestionnaireVersion.published_at, QuestionnaireVersion.id)
     ).all()
-    specs: dict[str, analysis.QuestionSpec] = {}
+    specs: dict[str, QuestionSpec] = {}
     for version in versions:
         definition = questionnaires.load_definition(version.definition, source_name=version.label)
         for scoring in questionnaires.question_scorings(definition):
-            specs[scoring.key] = analysis.QuestionSpec(
+            specs[scoring.key] = QuestionSpec(
                 key=scoring.key,
                 kind=scoring.kind,
                 indicator=scoring.indicator,

@@ -9,6 +9,7 @@ nothing: any problem raises :class:`ImportRejected` listing every row.
 
 from __future__ import annotations
 
+import io
 import uuid
 from dataclasses import dataclass
 from typing import IO, Any
@@ -17,9 +18,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import analysis
 import questionnaires
-from analysis.inputs import AnswerTableError, TableProblem
+from analysis.inputs import AnswerTableError, TableProblem, read_answers_csv
 from survey_app.models import (
     Answer,
     Beneficiary,
@@ -60,15 +60,37 @@ def imported_response_id(study: Study, external_id: str) -> str:
     return uuid.uuid5(_IMPORT_NAMESPACE, f"{study.id}:{external_id}").hex
 
 
-def import_answers_csv(session: Session, study: Study, source: IO[Any] | str) -> ImportSummary:
-    specs = question_specs(session, study)
+def _raw_table(data: bytes) -> pd.DataFrame | None:
+    """The file as text cells, to check what only the database knows even when
+    the analysis validation already found problems (all problems in one pass)."""
     try:
-        table = analysis.read_answers_csv(source, specs)
+        table = pd.read_csv(
+            io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    table.columns = [str(column).strip() for column in table.columns]
+    table = table.replace({"": None})
+    return table
+
+
+def import_answers_csv(session: Session, study: Study, source: IO[Any] | str) -> ImportSummary:
+    data = source.read() if hasattr(source, "read") else open(source, "rb").read()  # noqa: SIM115
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    specs = question_specs(session, study)
+    problems: list[TableProblem] = []
+    try:
+        table = read_answers_csv(io.BytesIO(data), specs)
     except AnswerTableError as error:
-        raise ImportRejected(error.problems, error.n_problems) from error
+        problems.extend(error.problems)
+        raw = _raw_table(data)
+        needed = {"study", "wave", "wave_kind", "site", "questionnaire_version", "response_id"}
+        if raw is None or not needed <= set(raw.columns):
+            raise ImportRejected(error.problems, error.n_problems) from error
+        table = raw
     table = table.reset_index(drop=True)
     rows = pd.Series(range(2, len(table) + 2), index=table.index)
-    problems: list[TableProblem] = []
     waves = {wave.key: wave for wave in study.waves}
     sites = {
         site.code: site
@@ -116,7 +138,7 @@ def import_answers_csv(session: Session, study: Study, source: IO[Any] | str) ->
             "mode",
             "language",
         ):
-            if group[column].astype(str).nunique(dropna=False) > 1:
+            if column in group and group[column].astype(str).nunique(dropna=False) > 1:
                 problems.append(
                     TableProblem(
                         int(rows[group.index[1]]),
@@ -134,7 +156,11 @@ def import_answers_csv(session: Session, study: Study, source: IO[Any] | str) ->
                     "was already imported into this study",
                 )
             )
-    duplicated = table.duplicated(["response_id", "question_key"], keep="first")
+    duplicated = (
+        table.duplicated(["response_id", "question_key"], keep="first")
+        if "question_key" in table
+        else pd.Series(False, index=table.index)
+    )
     for index in table.index[duplicated][:200]:
         problems.append(
             TableProblem(
@@ -145,7 +171,8 @@ def import_answers_csv(session: Session, study: Study, source: IO[Any] | str) ->
             )
         )
     if problems:
-        raise ImportRejected(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+        unique = {(p.row, p.column, str(p.value), p.message): p for p in problems}
+        raise ImportRejected(sorted(unique.values(), key=lambda p: (p.row or 0, p.column or "")))
     return _write(session, study, table, waves, sites, versions)
 
 
