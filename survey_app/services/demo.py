@@ -53,9 +53,10 @@ STAFF = (
 
 # What the generated data contain, for checking the analysis against it.
 DEMO_TRUTH = {
-    "listening_positive_share": "about 0.85 at baseline and follow-up",
-    "confidence_gain": "mean item score rises by about 0.6 points (1–5 scale) baseline → follow-up",
-    "autonomy_gain": "mean item score rises by about 0.5 points",
+    "listening_positive_share": "about 0.8 at baseline and follow-up (no built-in change)",
+    "confidence_gain": "latent level rises by 0.6 points (1–5 scale) baseline → follow-up",
+    "autonomy_gain": "latent level rises by 0.5 points (1–5 scale)",
+    "listening_gain": 0.0,
     "assisted_share": 0.2,
     "english_share": 0.1,
     "follow_up_response_rate": 0.72,
@@ -139,9 +140,9 @@ class _Person:
     """Latent traits of one generated beneficiary."""
 
     def __init__(self, rng: random.Random) -> None:
-        self.listening = rng.gauss(4.25, 0.55)
-        self.confidence = rng.gauss(2.9, 0.7)
-        self.autonomy = rng.gauss(2.8, 0.75)
+        self.listening = rng.gauss(4.5, 0.5)
+        self.confidence = rng.gauss(3.2, 0.7)
+        self.autonomy = rng.gauss(3.1, 0.75)
         # Not everyone improves: about a quarter stay the same or get worse.
         self.confidence_gain = rng.gauss(0.6, 0.55)
         self.autonomy_gain = rng.gauss(0.5, 0.55)
@@ -165,11 +166,12 @@ def _answer_for(
         "confidence": person.confidence + (person.confidence_gain if follow_up else 0),
         "autonomy": person.autonomy + (person.autonomy_gain if follow_up else 0),
         "satisfaction": person.listening - 0.2,
+        "recommendation": person.listening,
     }.get(question.indicator or "", 3.5)
     if question.type == "agreement":
         return _agreement(rng, level)
     if question.type == "rating":
-        return str(min(10, max(0, round(level * 2 + rng.gauss(0, 1.2)))))
+        return str(min(10, max(0, round(level * 2 - 0.3 + rng.gauss(0, 1.3)))))
     if question.type == "yes_no":
         return "yes" if rng.random() < 0.3 + 0.12 * level else "no"
     if question.type == "single_choice":

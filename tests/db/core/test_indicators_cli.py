@@ -1,0 +1,65 @@
+"""``indicators demo --json`` finds the effects built into the demo data, and only those.
+
+The demo generator (survey_app/services/demo.py, DEMO_TRUTH) raises the latent
+confidence and autonomy levels between baseline and follow-up and leaves
+felt listening unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+
+
+def indicator_gain(result: dict, target: str) -> dict:
+    return next(
+        gain
+        for gain in result["gains"]
+        if gain["target"] == target
+        and gain["target_kind"] == "indicator"
+        and gain["to_wave"] == "followup1"
+    )
+
+
+def test_demo_gains_are_detected(runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    output = runner.invoke(args=["indicators", "demo", "--json"])
+    assert output.exit_code == 0, output.output
+    result = json.loads(output.stdout)
+
+    for built_in_gain in ("confidence", "autonomy"):
+        gain = indicator_gain(result, built_in_gain)
+        assert gain["p_holm"] < 0.01
+        assert gain["p_holm"] >= gain["p_value"]
+        assert gain["paired"]["mean_change"] > 0
+        assert gain["paired"]["cohen_dz"]["estimate"] > 0.2
+    listening = indicator_gain(result, "listening")
+    assert listening["p_holm"] > 0.05
+
+    listening_share = next(
+        row
+        for row in result["indicators"]
+        if row["indicator"] == "listening" and row["wave"] == "baseline"
+    )
+    positive = listening_share["positive"]
+    assert 0.7 < positive["estimate"] < 0.95
+    assert positive["interval"]["low"] < positive["estimate"] < positive["interval"]["high"]
+
+
+def test_period_and_site_filters(runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    whole = json.loads(runner.invoke(args=["indicators", "demo", "--json"]).stdout)
+    north = runner.invoke(args=["indicators", "demo", "--site", "nord", "--json"])
+    assert north.exit_code == 0, north.output
+    part = json.loads(north.stdout)
+    assert 0 < part["n_responses"] < whole["n_responses"]
+    early = runner.invoke(
+        args=["indicators", "demo", "--from", "2025-11-01", "--to", "2026-01-31", "--json"]
+    )
+    assert early.exit_code == 0, early.output
+    assert 0 < json.loads(early.stdout)["n_responses"] < whole["n_responses"]
+
+
+def test_unknown_study_is_an_error_on_stderr(runner):
+    result = runner.invoke(args=["indicators", "nope", "--json"])
+    assert result.exit_code != 0
+    assert "no study 'nope'" in result.stderr
