@@ -1,0 +1,1086 @@
+"""XLSForm import and export (KoboToolbox / ODK conventions), with openpyxl.
+
+Supported subset
+----------------
+Sheets ``survey``, ``choices`` and ``settings``.
+
+* types: ``select_one LIST``, ``select_multiple LIST``, ``integer``, ``text``,
+  ``note``, ``begin group`` / ``end group`` (one level: a group is a section;
+  questions outside any group form a section of their own);
+* labels and hints: ``label``/``hint`` (in the settings' ``default_language``,
+  or the ``default_language`` argument) and ``label::French (fr)``,
+  ``label::English (en)`` (also ``label::fr``, ``label::French``);
+* ``required``: ``yes``/``true``/``true()``/``1`` or ``no``/``false``/blank;
+* ``relevant``: ``${q} = 'code'``, ``${q} != 'code'``, ``selected(${q}, 'code')``,
+  ``not(…)`` of those, combined with ``and`` or ``or`` (not both at one level
+  without parentheses), and parenthesised groups on one question
+  (``(${q} = 'a' or ${q} = 'b')``);
+* ``constraint`` on an ``integer``: ``. >= MIN``, ``. <= MAX`` or both joined by
+  ``and`` (become ``min``/``max``);
+* ``appearance`` ``multiline`` on ``text`` (a long text);
+* Écoute columns: ``ecoute::type`` (``agreement``, ``rating``, ``yes_no`` on a
+  ``select_one`` whose list has the scale's codes; ``text_long`` on ``text``),
+  ``ecoute::indicator``, ``ecoute::polarity``, ``ecoute::positive`` (codes
+  separated by spaces), ``ecoute::prefer_not_to_answer``; in ``choices``:
+  ``ecoute::score``; in ``settings``: ``form_id`` (key), ``form_title``,
+  ``version``, ``default_language``, ``ecoute::title::<language>``,
+  ``ecoute::intro::<language>``, ``ecoute::consent::<language>``.
+
+Everything else (calculate, repeat, decimal, constraint other than integer
+bounds, choice_filter, media columns, metadata such as ``start``, unknown
+types, unparseable ``relevant``, other languages…) is reported with its sheet,
+row and column. The import is refused unless ``accept_ignored=True``, in which
+case those constructs are dropped and listed in ``XLSFormImport.ignored``.
+Columns whose name starts with ``$`` (KoboToolbox bookkeeping such as
+``$kuid``) carry no form content and are skipped silently.
+
+``decimal`` is reported, not mapped: Écoute stores whole numbers only, and
+turning a decimal question into an integer one would refuse answers such as
+1.5 that the form author meant to accept.
+
+Uploads are checked before parsing (size, zip structure, entry count, total
+and per-entry uncompressed size): see :func:`check_upload`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .loader import JsonPath, _issues_and_questionnaire
+from .model import (
+    BUILTIN_CHOICE_TYPES,
+    LANGUAGES,
+    Clause,
+    Condition,
+    DefinitionError,
+    Issue,
+    Question,
+    Questionnaire,
+    builtin_choices,
+)
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ZIP_ENTRIES = 200
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+#: Entries smaller than this are not ratio-checked (tiny XML compresses well).
+RATIO_CHECK_MIN_BYTES = 1024 * 1024
+
+LANGUAGE_NAMES = {"fr": "French (fr)", "en": "English (en)"}
+_LANGUAGE_WORDS = {"french": "fr", "français": "fr", "francais": "fr", "english": "en",
+                   "anglais": "en", "fr": "fr", "en": "en"}
+BUILTIN_LISTS = {"agreement": "agree5", "rating": "rating0_10", "yes_no": "yes_no"}
+
+_METADATA_TYPES = {
+    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
+    "username", "email", "audit", "start-geopoint", "background-audio", "uuid",
+}
+_UNSUPPORTED_TYPES = {
+    "calculate", "decimal", "acknowledge", "geopoint", "geotrace", "geoshape", "date",
+    "time", "datetime", "image", "audio", "video", "file", "barcode", "range", "rank",
+    "hidden", "xml-external", "csv-external", "select_one_from_file",
+    "select_multiple_from_file", "trigger", "background-geopoint",
+}
+_TRUE = {"yes", "true", "true()", "1"}
+_FALSE = {"no", "false", "false()", "0", ""}
+
+
+@dataclass(frozen=True)
+class XLSFormImport:
+    """The imported questionnaire and the constructs that were dropped."""
+
+    questionnaire: Questionnaire
+    ignored: list[Issue] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- upload checks
+
+
+def check_upload(data: bytes, *, filename: str) -> list[Issue]:
+    """Problems that make an upload unsafe or unreadable, before any parsing.
+
+    Refuses files over :data:`MAX_UPLOAD_BYTES`, anything that is not a zip
+    (an ``.xlsx`` is one), more than :data:`MAX_ZIP_ENTRIES` entries, a total
+    uncompressed size over :data:`MAX_UNCOMPRESSED_BYTES`, and any entry over
+    1 MiB expanding more than :data:`MAX_COMPRESSION_RATIO` times (zip bombs).
+    The sizes are checked as declared *and* by decompressing each entry with
+    a byte budget, so a header that under-declares is caught too.
+    """
+    def issue(message: str, code: str) -> list[Issue]:
+        return [Issue(filename, message, code)]
+
+    if len(data) > MAX_UPLOAD_BYTES:
+        return issue(f"the file is {len(data) / 1e6:.1f} MB; the limit is "
+                     f"{MAX_UPLOAD_BYTES / 1e6:.0f} MB", "file_too_large")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return issue("not an .xlsx workbook (old .xls and CSV files are not accepted; "
+                     "save as .xlsx)", "not_xlsx")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ZIP_ENTRIES:
+                return issue(f"the workbook has {len(entries)} parts; the limit is "
+                             f"{MAX_ZIP_ENTRIES}", "zip_too_many_entries")
+            declared = sum(e.file_size for e in entries)
+            if declared > MAX_UNCOMPRESSED_BYTES:
+                return issue(f"the workbook expands to {declared / 1e6:.0f} MB; the limit "
+                             f"is {MAX_UNCOMPRESSED_BYTES / 1e6:.0f} MB (zip bomb?)",
+                             "zip_too_large_uncompressed")
+            for entry in entries:
+                ratio = entry.file_size / max(entry.compress_size, 1)
+                if entry.file_size >= RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
+                    return issue(f"part {entry.filename!r} expands {ratio:.0f} times; the "
+                                 f"limit is {MAX_COMPRESSION_RATIO} (zip bomb?)",
+                                 "zip_ratio_too_high")
+            budget = MAX_UNCOMPRESSED_BYTES
+            for entry in entries:
+                with archive.open(entry) as stream:
+                    while chunk := stream.read(min(65536, budget + 1)):
+                        budget -= len(chunk)
+                        if budget < 0:
+                            return issue("the workbook expands beyond "
+                                         f"{MAX_UNCOMPRESSED_BYTES / 1e6:.0f} MB (zip bomb?)",
+                                         "zip_too_large_uncompressed")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError,
+            NotImplementedError, RuntimeError) as exc:
+        return issue(f"the workbook is damaged: {exc}", "not_xlsx")
+    return []
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+@dataclass
+class _Sheet:
+    name: str
+    headers: list[str]
+    rows: list[tuple[int, dict[int, str]]]  # (row number, column index -> text)
+
+    def column(self, header: str) -> int | None:
+        for i, h in enumerate(self.headers):
+            if h == header:
+                return i
+        return None
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if isinstance(value, str) else str(value)
+
+
+def _read_sheets(data: bytes, filename: str) -> dict[str, _Sheet]:
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about styles and extensions it does not read.
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheets: dict[str, _Sheet] = {}
+            try:
+                for ws in workbook.worksheets:
+                    name = ws.title.strip().lower()
+                    if name not in ("survey", "choices", "settings") or name in sheets:
+                        continue
+                    rows = ws.iter_rows(values_only=True)
+                    header_row = next(rows, ())
+                    headers = [_cell_text(h).strip() for h in header_row]
+                    body = []
+                    for n, row in enumerate(rows, start=2):
+                        cells = {i: _cell_text(v) for i, v in enumerate(row) if v is not None}
+                        if any(v.strip() for v in cells.values()):
+                            body.append((n, cells))
+                    sheets[name] = _Sheet(ws.title, headers, body)
+            finally:
+                workbook.close()
+    except DefinitionError:
+        raise
+    except Exception as exc:  # openpyxl raises many types on malformed files
+        raise DefinitionError(
+            [Issue(filename, f"cannot read the workbook: {type(exc).__name__}: {exc}",
+                   "unreadable_workbook")]
+        ) from exc
+    return sheets
+
+
+def _col_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _language(spec: str) -> str | None:
+    """'French (fr)' / 'fr' / 'French' -> 'fr'; None for other languages."""
+    match = re.search(r"\(([A-Za-z-]+)\)\s*$", spec)
+    code = match.group(1).lower() if match else spec.strip().lower()
+    return _LANGUAGE_WORDS.get(code) if code not in LANGUAGES else code
+
+
+# --------------------------------------------------------------------------- relevant
+
+
+class _Unsupported(ValueError):
+    pass
+
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<ref>\$\{[A-Za-z_][A-Za-z0-9_.-]*\})|(?P<str>'[^']*'|\"[^\"]*\")"
+    r"|(?P<num>-?\d+)|(?P<op>!=|=|\(|\)|,)|(?P<word>[A-Za-z_][A-Za-z0-9_-]*)|(?P<bad>\S))"
+)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out = []
+    pos = 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            break
+        kind = m.lastgroup or "bad"
+        value = m.group(kind)
+        if kind == "bad":
+            raise _Unsupported(f"unexpected {value!r}")
+        out.append((kind, value))
+        pos = m.end()
+    return out
+
+
+class _RelevantParser:
+    """Recursive descent over the supported subset of XPath in ``relevant``.
+
+    AST: ``("atom", question, code, negate)`` or ``("group", op, items, parenthesised)``.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.toks = _tokens(text)
+        self.i = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self, value: str | None = None, kind: str | None = None) -> tuple[str, str]:
+        tok = self.peek()
+        if tok is None or (value is not None and tok[1] != value) or (
+            kind is not None and tok[0] != kind
+        ):
+            want = value or kind
+            raise _Unsupported(f"expected {want!r} at {tok[1] if tok else 'the end'!r}")
+        self.i += 1
+        return tok
+
+    def parse(self) -> tuple[Any, ...]:
+        expr = self.expr(parenthesised=False)
+        if self.peek() is not None:
+            raise _Unsupported(f"unexpected {self.peek()[1]!r}")  # type: ignore[index]
+        return expr
+
+    def expr(self, *, parenthesised: bool) -> tuple[Any, ...]:
+        items = [self.term()]
+        op = None
+        while (tok := self.peek()) is not None and tok[0] == "word" and tok[1] in ("and", "or"):
+            if op is not None and tok[1] != op:
+                raise _Unsupported("'and' and 'or' are mixed without parentheses")
+            op = tok[1]
+            self.i += 1
+            items.append(self.term())
+        if op is None:
+            return items[0]
+        return ("group", op, items, parenthesised)
+
+    def term(self) -> tuple[Any, ...]:
+        tok = self.peek()
+        if tok is None:
+            raise _Unsupported("the expression ends too early")
+        if tok == ("op", "("):
+            self.i += 1
+            inner = self.expr(parenthesised=True)
+            self.take(")")
+            if inner[0] == "atom":
+                return inner
+            return ("group", inner[1], inner[2], True)
+        if tok == ("word", "not"):
+            self.i += 1
+            self.take("(")
+            inner = self.term()
+            self.take(")")
+            if inner[0] != "atom":
+                raise _Unsupported("not(…) of a combination is not supported")
+            return ("atom", inner[1], inner[2], not inner[3])
+        if tok == ("word", "selected"):
+            self.i += 1
+            self.take("(")
+            ref = self.take(kind="ref")[1]
+            self.take(",")
+            code = self.literal()
+            self.take(")")
+            return ("atom", ref[2:-1], code, False)
+        if tok[0] == "ref":
+            self.i += 1
+            op = self.take(kind="op")[1]
+            if op not in ("=", "!="):
+                raise _Unsupported(f"unexpected {op!r}")
+            return ("atom", tok[1][2:-1], self.literal(), op == "!=")
+        raise _Unsupported(f"unexpected {tok[1]!r}")
+
+    def literal(self) -> str:
+        tok = self.peek()
+        if tok is not None and tok[0] in ("str", "num"):
+            self.i += 1
+            return tok[1][1:-1] if tok[0] == "str" else tok[1]
+        raise _Unsupported("a comparison needs a quoted code, e.g. 'yes'")
+
+
+def _as_clause(node: tuple[Any, ...]) -> Clause:
+    if node[0] == "atom":
+        return Clause(node[1], (node[2],), negate=node[3])
+    _, op, items, _ = node
+    if all(i[0] == "atom" for i in items) and len({i[1] for i in items}) == 1:
+        negated = {i[3] for i in items}
+        if negated == {False} and op == "or":
+            return Clause(items[0][1], tuple(i[2] for i in items), negate=False)
+        if negated == {True} and op == "and":
+            return Clause(items[0][1], tuple(i[2] for i in items), negate=True)
+    raise _Unsupported("nested combinations are not supported (only one level of and/or)")
+
+
+def parse_relevant(text: str) -> Condition:
+    """Parse a supported ``relevant`` expression; ``ValueError`` otherwise."""
+    node = _RelevantParser(text).parse()
+    if node[0] == "atom" or node[3]:
+        try:
+            return Condition((_as_clause(node),))
+        except _Unsupported:
+            if node[0] == "atom":
+                raise
+    _, op, items, _ = node
+    return Condition(tuple(_as_clause(i) for i in items), "all" if op == "and" else "any")
+
+
+def write_relevant(condition: Condition, questionnaire: Questionnaire) -> str:
+    """The XLSForm ``relevant`` expression of a condition."""
+    types = {q.key: q.type for q in questionnaire.questions}
+
+    def atom(question: str, code: str, negate: bool) -> str:
+        if types.get(question) == "multiple_choice":
+            test = f"selected(${{{question}}}, '{code}')"
+            return f"not({test})" if negate else test
+        return f"${{{question}}} {'!=' if negate else '='} '{code}'"
+
+    def clause(c: Clause) -> str:
+        parts = [atom(c.question, code, c.negate) for code in c.codes]
+        if len(parts) == 1:
+            return parts[0]
+        return "(" + (" and " if c.negate else " or ").join(parts) + ")"
+
+    joiner = " and " if condition.combine == "all" else " or "
+    return joiner.join(clause(c) for c in condition.clauses)
+
+
+# --------------------------------------------------------------------------- import
+
+
+_INTEGER_BOUND = re.compile(r"^\s*\.\s*(>=|<=)\s*(-?\d+)\s*$")
+
+
+def _parse_bounds(text: str) -> tuple[int | None, int | None]:
+    low = high = None
+    for part in re.split(r"\s+and\s+", text.strip()):
+        m = _INTEGER_BOUND.match(part)
+        if m is None:
+            raise _Unsupported(text)
+        if m.group(1) == ">=":
+            if low is not None:
+                raise _Unsupported(text)
+            low = int(m.group(2))
+        else:
+            if high is not None:
+                raise _Unsupported(text)
+            high = int(m.group(2))
+    return low, high
+
+
+class _Importer:
+    def __init__(self, sheets: dict[str, _Sheet], filename: str, default_language: str,
+                 key: str | None) -> None:
+        self.sheets = sheets
+        self.filename = filename
+        self.default_language = default_language
+        self.key_override = key
+        self.errors: list[Issue] = []
+        self.ignored: list[Issue] = []
+        self.locations: dict[JsonPath, str] = {}
+        self.languages: set[str] = set()
+        self.survey_col: dict[str, int] = {}
+        self.choices_sheet: _Sheet | None = None
+
+    # -- locations
+
+    def where(self, sheet: _Sheet, row: int | None = None, col: int | None = None) -> str:
+        loc = f"{self.filename}, {sheet.name}"
+        if row is not None:
+            loc += f"!R{row}"
+        if col is not None:
+            loc += f" column {_col_letter(col)} \"{sheet.headers[col]}\""
+        return loc
+
+    def ignore(self, where: str, message: str, code: str) -> None:
+        self.ignored.append(Issue(where, message, code))
+
+    def error(self, where: str, message: str, code: str) -> None:
+        self.errors.append(Issue(where, message, code))
+
+    # -- headers
+
+    def classify(self, sheet: _Sheet, known: set[str], texts: tuple[str, ...]
+                 ) -> dict[int, tuple[str, str | None]]:
+        """Column index -> (field, language). Unsupported columns are reported
+        once per non-empty cell when rows are read (field ``"?"``)."""
+        out: dict[int, tuple[str, str | None]] = {}
+        lang_default = self.default_language
+        for i, header in enumerate(sheet.headers):
+            if not header or header.startswith("$"):
+                out[i] = ("", None)
+                continue
+            base, _, rest = header.partition("::")
+            base_l = base.strip().lower()
+            if base_l in texts and not rest:
+                out[i] = (base_l, lang_default)
+            elif base_l in texts:
+                lang = _language(rest)
+                out[i] = (base_l, lang) if lang else ("?lang", None)
+            elif base_l == "ecoute" and rest:
+                sub, _, lang_spec = rest.partition("::")
+                name = f"ecoute::{sub.strip().lower()}"
+                if lang_spec and name[8:] in ("title", "intro", "consent"):
+                    lang = _language(lang_spec)
+                    out[i] = (name, lang) if lang else ("?lang", None)
+                elif name in known and not lang_spec:
+                    out[i] = (name, None)
+                else:
+                    out[i] = ("?", None)
+            elif header.strip().lower() in known:
+                out[i] = (header.strip().lower(), None)
+            else:
+                out[i] = ("?", None)
+        return out
+
+    def report_unknown_cells(self, sheet: _Sheet, row: int, cells: Mapping[int, str],
+                             columns: Mapping[int, tuple[str, str | None]]) -> None:
+        for i, value in cells.items():
+            kind = columns.get(i, ("?", None))[0]
+            if i >= len(sheet.headers):
+                kind = "?"
+            if kind in ("?", "?lang") and value.strip():
+                header = sheet.headers[i] if i < len(sheet.headers) else ""
+                if kind == "?lang":
+                    msg = f"language of column \"{header}\" is not supported (fr, en only); " \
+                          "its text is dropped"
+                    code = "unsupported_language"
+                else:
+                    msg = f"column \"{header}\" is not supported; its value {value[:60]!r} " \
+                          "is dropped"
+                    code = "unsupported_column"
+                where = self.where(sheet, row, i) if i < len(sheet.headers) else \
+                    f"{self.filename}, {sheet.name}!R{row} column {_col_letter(i)}"
+                self.ignore(where, msg, code)
+
+    # -- settings
+
+    def settings(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        sheet = self.sheets.get("settings")
+        known = {"form_id", "form_title", "version", "default_language", "ecoute::title",
+                 "ecoute::intro", "ecoute::consent"}
+        if sheet is None or not sheet.rows:
+            for name in ("title", "intro", "consent"):
+                self.locations[(name,)] = f"{self.filename}, settings"
+            if self.key_override is None:
+                self.error(f"{self.filename}, settings", "no settings sheet with form_id",
+                           "missing_field")
+            return out
+        row, cells = sheet.rows[0]
+        for extra_row, _ in sheet.rows[1:]:
+            self.ignore(self.where(sheet, extra_row), "only the first settings row is read",
+                        "unsupported_row")
+        col_default = sheet.column("default_language")
+        if col_default is not None and cells.get(col_default, "").strip():
+            spec = cells[col_default]
+            lang = _language(spec)
+            if lang is None:
+                self.error(self.where(sheet, row, col_default),
+                           f"default language {spec!r} is not supported (fr, en)",
+                           "unknown_language")
+            else:
+                self.default_language = lang
+        columns = self.classify(sheet, known, ())
+        self.report_unknown_cells(sheet, row, cells, columns)
+        texts: dict[str, dict[str, str]] = {"title": {}, "intro": {}, "consent": {}}
+        for i, (name, lang) in columns.items():
+            value = cells.get(i, "")
+            where = self.where(sheet, row, i)
+            if name == "form_id" and value.strip():
+                out["key"] = value.strip()
+                self.locations[("key",)] = where
+            elif name == "form_title" and value.strip():
+                texts["title"].setdefault(self.default_language, value)
+                self.locations.setdefault(("title", self.default_language), where)
+            elif name == "version" and value.strip():
+                out["version"] = value
+                self.locations[("version",)] = where
+            elif name.startswith("ecoute::") and lang is not None and value != "":
+                field_name = name[8:]
+                texts[field_name][lang] = value
+                self.languages.add(lang)
+                self.locations[(field_name, lang)] = where
+        for name, text in texts.items():
+            out[name] = text
+            self.locations[(name,)] = f'{self.where(sheet, row)} column "ecoute::{name}::…"'
+        if "key" not in out and self.key_override is None:
+            self.error(self.where(sheet, row), "form_id is missing", "missing_field")
+        return out
+
+    # -- choices
+
+    def choice_lists(self) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+        sheet = self.sheets.get("choices")
+        lists: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        if sheet is None:
+            return lists
+        known = {"list_name", "name", "ecoute::score"}
+        columns = self.classify(sheet, known, ("label",))
+        self.choices_sheet = sheet
+        for row, cells in sheet.rows:
+            self.report_unknown_cells(sheet, row, cells, columns)
+            item: dict[str, Any] = {"label": {}, "_cols": {}}
+            for i, (name, lang) in columns.items():
+                value = cells.get(i, "")
+                if name == "label" and lang and value != "":
+                    item["label"][lang] = value
+                    item["_cols"][lang] = i
+                    self.languages.add(lang)
+                elif name in ("list_name", "name"):
+                    item[name] = value.strip()
+                    item["_cols"][name] = i
+                elif name == "ecoute::score" and value.strip():
+                    try:
+                        item["score"] = float(value)
+                    except ValueError:
+                        self.error(self.where(sheet, row, i), f"score {value!r} is not a number",
+                                   "invalid_score")
+            if not item.get("list_name"):
+                self.error(self.where(sheet, row), "choice without list_name", "missing_field")
+                continue
+            lists.setdefault(item["list_name"], []).append((row, item))
+        return lists
+
+    # -- survey
+
+    def survey(self, lists: dict[str, list[tuple[int, dict[str, Any]]]]) -> list[dict[str, Any]]:
+        sheet = self.sheets.get("survey")
+        if sheet is None:
+            self.error(self.filename, "the workbook has no 'survey' sheet", "missing_sheet")
+            return []
+        known = {"type", "name", "required", "relevant", "constraint", "appearance",
+                 "ecoute::type", "ecoute::indicator", "ecoute::polarity", "ecoute::positive",
+                 "ecoute::prefer_not_to_answer"}
+        columns = self.classify(sheet, known, ("label", "hint"))
+        self.survey_col = {name: i for i, (name, lang) in columns.items()
+                           if lang is None and name}
+        col = self.survey_col
+        sections: list[dict[str, Any]] = []
+        current: dict[str, Any] | None = None  # the open group, if any
+        loose: dict[str, Any] | None = None  # the section collecting ungrouped questions
+        depth = 0  # groups opened inside the current section (flattened)
+        repeat_start: int | None = None
+        repeat_depth = 0
+        used_keys: set[str] = set()
+
+        def value(cells: Mapping[int, str], name: str) -> str:
+            return cells.get(col[name], "").strip() if name in col else ""
+
+        def texts(cells: Mapping[int, str], name: str) -> tuple[dict[str, str], dict[str, int]]:
+            out: dict[str, str] = {}
+            where: dict[str, int] = {}
+            for i, (field_name, lang) in columns.items():
+                if field_name == name and lang and cells.get(i, "") != "":
+                    out[lang] = cells[i]
+                    where[lang] = i
+                    self.languages.add(lang)
+            return out, where
+
+        def new_section(key: str, row: int, *, implicit: bool = False) -> dict[str, Any]:
+            # Implicit sections (questions outside groups) get a free key; a
+            # group's own name is kept, so that a duplicate is reported.
+            base, n = key, 2
+            while implicit and key in used_keys:
+                key, n = f"{base}_{n}", n + 1
+            used_keys.add(key)
+            section: dict[str, Any] = {"key": key, "questions": [], "_row": row}
+            sections.append(section)
+            return section
+
+        for row, cells in sheet.rows:
+            qtype_raw = value(cells, "type")
+            qtype = re.sub(r"\s+", " ", qtype_raw).lower()
+            words = qtype.split(" ")
+            head = words[0].replace("begin_", "begin ").replace("end_", "end ")
+            kind = " ".join([head, *words[1:]]) if head.startswith(("begin ", "end ")) else qtype
+            type_where = self.where(sheet, row, col["type"]) if "type" in col else \
+                self.where(sheet, row)
+
+            if repeat_start is not None:
+                if kind == "begin repeat":
+                    repeat_depth += 1
+                elif kind == "end repeat":
+                    repeat_depth -= 1
+                    if repeat_depth == 0:
+                        self.ignore(self.where(sheet, repeat_start, col.get("type")),
+                                    f"repeat group (rows {repeat_start}–{row}) is not supported;"
+                                    " it and its questions are dropped", "unsupported_repeat")
+                        repeat_start = None
+                continue
+            if kind == "begin repeat":
+                repeat_start, repeat_depth = row, 1
+                continue
+            if kind == "end repeat":
+                self.error(type_where, "'end repeat' without 'begin repeat'", "unbalanced_group")
+                continue
+
+            if kind in ("begin group", "end group"):
+                self.report_unknown_cells(sheet, row, cells, columns)
+            if kind == "begin group":
+                if current is not None:
+                    depth += 1
+                    self.ignore(type_where, "nested group is not supported; its questions "
+                                "are kept in the enclosing section", "nested_group")
+                    continue
+                name = value(cells, "name")
+                current = new_section(name or f"section{len(sections) + 1}", row)
+                title, title_cols = texts(cells, "label")
+                if title:
+                    current["title"] = title
+                loc: dict[JsonPath, str] = {(): self.where(sheet, row)}
+                if "name" in col:
+                    loc[("key",)] = self.where(sheet, row, col["name"])
+                for lang, i in title_cols.items():
+                    loc[("title", lang)] = self.where(sheet, row, i)
+                current["_loc"] = loc
+                for unsupported in ("relevant", "appearance", "required"):
+                    if value(cells, unsupported):
+                        self.ignore(self.where(sheet, row, col[unsupported]),
+                                    f"'{unsupported}' on a group is not supported; dropped",
+                                    "unsupported_column")
+                loose = None
+                continue
+            if kind == "end group":
+                if current is None:
+                    self.error(type_where, "'end group' without 'begin group'",
+                               "unbalanced_group")
+                elif depth:
+                    depth -= 1
+                else:
+                    current = None
+                continue
+            if not qtype:
+                self.error(self.where(sheet, row), "row without a type", "missing_field")
+                continue
+            question = self.question(sheet, row, cells, value, texts, words, qtype_raw,
+                                     type_where, lists)
+            if question is None:
+                continue  # dropped rows are reported once, for their type
+            self.report_unknown_cells(sheet, row, cells, columns)
+            target = current
+            if target is None:
+                if loose is None:
+                    loose = new_section("main", row, implicit=True)
+                target = loose
+            target["questions"].append(question)
+        if repeat_start is not None:
+            self.error(self.where(sheet, repeat_start), "'begin repeat' is never closed",
+                       "unbalanced_group")
+        if current is not None:
+            self.error(self.where(sheet, current["_row"]), "'begin group' is never closed",
+                       "unbalanced_group")
+        kept = []
+        for section in sections:
+            if section["questions"]:
+                kept.append(section)
+            else:
+                self.ignore(self.where(sheet, section["_row"]), f"group '{section['key']}' has "
+                            "no supported question; dropped", "empty_group")
+        return kept
+
+    def question(self, sheet: _Sheet, row: int, cells: Mapping[int, str], value: Any,
+                 texts: Any, words: list[str], qtype_raw: str, type_where: str,
+                 lists: dict[str, list[tuple[int, dict[str, Any]]]]) -> dict[str, Any] | None:
+        col = self.survey_col
+        head = words[0]
+        ecoute_type = value(cells, "ecoute::type").lower()
+        q: dict[str, Any] = {"key": value(cells, "name")}
+        loc: dict[tuple[str | int, ...], str] = {(): self.where(sheet, row)}
+
+        def at(name: str) -> str:
+            return self.where(sheet, row, col[name]) if name in col else self.where(sheet, row)
+
+        list_name = None
+        if head in _METADATA_TYPES:
+            self.ignore(type_where, f"metadata field '{qtype_raw}' is not collected by Écoute;"
+                        " dropped", "unsupported_type")
+            return None
+        if head in _UNSUPPORTED_TYPES or (head in ("select_one", "select_multiple")
+                                          and len(words) > 2):
+            self.ignore(type_where, f"question type '{qtype_raw}' is not supported; the "
+                        "question is dropped", "unsupported_type")
+            return None
+        if head in ("select_one", "select_multiple"):
+            if len(words) != 2:
+                self.error(type_where, f"'{qtype_raw}' needs a list name", "missing_list")
+                return None
+            list_name = words[1]
+            if head == "select_multiple":
+                qtype = "multiple_choice"
+            elif ecoute_type in BUILTIN_CHOICE_TYPES:
+                qtype = ecoute_type
+            else:
+                qtype = "single_choice"
+        elif head == "integer":
+            qtype = "integer"
+        elif head == "text":
+            multiline = value(cells, "appearance").lower() == "multiline"
+            qtype = "text_long" if ecoute_type == "text_long" or multiline else "text_short"
+        elif head == "note":
+            qtype = "note"
+        else:
+            self.ignore(type_where, f"unknown question type '{qtype_raw}'; the question is "
+                        "dropped", "unknown_type")
+            return None
+        if ecoute_type and ecoute_type != qtype:
+            self.error(at("ecoute::type"), f"ecoute::type '{ecoute_type}' does not fit "
+                       f"type '{qtype_raw}'", "invalid_ecoute_type")
+        q["type"] = qtype
+        loc[("key",)] = at("name")
+        loc[("type",)] = type_where
+        label, label_cols = texts(cells, "label")
+        q["label"] = label
+        loc[("label",)] = self.where(sheet, row)
+        for lang, i in label_cols.items():
+            loc[("label", lang)] = self.where(sheet, row, i)
+        hint, hint_cols = texts(cells, "hint")
+        if hint:
+            q["help"] = hint
+            loc[("help",)] = self.where(sheet, row)
+            for lang, i in hint_cols.items():
+                loc[("help", lang)] = self.where(sheet, row, i)
+        required = value(cells, "required").lower()
+        if required in _TRUE:
+            q["required"] = True
+        elif required not in _FALSE:
+            self.ignore(at("required"), f"required expression {required!r} is not supported "
+                        "(yes or no); the question is not required", "unsupported_required")
+        loc[("required",)] = at("required")
+        pna = value(cells, "ecoute::prefer_not_to_answer").lower()
+        if pna in _TRUE:
+            q["prefer_not_to_answer"] = True
+        elif pna not in _FALSE:
+            self.error(at("ecoute::prefer_not_to_answer"), f"{pna!r} is not yes or no",
+                       "invalid_value")
+        loc[("prefer_not_to_answer",)] = at("ecoute::prefer_not_to_answer")
+        appearance = value(cells, "appearance")
+        if appearance and not (head == "text" and appearance.lower() == "multiline"):
+            self.ignore(at("appearance"), f"appearance {appearance!r} is not supported; "
+                        "dropped", "unsupported_appearance")
+        constraint = value(cells, "constraint")
+        if constraint:
+            try:
+                if qtype != "integer":
+                    raise _Unsupported(constraint)
+                low, high = _parse_bounds(constraint)
+            except _Unsupported:
+                self.ignore(at("constraint"), f"constraint {constraint!r} is not supported "
+                            "(only '. >= MIN and . <= MAX' on integers); dropped",
+                            "unsupported_constraint")
+            else:
+                if low is not None:
+                    q["min"] = low
+                if high is not None:
+                    q["max"] = high
+                loc[("min",)] = loc[("max",)] = at("constraint")
+        relevant = value(cells, "relevant")
+        if relevant:
+            try:
+                condition = parse_relevant(relevant)
+            except _Unsupported as exc:
+                self.ignore(at("relevant"), f"relevant {relevant!r} is not supported ({exc}); "
+                            "the question will always be shown", "unsupported_relevant")
+            else:
+                q["show_if"] = _dump_condition_dict(condition)
+                loc[("show_if",)] = at("relevant")
+        for name in ("indicator", "polarity"):
+            text = value(cells, f"ecoute::{name}")
+            if text:
+                q[name] = text
+                loc[(name,)] = at(f"ecoute::{name}")
+        positive = value(cells, "ecoute::positive")
+        if positive:
+            q["positive"] = positive.split()
+            loc[("positive",)] = at("ecoute::positive")
+        if list_name is not None and not self.choices(q, loc, list_name, type_where, lists):
+            return None
+        q["_loc"] = loc
+        return q
+
+    def choices(self, q: dict[str, Any], loc: dict[tuple[str | int, ...], str], list_name: str,
+                type_where: str, lists: dict[str, list[tuple[int, dict[str, Any]]]]) -> bool:
+        items = lists.get(list_name)
+        sheet = self.choices_sheet
+        if not items or sheet is None:
+            self.error(type_where, f"list '{list_name}' is not in the choices sheet",
+                       "unknown_list")
+            return False
+        if q["type"] in BUILTIN_CHOICE_TYPES:
+            expected = builtin_choices(q["type"])
+            codes = [item.get("name", "") for _, item in items]
+            if codes != [c.code for c in expected]:
+                self.error(type_where, f"list '{list_name}' must have the codes of the "
+                           f"{q['type']} scale ({' '.join(c.code for c in expected)}), in order;"
+                           f" it has {' '.join(codes)}", "builtin_codes_mismatch")
+                return False
+            for (row, item), standard in zip(items, expected, strict=True):
+                for lang, text in item["label"].items():
+                    if standard.label.get(lang) != text:
+                        self.ignore(self.where(sheet, row, item["_cols"][lang]),
+                                    f"label {text!r} is replaced by the standard "
+                                    f"{q['type']} label {standard.label.get(lang)!r}",
+                                    "builtin_label_replaced")
+            return True
+        choices = []
+        for k, (row, item) in enumerate(items):
+            choice: dict[str, Any] = {"code": item.get("name", ""), "label": item["label"]}
+            if "score" in item:
+                choice["score"] = item["score"]
+            choices.append(choice)
+            loc[("choices", k)] = self.where(sheet, row)
+            if "name" in item["_cols"]:
+                loc[("choices", k, "code")] = self.where(sheet, row, item["_cols"]["name"])
+            for lang in LANGUAGES:
+                if lang in item["_cols"]:
+                    loc[("choices", k, "label", lang)] = self.where(sheet, row,
+                                                                    item["_cols"][lang])
+        q["choices"] = choices
+        return True
+
+
+def _dump_condition_dict(condition: Condition) -> dict[str, Any]:
+    def clause(c: Clause) -> dict[str, Any]:
+        return {"question": c.question, ("not_in" if c.negate else "in"): list(c.codes)}
+
+    if len(condition.clauses) == 1:
+        return clause(condition.clauses[0])
+    return {condition.combine: [clause(c) for c in condition.clauses]}
+
+
+def read_xlsform(
+    data: bytes,
+    *,
+    filename: str,
+    accept_ignored: bool = False,
+    default_language: str = "fr",
+    key: str | None = None,
+) -> XLSFormImport:
+    """Import an XLSForm workbook (``.xlsx`` bytes).
+
+    ``default_language`` is the language of plain ``label``/``hint`` columns
+    when the settings sheet gives no ``default_language``; ``key`` overrides
+    ``form_id``. Raises :class:`DefinitionError` for an unsafe or unreadable
+    upload, for any error, and — unless ``accept_ignored`` — when a construct
+    outside the supported subset would be dropped.
+    """
+    issues = check_upload(data, filename=filename)
+    if issues:
+        raise DefinitionError(issues)
+    sheets = _read_sheets(data, filename)
+    importer = _Importer(sheets, filename, default_language, key)
+    settings = importer.settings()
+    lists = importer.choice_lists()
+    sections = importer.survey(lists)
+    if not sections and not importer.errors:
+        importer.error(f"{filename}, survey", "the survey has no question", "empty_survey")
+    definition: dict[str, Any] = {"schema": "ecoute-questionnaire/1"}
+    definition["key"] = key if key is not None else settings.get("key", "")
+    if "version" in settings:
+        definition["version"] = settings["version"]
+    definition["languages"] = sorted(
+        importer.languages,
+        key=lambda lang: (lang != importer.default_language, LANGUAGES.index(lang)),
+    )
+    for name in ("title", "intro", "consent"):
+        definition[name] = settings.get(name, {})
+    importer.locations.setdefault(("languages",), f"{filename}, survey!R1")
+    out_sections = []
+    for i, section in enumerate(sections):
+        for suffix, where in section.get("_loc", {}).items():
+            importer.locations[("sections", i, *suffix)] = where
+        out_questions = []
+        for j, question in enumerate(section["questions"]):
+            loc = question.pop("_loc")
+            for suffix, where in loc.items():
+                importer.locations[("sections", i, "questions", j, *suffix)] = where
+            out_questions.append(question)
+        out_section = {"key": section["key"], "questions": out_questions}
+        if "title" in section:
+            out_section["title"] = section["title"]
+        out_sections.append(out_section)
+    definition["sections"] = out_sections
+    questionnaire = None
+    if not importer.errors:
+        issues, questionnaire = _issues_and_questionnaire(definition, filename,
+                                                          importer.locations)
+        importer.errors.extend(issues)
+    if importer.errors:
+        raise DefinitionError(importer.errors + importer.ignored)
+    if importer.ignored and not accept_ignored:
+        raise DefinitionError(importer.ignored)
+    assert questionnaire is not None  # noqa: S101 (no errors implies a questionnaire)
+    return XLSFormImport(questionnaire, list(importer.ignored))
+
+
+# --------------------------------------------------------------------------- export
+
+
+def _lang_header(base: str, lang: str) -> str:
+    return f"{base}::{LANGUAGE_NAMES[lang]}"
+
+
+def write_xlsform(q: Questionnaire) -> bytes:
+    """Export to an XLSForm workbook that KoboToolbox/ODK can read and that
+    :func:`read_xlsform` turns back into an equal questionnaire."""
+    import openpyxl
+
+    langs = q.languages
+    survey_headers = [
+        "type", "name",
+        *(_lang_header("label", lang) for lang in langs),
+        *(_lang_header("hint", lang) for lang in langs),
+        "required", "relevant", "constraint", "appearance",
+        "ecoute::type", "ecoute::indicator", "ecoute::polarity", "ecoute::positive",
+        "ecoute::prefer_not_to_answer",
+    ]
+    choice_headers = ["list_name", "name", *(_lang_header("label", lang) for lang in langs),
+                      "ecoute::score"]
+    settings_headers = ["form_title", "form_id", "version", "default_language",
+                        *(f"ecoute::{n}::{LANGUAGE_NAMES[lang]}"
+                          for n in ("title", "intro", "consent") for lang in langs)]
+    survey_rows: list[dict[str, str]] = []
+    choice_rows: list[dict[str, str]] = []
+    written_lists: set[str] = set()
+
+    def labels(base: str, text: Mapping[str, str]) -> dict[str, str]:
+        return {_lang_header(base, lang): text[lang] for lang in langs if lang in text}
+
+    def add_list(name: str, question: Question) -> None:
+        if name in written_lists:
+            return
+        written_lists.add(name)
+        for choice in question.choices:
+            row = {"list_name": name, "name": choice.code, **labels("label", choice.label)}
+            if choice.score is not None and question.type == "single_choice":
+                score = choice.score
+                row["ecoute::score"] = str(int(score)) if score.is_integer() else repr(score)
+            choice_rows.append(row)
+
+    reserved = set(BUILTIN_LISTS.values())
+    for section in q.sections:
+        survey_rows.append({"type": "begin group", "name": section.key,
+                            **labels("label", section.title)})
+        for question in section.questions:
+            row: dict[str, str] = {"name": question.key, **labels("label", question.label),
+                                   **labels("hint", question.help)}
+            if question.type in BUILTIN_LISTS:
+                list_name = BUILTIN_LISTS[question.type]
+                row["type"] = f"select_one {list_name}"
+                row["ecoute::type"] = question.type
+                add_list(list_name, question)
+            elif question.type in ("single_choice", "multiple_choice"):
+                list_name = question.key if question.key not in reserved else \
+                    f"{question.key}_list"
+                kind = "select_one" if question.type == "single_choice" else "select_multiple"
+                row["type"] = f"{kind} {list_name}"
+                add_list(list_name, question)
+            elif question.type == "integer":
+                row["type"] = "integer"
+                bounds = []
+                if question.min is not None:
+                    bounds.append(f". >= {question.min}")
+                if question.max is not None:
+                    bounds.append(f". <= {question.max}")
+                if bounds:
+                    row["constraint"] = " and ".join(bounds)
+            elif question.type in ("text_short", "text_long"):
+                row["type"] = "text"
+                if question.type == "text_long":
+                    row["appearance"] = "multiline"
+                    row["ecoute::type"] = "text_long"
+            else:
+                row["type"] = "note"
+            if question.required:
+                row["required"] = "yes"
+            if question.prefer_not_to_answer:
+                row["ecoute::prefer_not_to_answer"] = "yes"
+            if question.show_if is not None:
+                row["relevant"] = write_relevant(question.show_if, q)
+            if question.indicator is not None:
+                row["ecoute::indicator"] = question.indicator
+                row["ecoute::polarity"] = question.polarity
+                row["ecoute::positive"] = " ".join(question.positive or ())
+            survey_rows.append(row)
+        survey_rows.append({"type": "end group", "name": section.key})
+    settings_row = {
+        "form_title": q.title[langs[0]],
+        "form_id": q.key,
+        "version": q.version or "",
+        "default_language": LANGUAGE_NAMES[langs[0]],
+    }
+    for name, text in (("title", q.title), ("intro", q.intro), ("consent", q.consent)):
+        for lang in langs:
+            settings_row[f"ecoute::{name}::{LANGUAGE_NAMES[lang]}"] = text[lang]
+
+    workbook = openpyxl.Workbook()
+    default = workbook.active
+    if default is not None:
+        workbook.remove(default)
+    for title, headers, rows in (("survey", survey_headers, survey_rows),
+                                 ("choices", choice_headers, choice_rows),
+                                 ("settings", settings_headers, [settings_row])):
+        ws = workbook.create_sheet(title)
+        _write_rows(ws, headers, rows)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_rows(ws: Any, headers: Sequence[str], rows: Sequence[Mapping[str, str]]) -> None:
+    for c, header in enumerate(headers, start=1):
+        ws.cell(row=1, column=c, value=header)
+    for r, row in enumerate(rows, start=2):
+        for c, header in enumerate(headers, start=1):
+            text = row.get(header, "")
+            if text == "":
+                continue
+            cell = ws.cell(row=r, column=c, value=text)
+            # A text starting with "=" must stay text, never become a formula.
+            cell.data_type = "s"
