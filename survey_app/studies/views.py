@@ -1,24 +1,725 @@
-"""Studies of the current organisation."""
+"""Studies (quality managers) and continuous follow-up of beneficiaries (social workers).
+
+Views are thin: a form parses, a service acts, the view commits once and
+renders. Every object is looked up within the current organisation, so an id
+of another organisation answers 404.
+
+Secrets: an invitation token is shown once, on the page that answers the POST
+creating or re-issuing it (never in a URL, never stored in clear). The card
+PDF is produced from the token the page holds, posted back and checked
+against the stored hash.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import date, timedelta
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from survey_app.extensions import db
-from survey_app.models import Study
-from survey_app.security.permissions import member_required
+from survey_app.models import Beneficiary, Invitation, Organisation, Study, Wave, utcnow
+from survey_app.security.permissions import Permission, member_required, requires
 from survey_app.security.sessions import current_organisation_id
+from survey_app.services import beneficiaries, cards, invitations, qrcodes, studies
+from survey_app.services.errors import DomainError, NotFound
+from survey_app.studies.forms import (
+    NONE,
+    ActionForm,
+    BeneficiaryForm,
+    CardForm,
+    EmailForm,
+    OpenLinkForm,
+    StatusForm,
+    StudyForm,
+    WaveVersionForm,
+    study_edit_form,
+)
 
 blueprint = Blueprint("studies", __name__, url_prefix="/studies")
+
+WAVE_SLOTS = (
+    ("followup1", "follow_up", "followup1_version", "followup1_delay"),
+    ("followup2", "follow_up", "followup2_version", "followup2_delay"),
+    ("exit", "exit", "exit_version", "exit_delay"),
+)
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _study_or_404(slug: str) -> Study:
+    try:
+        return studies.get_study(db.session, current_organisation_id(), slug)
+    except NotFound:
+        abort(404)
+
+
+def _base_url() -> str:
+    return current_app.config.get("PUBLIC_BASE_URL") or request.url_root
+
+
+def _version_choices(blank: str | None) -> list[tuple[int, str]]:
+    choices = [(NONE, blank)] if blank is not None else [(NONE, _("Choose…"))]
+    for version in studies.published_versions(db.session, current_organisation_id()):
+        choices.append(
+            (version.id, f"{version.questionnaire.title} — {_('version')} {version.number}")
+        )
+    return choices
+
+
+def _site_choices() -> list[tuple[int, str]]:
+    return [
+        (site.id, f"{site.code} — {site.name}")
+        for site in studies.organisation_sites(db.session, current_organisation_id())
+    ]
+
+
+def _form_errors(form: Any) -> list[tuple[str, str]]:
+    """(field id, "Label: message") pairs for the error summary, which links to each field."""
+    return [
+        (field.id, f"{field.label.text}: {message}") for field in form for message in field.errors
+    ]
+
+
+def _organisation() -> Organisation:
+    organisation = db.session.get(Organisation, current_organisation_id())
+    if organisation is None:  # pragma: no cover - membership points at it
+        abort(404)
+    return organisation
+
+
+# --- studies (quality manager) -------------------------------------------------------
 
 
 @blueprint.get("/")
 @member_required
 def index() -> str:
-    studies = db.session.scalars(
-        select(Study)
-        .where(Study.organisation_id == current_organisation_id())
-        .order_by(Study.title)
+    return render_template(
+        "studies/index.html", studies=studies.list_studies(db.session, current_organisation_id())
+    )
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_STUDIES)
+def new_study() -> str | Response | tuple[str, int]:
+    form = StudyForm()
+    form.sites.choices = _site_choices()
+    form.baseline_version.choices = _version_choices(None)
+    for _key, _kind, version_field, _delay in WAVE_SLOTS:
+        getattr(form, version_field).choices = _version_choices(_("No such wave"))
+    error = None
+    if form.validate_on_submit():
+        organisation_id = current_organisation_id()
+        try:
+            plans = [
+                studies.WavePlan(
+                    "baseline",
+                    "baseline",
+                    0,
+                    studies.get_published_version(
+                        db.session, organisation_id, form.baseline_version.data
+                    ),
+                )
+            ]
+            for key, kind, version_field, delay_field in WAVE_SLOTS:
+                version_id = getattr(form, version_field).data
+                if version_id:
+                    plans.append(
+                        studies.WavePlan(
+                            key,
+                            kind,
+                            getattr(form, delay_field).data,
+                            studies.get_published_version(db.session, organisation_id, version_id),
+                        )
+                    )
+            sites = [studies.get_site(db.session, organisation_id, i) for i in form.sites.data]
+            study = studies.create_study(
+                db.session,
+                _organisation(),
+                slug=form.slug.data,
+                title=form.title.data.strip(),
+                description=form.description.data or "",
+                sites=sites,
+                waves=plans,
+                invitation_validity_days=form.invitation_validity_days.data,
+                actor=g.user,
+            )
+        except NotFound:
+            abort(404)
+        except DomainError as problem:
+            db.session.rollback()
+            error = str(problem)
+        else:
+            db.session.commit()
+            flash(_("Study created."), "success")
+            return redirect(url_for("studies.detail", slug=study.slug))
+    status = 400 if request.method == "POST" else 200
+    return (
+        render_template("studies/new.html", form=form, errors=_form_errors(form), error=error),
+        status,
+    )
+
+
+@blueprint.get("/<slug>")
+@requires(Permission.MANAGE_STUDIES)
+def detail(slug: str) -> str:
+    study = _study_or_404(slug)
+    return _render_detail(study)
+
+
+def _render_detail(study: Study, **extra: Any) -> str:
+    open_link_form = extra.pop("open_link_form", None) or OpenLinkForm(formdata=None)
+    open_link_form.site_id.choices = [
+        (site.id, f"{site.code} — {site.name}") for site in study.sites
+    ]
+    open_link_form.wave_id.choices = [(wave.id, wave.key) for wave in study.waves]
+    version_forms = {}
+    for wave in study.waves:
+        newer = studies.newer_versions(db.session, wave)
+        if newer:
+            form = WaveVersionForm(formdata=None, prefix=f"w{wave.id}")
+            form.version_id.choices = [(version.id, f"{version.label}") for version in newer]
+            version_forms[wave.key] = form
+    links = studies.study_open_links(db.session, study)
+    sites = {
+        site.id: site for site in studies.organisation_sites(db.session, study.organisation_id)
+    }
+    waves = {wave.id: wave for wave in study.waves}
+    return render_template(
+        "studies/detail.html",
+        study=study,
+        status_form=StatusForm(formdata=None),
+        action_form=ActionForm(formdata=None),
+        open_link_form=open_link_form,
+        version_forms=version_forms,
+        open_links=links,
+        sites_by_id=sites,
+        waves_by_id=waves,
+        **extra,
+    )
+
+
+@blueprint.route("/<slug>/edit", methods=["GET", "POST"])
+@requires(Permission.MANAGE_STUDIES)
+def edit(slug: str) -> str | Response | tuple[str, int]:
+    study = _study_or_404(slug)
+    later = [wave for wave in study.waves if wave.kind != "baseline"]
+    if request.method == "GET":
+        form = study_edit_form(
+            [wave.key for wave in later],
+            obj=study,
+            data={
+                "sites": [site.id for site in study.sites],
+                **{f"delay_{wave.key}": wave.delay_days for wave in later},
+            },
+        )
+    else:
+        form = study_edit_form([wave.key for wave in later])
+    form.sites.choices = _site_choices()
+    error = None
+    if form.validate_on_submit():
+        organisation_id = current_organisation_id()
+        try:
+            studies.update_study(
+                db.session,
+                study,
+                title=form.title.data.strip(),
+                description=form.description.data or "",
+                invitation_validity_days=form.invitation_validity_days.data,
+                sites=[studies.get_site(db.session, organisation_id, i) for i in form.sites.data],
+                delays={wave.key: getattr(form, f"delay_{wave.key}").data for wave in later},
+                actor=g.user,
+            )
+        except NotFound:
+            abort(404)
+        except DomainError as problem:
+            db.session.rollback()
+            error = str(problem)
+        else:
+            db.session.commit()
+            flash(_("Study updated."), "success")
+            return redirect(url_for("studies.detail", slug=study.slug))
+    status = 400 if request.method == "POST" else 200
+    return (
+        render_template(
+            "studies/edit.html",
+            study=study,
+            form=form,
+            delay_fields=[getattr(form, f"delay_{wave.key}") for wave in later],
+            errors=_form_errors(form),
+            error=error,
+        ),
+        status,
+    )
+
+
+@blueprint.post("/<slug>/status")
+@requires(Permission.MANAGE_STUDIES)
+def change_status(slug: str) -> Response | tuple[str, int]:
+    study = _study_or_404(slug)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        studies.change_status(db.session, study, form.action.data, actor=g.user)
+    except DomainError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return redirect(url_for("studies.detail", slug=slug))
+    db.session.commit()
+    messages = {
+        "pause": _("Study paused: no invitation is created or sent until you resume it."),
+        "resume": _("Study resumed."),
+        "close": _("Study closed."),
+    }
+    flash(messages[form.action.data], "success")
+    return redirect(url_for("studies.detail", slug=slug))
+
+
+@blueprint.post("/<slug>/waves/<key>/version")
+@requires(Permission.MANAGE_STUDIES)
+def change_wave_version(slug: str, key: str) -> Response:
+    study = _study_or_404(slug)
+    try:
+        wave = studies.get_wave(study, key)
+    except NotFound:
+        abort(404)
+    form = WaveVersionForm(prefix=f"w{wave.id}")
+    form.version_id.choices = [(v.id, v.label) for v in studies.newer_versions(db.session, wave)]
+    if not form.validate_on_submit():
+        flash(_("Choose a newer published version of the same questionnaire."), "error")
+        return redirect(url_for("studies.detail", slug=slug))
+    try:
+        version = studies.get_published_version(
+            db.session, current_organisation_id(), form.version_id.data
+        )
+        studies.move_wave_to_version(db.session, wave, version, actor=g.user)
+    except NotFound:
+        abort(404)
+    except DomainError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return redirect(url_for("studies.detail", slug=slug))
+    db.session.commit()
+    flash(_("The wave now uses %(version)s.", version=version.label), "success")
+    return redirect(url_for("studies.detail", slug=slug))
+
+
+def open_link_url(token: str) -> str:
+    """The open link's address: ``<base>/o/<token>`` (``respond.open_anonymous``)."""
+    return f"{_base_url().rstrip('/')}/o/{token}"
+
+
+@blueprint.post("/<slug>/open-links")
+@requires(Permission.MANAGE_STUDIES)
+def create_open_link(slug: str) -> str | tuple[str, int] | Response:
+    study = _study_or_404(slug)
+    form = OpenLinkForm()
+    form.site_id.choices = [(site.id, site.code) for site in study.sites]
+    form.wave_id.choices = [(wave.id, wave.key) for wave in study.waves]
+    if not form.validate_on_submit():
+        return _render_detail(study, open_link_form=form), 400
+    organisation_id = current_organisation_id()
+    try:
+        site = studies.get_site(db.session, organisation_id, form.site_id.data)
+        wave = next(w for w in study.waves if w.id == form.wave_id.data)
+        link, token = studies.create_open_link(db.session, study, site, wave, actor=g.user)
+    except DomainError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return redirect(url_for("studies.detail", slug=slug))
+    db.session.commit()
+    url = open_link_url(token)
+    return render_template(
+        "studies/open_link_created.html",
+        study=study,
+        site=site,
+        wave=wave,
+        link=link,
+        url=url,
+        qr=qrcodes.qr_data_uri(url, scale=6),
+    )
+
+
+@blueprint.post("/<slug>/open-links/<int:link_id>/deactivate")
+@requires(Permission.MANAGE_STUDIES)
+def deactivate_open_link(slug: str, link_id: int) -> Response:
+    study = _study_or_404(slug)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        studies.deactivate_open_link(db.session, study, link_id, actor=g.user)
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    flash(_("The open link no longer works."), "success")
+    return redirect(url_for("studies.detail", slug=slug))
+
+
+# --- beneficiaries and invitations (social worker) -------------------------------------
+
+
+def _worker_site_ids() -> list[int]:
+    return beneficiaries.worker_site_ids(db.session, g.membership)
+
+
+def _invitation_or_404(invitation_id: int) -> Invitation:
+    try:
+        invitation = invitations.get_invitation(
+            db.session, current_organisation_id(), invitation_id
+        )
+    except NotFound:
+        abort(404)
+    if invitation.beneficiary.site_id not in _worker_site_ids():
+        abort(404)
+    return invitation
+
+
+def _active_studies_for(site_ids: list[int]) -> list[Study]:
+    return [
+        study
+        for study in studies.list_studies(db.session, current_organisation_id())
+        if study.status == "active" and {site.id for site in study.sites} & set(site_ids)
+    ]
+
+
+@blueprint.get("/follow-up")
+@requires(Permission.MANAGE_BENEFICIARIES)
+def follow_up() -> str:
+    """Who is due, invited, started, completed or expired, for the worker's sites."""
+    site_ids = _worker_site_ids()
+    all_studies = [
+        study
+        for study in studies.list_studies(db.session, current_organisation_id())
+        if {site.id for site in study.sites} & set(site_ids)
+    ]
+    chosen = request.args.get("study", "")
+    study = next((s for s in all_studies if s.slug == chosen), None)
+    if study is None and all_studies:
+        study = next((s for s in all_studies if s.status == "active"), all_studies[0])
+    status_filter = request.args.get("status", "")
+    rows = []
+    if study is not None:
+        rows = _follow_up_rows(study, site_ids)
+        if status_filter in invitations.STATUSES:
+            rows = [row for row in rows if any(c["status"] == status_filter for c in row["cells"])]
+    return render_template(
+        "studies/follow_up.html",
+        studies=all_studies,
+        study=study,
+        rows=rows,
+        statuses=invitations.STATUSES,
+        status_filter=status_filter,
+        can_assist="respond.assist" in current_app.view_functions,
+    )
+
+
+def _follow_up_rows(study: Study, site_ids: list[int]) -> list[dict[str, Any]]:
+    covered = [site.id for site in study.sites if site.id in site_ids]
+    people = db.session.scalars(
+        select(Beneficiary)
+        .where(
+            Beneficiary.organisation_id == current_organisation_id(),
+            Beneficiary.site_id.in_(covered),
+        )
+        .order_by(Beneficiary.code)
     ).all()
-    return render_template("studies/index.html", studies=studies)
+    wave_ids = [wave.id for wave in study.waves]
+    by_pair = {
+        (inv.beneficiary_id, inv.wave_id): inv
+        for inv in db.session.scalars(
+            select(Invitation).where(
+                Invitation.wave_id.in_(wave_ids),
+                Invitation.beneficiary_id.in_([p.id for p in people]),
+            )
+        ).all()
+    }
+    baseline = next((wave for wave in study.waves if wave.kind == "baseline"), None)
+    today = utcnow().date()
+    rows = []
+    for person in people:
+        joined = by_pair.get((person.id, baseline.id)) if baseline else None
+        cells = []
+        for wave in study.waves:
+            invitation = by_pair.get((person.id, wave.id))
+            due_on: date | None
+            if wave.kind == "baseline":
+                due_on = person.support_started_on
+            elif joined is not None:
+                due_on = joined.created_at.date() + timedelta(days=wave.delay_days)
+            else:
+                due_on = None
+            cells.append(
+                {
+                    "wave": wave,
+                    "invitation": invitation,
+                    "due_on": due_on,
+                    "status": invitations.status_of(invitation, due_on=due_on, today=today),
+                }
+            )
+        rows.append({"beneficiary": person, "cells": cells})
+    return rows
+
+
+@blueprint.route("/beneficiaries/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_BENEFICIARIES)
+def register_beneficiary() -> str | tuple[str, int] | Response:
+    site_ids = _worker_site_ids()
+    sites = beneficiaries.worker_sites(db.session, g.membership)
+    active = _active_studies_for(site_ids)
+    form = BeneficiaryForm()
+    form.site_id.choices = [(site.id, f"{site.code} — {site.name}") for site in sites]
+    form.study_id.choices = [(study.id, study.title) for study in active] + [
+        (NONE, _("No study for now"))
+    ]
+    if request.method == "GET":
+        form.code.data = beneficiaries.suggest_code(db.session, current_organisation_id())
+        form.support_started_on.data = utcnow().date()
+    error = None
+    if form.validate_on_submit():
+        baseline = None
+        if form.study_id.data:
+            study = next((s for s in active if s.id == form.study_id.data), None)
+            if study is None:
+                abort(404)
+            baseline = next((w for w in study.waves if w.kind == "baseline"), None)
+        try:
+            registration = beneficiaries.register(
+                db.session,
+                g.membership,
+                code=form.code.data,
+                site_id=form.site_id.data,
+                support_started_on=form.support_started_on.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                baseline_wave=baseline,
+                actor=g.user,
+            )
+        except NotFound:
+            abort(404)
+        except DomainError as problem:
+            db.session.rollback()
+            error = str(problem)
+        else:
+            if registration.baseline is not None:
+                registration.baseline.invitation.sent_at = utcnow()
+                db.session.flush()
+            db.session.commit()
+            if registration.baseline is None:
+                flash(
+                    _("Beneficiary %(code)s registered.", code=registration.beneficiary.code),
+                    "success",
+                )
+                return _redirect_follow_up()
+            return _render_delivery(registration.baseline, registered=True)
+    status = 400 if request.method == "POST" else 200
+    return (
+        render_template("studies/register.html", form=form, errors=_form_errors(form), error=error),
+        status,
+    )
+
+
+def _mailer() -> invitations.Mailer | None:
+    """``INVITATION_MAILER`` (tests) or SMTP from ``MAIL_*``; None when e-mail is off."""
+    return current_app.config.get("INVITATION_MAILER") or invitations.smtp_mailer(
+        current_app.config
+    )
+
+
+def _redirect_follow_up() -> Response:
+    return redirect(url_for("studies.follow_up"))
+
+
+def _render_delivery(issued: invitations.IssuedInvitation, *, registered: bool = False) -> str:
+    invitation = issued.invitation
+    url = invitations.survey_url(_base_url(), issued.token)
+    card_form = CardForm(
+        formdata=None, data={"token": issued.token, "short_code": issued.short_code}
+    )
+    organisation = _organisation()
+    return render_template(
+        "studies/delivery.html",
+        invitation=invitation,
+        beneficiary=invitation.beneficiary,
+        wave=invitation.wave,
+        url=url,
+        short_code=issued.short_code,
+        code_url=invitations.code_url(_base_url()),
+        qr=qrcodes.qr_data_uri(url, scale=5),
+        card_form=card_form,
+        registered=registered,
+        email_address=invitations.email_address_for(invitation, organisation),
+        mail_ready=_mailer() is not None,
+    )
+
+
+@blueprint.get("/invitations/<int:invitation_id>")
+@requires(Permission.MANAGE_INVITATIONS)
+def invitation(invitation_id: int) -> str:
+    found = _invitation_or_404(invitation_id)
+    organisation = _organisation()
+    today = utcnow().date()
+    return render_template(
+        "studies/invitation.html",
+        invitation=found,
+        beneficiary=found.beneficiary,
+        wave=found.wave,
+        status=invitations.status_of(found, due_on=None, today=today),
+        action_form=ActionForm(formdata=None),
+        email_address=invitations.email_address_for(found, organisation),
+        mail_ready=_mailer() is not None,
+        can_assist="respond.assist" in current_app.view_functions,
+    )
+
+
+@blueprint.post("/invitations/<int:invitation_id>/issue")
+@requires(Permission.MANAGE_INVITATIONS)
+def issue(invitation_id: int) -> str | Response:
+    found = _invitation_or_404(invitation_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        issued = invitations.reissue(db.session, found, channel="link", actor=g.user)
+    except DomainError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return redirect(url_for("studies.invitation", invitation_id=invitation_id))
+    db.session.commit()
+    return _render_delivery(issued)
+
+
+@blueprint.post("/beneficiaries/<int:beneficiary_id>/waves/<int:wave_id>/invite")
+@requires(Permission.MANAGE_INVITATIONS)
+def invite(beneficiary_id: int, wave_id: int) -> str | Response:
+    """Create a due invitation now (e.g. before the next ``send-due`` run)."""
+    person = db.session.scalar(
+        select(Beneficiary).where(
+            Beneficiary.id == beneficiary_id,
+            Beneficiary.organisation_id == current_organisation_id(),
+            Beneficiary.site_id.in_(_worker_site_ids()),
+        )
+    )
+    wave = db.session.scalar(
+        select(Wave)
+        .join(Study, Study.id == Wave.study_id)
+        .where(Wave.id == wave_id, Study.organisation_id == current_organisation_id())
+    )
+    if person is None or wave is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        if person.site_id not in {site.id for site in wave.study.sites}:
+            raise DomainError(_("This study does not cover the chosen site."))
+        issued = invitations.invite(db.session, person, wave, actor=g.user)
+        issued.invitation.sent_at = utcnow()
+        db.session.flush()
+    except DomainError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return _redirect_follow_up()
+    db.session.commit()
+    return _render_delivery(issued)
+
+
+@blueprint.post("/invitations/<int:invitation_id>/card")
+@requires(Permission.MANAGE_INVITATIONS)
+def card(invitation_id: int) -> Response:
+    """The A6 card as PDF, for the secrets the delivery page holds."""
+    found = _invitation_or_404(invitation_id)
+    form = CardForm()
+    if not form.validate_on_submit() or not invitations.matches_secrets(
+        found, form.token.data, form.short_code.data
+    ):
+        flash(_("This link has been replaced since: issue a new link to print a card."), "error")
+        return redirect(url_for("studies.invitation", invitation_id=invitation_id))
+    base = _base_url()
+    url = invitations.survey_url(base, form.token.data)
+    html = render_template(
+        "studies/card.html",
+        organisation=_organisation(),
+        url=url,
+        short_code=form.short_code.data,
+        code_url=invitations.code_url(base).split("://", 1)[-1],
+        qr=qrcodes.qr_data_uri(url, scale=6),
+        expires_on=found.expires_at.date(),
+        language=str(get_locale() or "fr"),
+    )
+    pdf = cards.card_pdf(html)
+    if found.channel != "card":
+        found.channel = "card"
+        db.session.commit()
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="invitation-{found.id}.pdf"'},
+    )
+
+
+@blueprint.post("/invitations/<int:invitation_id>/email")
+@requires(Permission.MANAGE_INVITATIONS)
+def email(invitation_id: int) -> Response:
+    """E-mail the link the delivery page holds, or a re-issued one.
+
+    From the delivery page the current token is posted back (and checked
+    against its hash), so the link just shown is the one e-mailed. From the
+    invitation page there is no token: the link is re-issued and the
+    previous one stops working.
+    """
+    found = _invitation_or_404(invitation_id)
+    form = EmailForm()
+    if not form.validate_on_submit():
+        abort(400)
+    organisation = _organisation()
+    address = invitations.email_address_for(found, organisation)
+    mailer = _mailer()
+    back = redirect(url_for("studies.invitation", invitation_id=invitation_id))
+    if address is None or mailer is None:
+        flash(_("E-mail is not available for this person."), "error")
+        return back
+    previously_sent_at = found.sent_at
+    try:
+        if form.token.data and invitations.matches_secrets(
+            found, form.token.data, form.short_code.data or ""
+        ):
+            token = form.token.data
+            invitations.mark_sent(db.session, found, channel="email", actor=g.user)
+        else:
+            token = invitations.reissue(db.session, found, channel="email", actor=g.user).token
+    except DomainError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return back
+    message = invitations.invitation_email(
+        to=address,
+        link=invitations.survey_url(_base_url(), token),
+        organisation_name=organisation.name,
+        language=organisation.default_language,
+    )
+    db.session.commit()
+    try:
+        mailer(message)
+    except Exception:  # SMTP or network failure: the worker can still hand a card over
+        current_app.logger.exception("invitation e-mail failed")
+        found.sent_at = previously_sent_at
+        db.session.commit()
+        flash(_("The e-mail could not be sent. Try again later or print a card."), "error")
+        return back
+    flash(_("The invitation was e-mailed."), "success")
+    return back
