@@ -1,26 +1,601 @@
-"""Organisation administration: users, sites, retention, audit log."""
+"""Organisation administration: members, sites, settings (retention, second factor,
+privacy notice), the audit log and data-subject requests (access, erasure).
+
+Every object is looked up within the current organisation, so another
+organisation's member or site answers 404.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from sqlalchemy import select
+import json
+import smtplib
+from datetime import datetime
 
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from survey_app.admin.forms import (
+    ActionForm,
+    AuditFilterForm,
+    BeneficiaryCodeForm,
+    ErasureForm,
+    ExportForm,
+    InviteForm,
+    MemberRoleForm,
+    SettingsForm,
+    SiteEditForm,
+    SiteForm,
+    options,
+    role_choices,
+    role_labels,
+)
 from survey_app.extensions import db
-from survey_app.models import Membership, Site
-from survey_app.security.permissions import Permission, requires
+from survey_app.models import (
+    Answer,
+    Beneficiary,
+    BeneficiaryContact,
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+    Site,
+    User,
+)
+from survey_app.models import (
+    Response as SurveyResponse,
+)
+from survey_app.security.permissions import Permission, has_permission, requires
 from survey_app.security.sessions import current_organisation_id
+from survey_app.services import accounts, audit, gdpr, passwords
+from survey_app.services.errors import DomainError, NotFound
+from survey_app.services.mail import mail_configured, send_mail
+from survey_app.services.organisation_admin import (
+    OrganisationSettings,
+    create_site,
+    get_site,
+    set_site_active,
+    update_settings,
+    update_site,
+)
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _organisation() -> Organisation:
+    organisation = db.session.get(Organisation, current_organisation_id())
+    if organisation is None:  # deleted while signed in
+        abort(404)
+    return organisation
+
+
+def _sites() -> list[Site]:
+    return list(
+        db.session.scalars(
+            select(Site)
+            .where(Site.organisation_id == current_organisation_id())
+            .order_by(Site.code)
+        ).all()
+    )
+
+
+def _membership(membership_id: int) -> Membership:
+    try:
+        return accounts.membership_in(db.session, current_organisation_id(), membership_id)
+    except NotFound:
+        abort(404)
+
+
+def _site(site_id: int) -> Site:
+    try:
+        return get_site(db.session, current_organisation_id(), site_id)
+    except NotFound:
+        abort(404)
+
+
+def _error(error: DomainError) -> None:
+    """Show a refused change; the domain message is in English, so we add a French lead."""
+    db.session.rollback()
+    flash(_("Nothing was changed: %(reason)s", reason=str(error)), "error")
+
+
+# --- members ----------------------------------------------------------------------
 
 
 @blueprint.get("/")
 @requires(Permission.MANAGE_USERS)
 def index() -> str:
-    organisation_id = current_organisation_id()
     memberships = db.session.scalars(
-        select(Membership).where(Membership.organisation_id == organisation_id)
+        select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.organisation_id == current_organisation_id())
+        .order_by(User.email)
     ).all()
-    sites = db.session.scalars(
-        select(Site).where(Site.organisation_id == organisation_id).order_by(Site.code)
-    ).all()
-    return render_template("admin/index.html", memberships=memberships, sites=sites)
+    return render_template(
+        "admin/index.html",
+        memberships=memberships,
+        roles=role_labels(),
+        action_form=ActionForm(),
+    )
+
+
+def _prepare_role_form(form: MemberRoleForm) -> None:
+    form.role.choices = role_choices()
+    form.sites.choices = options([(site.id, f"{site.name} ({site.code})") for site in _sites()])
+
+
+@blueprint.route("/users/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def invite() -> str | Response | tuple[str, int]:
+    form = InviteForm()
+    _prepare_role_form(form)
+    if form.validate_on_submit():
+        organisation = _organisation()
+        try:
+            user, created = accounts.invite_user(
+                db.session,
+                organisation,
+                email=form.email.data or "",
+                display_name=form.display_name.data or "",
+                role=Role(form.role.data),
+                site_ids=list(form.sites.data or []),
+            )
+        except DomainError as error:
+            _error(error)
+            return render_template("admin/invite.html", form=form), 400
+        audit.record(
+            db.session,
+            "user.create" if created else "membership.add",
+            actor=g.user,
+            organisation_id=organisation.id,
+            object_type="user",
+            object_id=user.id,
+            details={"role": form.role.data},
+        )
+        link = None
+        if created:
+            token = passwords.create_reset_token(db.session, user)
+            db.session.commit()
+            link = _deliver_reset_link(user, token)
+        else:
+            db.session.commit()
+        return render_template("admin/invited.html", user=user, created=created, link=link)
+    status = 400 if form.errors else 200
+    return render_template("admin/invite.html", form=form), status
+
+
+def _deliver_reset_link(user: User, token: str) -> str | None:
+    """E-mail the link when SMTP is configured (return None), else return it to show once."""
+    from survey_app.auth.views import reset_link
+
+    link = reset_link(token)
+    if not mail_configured(current_app.config):
+        return link
+    body = "\n\n".join(
+        [
+            _("An administrator of %(org)s gave you access to Écoute.", org=_organisation().name),
+            _("Open this link within one hour to choose your password:"),
+            link,
+        ]
+    )
+    try:
+        send_mail(current_app.config, to=user.email, subject=_("Your Écoute account"), body=body)
+    except (OSError, smtplib.SMTPException) as error:
+        current_app.logger.warning("account e-mail failed: %s", type(error).__name__)
+        return link
+    return None
+
+
+@blueprint.route("/users/<int:membership_id>", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def member(membership_id: int) -> str | Response | tuple[str, int]:
+    membership = _membership(membership_id)
+    form = MemberRoleForm(
+        data={
+            "role": membership.role,
+            "sites": [row.site_id for row in membership.sites],
+        }
+        if request.method == "GET"
+        else None
+    )
+    _prepare_role_form(form)
+    if form.validate_on_submit():
+        previous = membership.role
+        try:
+            accounts.set_role(
+                db.session,
+                membership,
+                Role(form.role.data),
+                list(form.sites.data or []),
+                acting_membership_id=g.membership.id,
+            )
+        except DomainError as error:
+            _error(error)
+            return redirect(url_for("admin.member", membership_id=membership_id))
+        audit.record(
+            db.session,
+            "membership.role",
+            actor=g.user,
+            organisation_id=membership.organisation_id,
+            object_type="user",
+            object_id=membership.user_id,
+            details={"from": previous, "to": form.role.data, "sites": len(form.sites.data or [])},
+        )
+        db.session.commit()
+        flash(_("The role has been saved."), "success")
+        return redirect(url_for("admin.index"))
+    return render_template(
+        "admin/member.html",
+        membership=membership,
+        form=form,
+        action_form=ActionForm(),
+        roles=role_labels(),
+        shared=len(membership.user.memberships) > 1,
+    ), (400 if form.errors else 200)
+
+
+def _member_action(membership_id: int, change: str) -> Response:
+    membership = _membership(membership_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    user = membership.user
+    try:
+        if change == "disable":
+            accounts.set_account_active(
+                db.session, membership, False, acting_membership_id=g.membership.id
+            )
+            message = _("The account is disabled; its sessions have ended.")
+        elif change == "enable":
+            accounts.set_account_active(
+                db.session, membership, True, acting_membership_id=g.membership.id
+            )
+            message = _("The account is enabled again.")
+        else:
+            accounts.remove_membership(db.session, membership, acting_membership_id=g.membership.id)
+            message = _("The person no longer belongs to this organisation.")
+    except DomainError as error:
+        _error(error)
+        return redirect(url_for("admin.member", membership_id=membership_id))
+    audit.record(
+        db.session,
+        f"user.{change}",
+        actor=g.user,
+        organisation_id=current_organisation_id(),
+        object_type="user",
+        object_id=user.id,
+    )
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("admin.index"))
+
+
+@blueprint.post("/users/<int:membership_id>/disable")
+@requires(Permission.MANAGE_USERS)
+def disable_member(membership_id: int) -> Response:
+    return _member_action(membership_id, "disable")
+
+
+@blueprint.post("/users/<int:membership_id>/enable")
+@requires(Permission.MANAGE_USERS)
+def enable_member(membership_id: int) -> Response:
+    return _member_action(membership_id, "enable")
+
+
+@blueprint.post("/users/<int:membership_id>/remove")
+@requires(Permission.MANAGE_USERS)
+def remove_member(membership_id: int) -> Response:
+    return _member_action(membership_id, "remove")
+
+
+@blueprint.post("/users/<int:membership_id>/reset-link")
+@requires(Permission.MANAGE_USERS)
+def member_reset_link(membership_id: int) -> str | Response:
+    """A password-reset link for a member whose account belongs to this organisation only."""
+    membership = _membership(membership_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    user = membership.user
+    if len(user.memberships) > 1 or not user.active:
+        flash(
+            _(
+                "This account also belongs to another organisation or is disabled: it cannot be "
+                "reset from here."
+            ),
+            "error",
+        )
+        return redirect(url_for("admin.member", membership_id=membership_id))
+    token = passwords.create_reset_token(db.session, user)
+    audit.record(
+        db.session,
+        "password.reset_link_created",
+        actor=g.user,
+        organisation_id=current_organisation_id(),
+        object_type="user",
+        object_id=user.id,
+    )
+    db.session.commit()
+    link = _deliver_reset_link(user, token)
+    return render_template("admin/invited.html", user=user, created=False, link=link, reset=True)
+
+
+# --- sites ------------------------------------------------------------------------
+
+
+@blueprint.get("/sites")
+@requires(Permission.MANAGE_SITES)
+def sites() -> str:
+    return render_template("admin/sites.html", sites=_sites(), action_form=ActionForm())
+
+
+@blueprint.route("/sites/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_SITES)
+def new_site() -> str | Response | tuple[str, int]:
+    form = SiteForm()
+    if form.validate_on_submit():
+        try:
+            create_site(
+                db.session,
+                current_organisation_id(),
+                code=form.code.data or "",
+                name=form.name.data or "",
+                address=form.address.data or "",
+                actor=g.user,
+            )
+        except DomainError as error:
+            _error(error)
+            return render_template("admin/site_form.html", form=form, site=None), 400
+        db.session.commit()
+        flash(_("The site has been created."), "success")
+        return redirect(url_for("admin.sites"))
+    return render_template("admin/site_form.html", form=form, site=None), (
+        400 if form.errors else 200
+    )
+
+
+@blueprint.route("/sites/<int:site_id>", methods=["GET", "POST"])
+@requires(Permission.MANAGE_SITES)
+def edit_site(site_id: int) -> str | Response | tuple[str, int]:
+    site = _site(site_id)
+    form = SiteEditForm(obj=site if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            update_site(
+                db.session,
+                site,
+                name=form.name.data or "",
+                address=form.address.data or "",
+                actor=g.user,
+            )
+        except DomainError as error:
+            _error(error)
+            return redirect(url_for("admin.edit_site", site_id=site_id))
+        db.session.commit()
+        flash(_("The site has been saved."), "success")
+        return redirect(url_for("admin.sites"))
+    return render_template(
+        "admin/site_form.html", form=form, site=site, action_form=ActionForm()
+    ), (400 if form.errors else 200)
+
+
+@blueprint.post("/sites/<int:site_id>/deactivate")
+@requires(Permission.MANAGE_SITES)
+def deactivate_site(site_id: int) -> Response:
+    return _site_activity(site_id, active=False)
+
+
+@blueprint.post("/sites/<int:site_id>/activate")
+@requires(Permission.MANAGE_SITES)
+def activate_site(site_id: int) -> Response:
+    return _site_activity(site_id, active=True)
+
+
+def _site_activity(site_id: int, *, active: bool) -> Response:
+    site = _site(site_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    set_site_active(db.session, site, active, actor=g.user)
+    db.session.commit()
+    flash(_("The site is active again.") if active else _("The site is deactivated."), "success")
+    return redirect(url_for("admin.sites"))
+
+
+# --- settings ---------------------------------------------------------------------
+
+
+@blueprint.route("/settings", methods=["GET", "POST"])
+@requires(Permission.MANAGE_RETENTION)
+def settings() -> str | Response | tuple[str, int]:
+    organisation = _organisation()
+    form = SettingsForm(obj=organisation if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            update_settings(
+                db.session,
+                organisation,
+                OrganisationSettings(
+                    name=form.name.data or "",
+                    contact_retention_days=int(form.contact_retention_days.data or 0),
+                    require_totp_for_admins=bool(form.require_totp_for_admins.data),
+                    privacy_controller_name=form.privacy_controller_name.data or "",
+                    privacy_contact=form.privacy_contact.data or "",
+                ),
+                actor=g.user,
+            )
+        except DomainError as error:
+            _error(error)
+            return redirect(url_for("admin.settings"))
+        db.session.commit()
+        flash(_("The settings have been saved."), "success")
+        return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form, organisation=organisation), (
+        400 if form.errors else 200
+    )
+
+
+# --- audit log --------------------------------------------------------------------
+
+PER_PAGE = 50
+
+
+@blueprint.get("/audit")
+@requires(Permission.VIEW_AUDIT)
+def audit_log() -> str | tuple[str, int]:
+    organisation_id = current_organisation_id()
+    form = AuditFilterForm(request.args)
+    form.action.choices = options(
+        [("", _("All actions"))]
+        + [(action, action) for action in audit.actions_in(db.session, organisation_id)]
+    )
+    if request.args and not form.validate():
+        return render_template("admin/audit.html", form=form, events=[], total=0, page=1), 400
+    criteria = audit.AuditFilter(
+        action=form.action.data or "",
+        actor=(form.actor.data or "").strip(),
+        since=form.since.data,
+        until=form.until.data,
+    )
+    page = form.page.data or 1
+    events, total = audit.search(
+        db.session, organisation_id, criteria, page=page, per_page=PER_PAGE
+    )
+    query = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        events=events,
+        total=total,
+        page=page,
+        has_next=page * PER_PAGE < total,
+        query=query,
+    )
+
+
+# --- data-subject requests --------------------------------------------------------
+
+
+def _beneficiary_for_request(code: str) -> Beneficiary:
+    """The beneficiary, within the social worker's sites for social workers (else 404)."""
+    from survey_app.services.beneficiaries import worker_site_ids
+
+    membership = g.membership
+    site_ids = None
+    if membership.role == Role.SOCIAL_WORKER:
+        site_ids = worker_site_ids(db.session, membership)
+    try:
+        return gdpr.find_beneficiary(db.session, current_organisation_id(), code, site_ids=site_ids)
+    except NotFound:
+        abort(404)
+
+
+def _holdings(beneficiary: Beneficiary) -> dict[str, int | bool]:
+    response_ids = select(SurveyResponse.id).where(SurveyResponse.beneficiary_id == beneficiary.id)
+    count = func.count()
+    return {
+        "contact": db.session.get(BeneficiaryContact, beneficiary.id) is not None,
+        "invitations": db.session.scalar(
+            select(count).select_from(Invitation).where(Invitation.beneficiary_id == beneficiary.id)
+        )
+        or 0,
+        "responses": db.session.scalar(
+            select(count)
+            .select_from(SurveyResponse)
+            .where(SurveyResponse.beneficiary_id == beneficiary.id)
+        )
+        or 0,
+        "answers": db.session.scalar(
+            select(count).select_from(Answer).where(Answer.response_id.in_(response_ids))
+        )
+        or 0,
+    }
+
+
+@blueprint.route("/data-requests", methods=["GET", "POST"])
+@requires(Permission.ANSWER_ACCESS_REQUESTS)
+def data_requests() -> str | tuple[str, int]:
+    """Find a beneficiary by code (sent by POST: codes stay out of URLs and logs)."""
+    form = BeneficiaryCodeForm()
+    if form.validate_on_submit():
+        beneficiary = _beneficiary_for_request(form.code.data or "")
+        return render_template(
+            "admin/data_request.html",
+            beneficiary=beneficiary,
+            holdings=_holdings(beneficiary),
+            export_form=ExportForm(code=beneficiary.code),
+            erasure_form=ErasureForm(code=beneficiary.code),
+            can_erase=has_permission(g.membership.role, Permission.ERASE_PERSONAL_DATA),
+        )
+    return render_template("admin/data_requests.html", form=form), (400 if form.errors else 200)
+
+
+@blueprint.post("/data-requests/export")
+@requires(Permission.ANSWER_ACCESS_REQUESTS)
+def export_beneficiary() -> Response:
+    form = ExportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    beneficiary = _beneficiary_for_request(form.code.data or "")
+    export = gdpr.subject_access_export(db.session, beneficiary)
+    audit.record(
+        db.session,
+        "beneficiary.access_export",
+        actor=g.user,
+        organisation_id=current_organisation_id(),
+        object_type="beneficiary",
+        object_id=beneficiary.id,
+        details={"format": form.format.data},
+    )
+    db.session.commit()
+    stamp = datetime.now().strftime("%Y%m%d")
+    if form.format.data == "csv":
+        body, mimetype, extension = gdpr.export_as_csv(export), "text/csv", "csv"
+    else:
+        body = json.dumps(export, ensure_ascii=False, indent=2)
+        mimetype, extension = "application/json", "json"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="subject-access-{beneficiary.id}-{stamp}.{extension}"'
+    )
+    return response
+
+
+@blueprint.post("/data-requests/erase")
+@requires(Permission.ERASE_PERSONAL_DATA)
+def erase_beneficiary() -> str | Response | tuple[str, int]:
+    form = ErasureForm()
+    if not form.validate_on_submit():
+        abort(400)
+    beneficiary = _beneficiary_for_request(form.code.data or "")
+    if (form.confirm.data or "").strip() != beneficiary.code:
+        flash(_("The confirmation does not match the code: nothing was erased."), "error")
+        return render_template(
+            "admin/data_request.html",
+            beneficiary=beneficiary,
+            holdings=_holdings(beneficiary),
+            export_form=ExportForm(code=beneficiary.code),
+            erasure_form=ErasureForm(code=beneficiary.code),
+            can_erase=True,
+        ), 400
+    report = gdpr.erase_beneficiary(db.session, beneficiary, actor=g.user)
+    db.session.commit()
+    flash(
+        _(
+            "Erased: contact details, %(responses)s response(s) with %(answers)s answer(s), "
+            "%(invitations)s invitation(s).",
+            responses=report.responses,
+            answers=report.answers,
+            invitations=report.invitations,
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.data_requests"))

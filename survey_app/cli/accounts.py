@@ -1,4 +1,4 @@
-"""``create-org`` and ``create-user``."""
+"""``create-org``, ``create-user`` and ``reset-password``."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from flask import Flask
 
 from survey_app.cli._common import command_transaction
 from survey_app.models import Role
-from survey_app.services import accounts, audit
+from survey_app.services import accounts, audit, passwords
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(create_org)
     app.cli.add_command(create_user)
+    app.cli.add_command(reset_password)
 
 
 @click.command("create-org")
@@ -56,11 +57,7 @@ def create_user(
     """Create a staff user, or add a membership if the user exists."""
     password: str | None = None
     if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-        if len(password) < accounts.MIN_PASSWORD_LENGTH:
-            raise click.ClickException(
-                f"the password must have at least {accounts.MIN_PASSWORD_LENGTH} characters"
-            )
+        password = _read_password(email)
     with command_transaction() as session:
         organisation = accounts.get_organisation(session, org_slug)
         existing = accounts.find_user_by_email(session, email)
@@ -88,3 +85,64 @@ def create_user(
     click.echo(f"{verb} {user.email} as {role} in {org_slug}")
     if generated:
         click.echo(f"password: {generated}")
+
+
+def _read_password(email: str) -> str:
+    """One line of standard input, checked against the password rules."""
+    from flask import current_app, g
+
+    password = sys.stdin.readline().rstrip("\n")
+    # The rules' messages are translated; the command line speaks English.
+    with current_app.test_request_context():
+        g.forced_locale = "en"
+        problems = passwords.password_problems(password, email=email)
+    if problems:
+        raise click.ClickException(" ".join(problems))
+    return password
+
+
+@click.command("reset-password")
+@click.argument("email")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Set the password read from standard input instead of printing a reset link.",
+)
+def reset_password(email: str, password_stdin: bool) -> None:
+    """Print a single-use reset link for EMAIL (valid one hour), or set a password.
+
+    Either way the user's open sessions end.
+    """
+    from flask import current_app, url_for
+
+    password = _read_password(email) if password_stdin else None
+    with command_transaction() as session:
+        user = accounts.find_user_by_email(session, email)
+        if user is None:
+            raise click.ClickException(f"no user with e-mail {email!r}")
+        organisation_ids = [m.organisation_id for m in user.memberships] or [None]
+        if password is not None:
+            user.password_hash = accounts.hash_password(password)
+            user.password_changed_at = accounts.utcnow()
+            accounts.revoke_sessions(session, user.id)
+            action, token = "password.set_by_operator", None
+        else:
+            token = passwords.create_reset_token(session, user)
+            action = "password.reset_link_printed"
+        for organisation_id in organisation_ids:
+            audit.record(
+                session,
+                action,
+                actor_label="cli",
+                organisation_id=organisation_id,
+                object_type="user",
+                object_id=user.id,
+            )
+    if token is None:
+        click.echo(f"password set for {user.email}; their sessions are closed")
+        return
+    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    with current_app.test_request_context(base_url=base or None):
+        link = url_for("auth.reset_password", token=token, _external=True)
+    click.echo(f"reset link for {user.email} (valid one hour, single use):")
+    click.echo(link)

@@ -3,7 +3,7 @@
 Every view function declares its access with one of the decorators below.
 :func:`enforce_access` (a ``before_request`` hook) reads that declaration, so
 no view performs an ad-hoc check of its own, and a view that declares nothing
-is refused (fail closed). ``tests/web/test_permissions.py`` walks
+is refused (fail closed). ``tests/web/security/test_permissions.py`` walks
 ``app.url_map`` for every role and fails on an undeclared route.
 """
 
@@ -35,6 +35,10 @@ class Permission(StrEnum):
     MANAGE_BENEFICIARIES = "manage_beneficiaries"
     MANAGE_INVITATIONS = "manage_invitations"
     ASSIST_RESPONDENT = "assist_respondent"
+    # GDPR: export everything held about one beneficiary (right of access).
+    ANSWER_ACCESS_REQUESTS = "answer_access_requests"
+    # GDPR: erase a beneficiary's contact details and answers (right to erasure).
+    ERASE_PERSONAL_DATA = "erase_personal_data"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -44,6 +48,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_SITES,
             Permission.MANAGE_RETENTION,
             Permission.VIEW_AUDIT,
+            Permission.ANSWER_ACCESS_REQUESTS,
+            Permission.ERASE_PERSONAL_DATA,
         }
     ),
     Role.QUALITY_MANAGER: frozenset(
@@ -62,9 +68,23 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_BENEFICIARIES,
             Permission.MANAGE_INVITATIONS,
             Permission.ASSIST_RESPONDENT,
+            Permission.ANSWER_ACCESS_REQUESTS,
         }
     ),
 }
+
+# Pages a signed-in person can use before choosing an organisation or while an
+# organisation forces them to set up a second factor.
+ACCOUNT_ENDPOINTS = frozenset(
+    {
+        "auth.no_organisation",
+        "auth.logout",
+        "auth.switch_org",
+        "auth.account",
+        "auth.change_password",
+        "auth.totp_setup",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +123,25 @@ def has_permission(role: str | None, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS.get(Role(role), frozenset())
 
 
+def undeclared_endpoints(app: Any) -> list[str]:
+    """Endpoints of ``app`` whose view declares no access rule (they answer 403)."""
+    return sorted(
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and getattr(view, "__access__", None) is None
+    )
+
+
+def second_factor_required(membership: Any, user: Any) -> bool:
+    """An organisation may require administrators to use a second factor."""
+    return (
+        membership is not None
+        and membership.role == Role.ADMIN
+        and bool(membership.organisation.require_totp_for_admins)
+        and not user.totp_enabled
+    )
+
+
 def access_of(endpoint: str | None) -> Access | None:
     if endpoint is None:
         return None
@@ -131,9 +170,11 @@ def enforce_access() -> Any:
     if g.get("user") is None:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if g.get("membership") is None:
-        if request.endpoint in {"auth.no_organisation", "auth.logout", "auth.switch_org"}:
+        if request.endpoint in ACCOUNT_ENDPOINTS:
             return None
         return redirect(url_for("auth.no_organisation"))
+    if second_factor_required(g.membership, g.user) and request.endpoint not in ACCOUNT_ENDPOINTS:
+        return redirect(url_for("auth.totp_setup"))
     if access.kind == "permission" and not has_permission(g.membership.role, access.permission):
         abort(403)
     return None

@@ -20,6 +20,8 @@ from survey_app.models import Membership, User, UserSession, utcnow
 
 SESSION_KEY = "sid"
 ORG_KEY = "org"
+# Between the password and the second factor: long enough to open the app, no more.
+PENDING_SECOND_FACTOR = timedelta(minutes=10)
 
 
 def hash_token(token: str) -> str:
@@ -66,10 +68,18 @@ def revoke_all_sessions(user_id: int) -> None:
     )
 
 
+def complete_second_factor(user: User) -> UserSession:
+    """The second factor passed: replace the pending session by a full one (new cookie)."""
+    end_session()
+    return start_session(user, second_factor_done=True)
+
+
 def _expired(record: UserSession) -> bool:
     now = utcnow()
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+    if not record.second_factor_done and now - record.created_at > PENDING_SECOND_FACTOR:
+        return True
     return now - record.last_seen_at > idle or now - record.created_at > absolute
 
 
@@ -89,6 +99,7 @@ def load_current_user() -> None:
         return
     user = db.session.get(User, record.user_id)
     if user is None or not user.active:
+        session.pop(SESSION_KEY, None)
         return
     g.user_session = record
     if not record.second_factor_done:
