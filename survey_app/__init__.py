@@ -30,6 +30,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(build_config(Path(app.instance_path), overrides))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_logging(app)
+    _trust_reverse_proxy(app)
 
     from survey_app import translations
 
@@ -55,6 +56,20 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     register_template_helpers(app)
     return app
+
+
+def _trust_reverse_proxy(app: Flask) -> None:
+    """Honour X-Forwarded-* from our own nginx only (``TRUSTED_PROXIES`` hops).
+
+    Login throttling and survey-link rate limits key on the client address;
+    behind nginx every request would otherwise come from 127.0.0.1. Off by
+    default, since trusting the header without a proxy lets anyone spoof it.
+    """
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -95,6 +95,8 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "MAIL_USE_TLS": env_flag("MAIL_USE_TLS", True),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", ""),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
         "TESTING": testing,
     }
     config.update(overrides)

@@ -54,3 +54,27 @@ def test_production_cookies_are_host_prefixed_and_secure(tmp_path, monkeypatch):
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_forwarded_address_trusted_only_behind_configured_proxy(tmp_path):
+    from flask import request
+
+    from survey_app.security.permissions import public
+    from tests.conftest import make_test_app
+
+    seen = []
+    for hops in (0, 1):
+        app = make_test_app(f"sqlite:///{tmp_path / 'p.sqlite3'}", TRUSTED_PROXIES=hops)
+
+        @app.get("/whoami")
+        @public
+        def whoami() -> str:
+            seen.append(request.remote_addr)
+            return ""
+
+        app.test_client().get(
+            "/whoami",
+            headers={"X-Forwarded-For": "203.0.113.9"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+    assert seen == ["127.0.0.1", "203.0.113.9"]
