@@ -24,6 +24,7 @@ from survey_app.models import (
     Questionnaire,
     QuestionnaireVersion,
     Response,
+    Study,
     User,
     Wave,
     utcnow,
@@ -193,6 +194,22 @@ def is_in_use(session: Session, version: QuestionnaireVersion) -> bool:
         select(Response.id).where(Response.questionnaire_version_id == version.id).limit(1)
     )
     return answer is not None
+
+
+def version_usage(session: Session, questionnaire: Questionnaire) -> dict[int, list[str]]:
+    """``{version id: ["study/wave", ...]}``: which study waves answer each version,
+    so the designer shows what archiving or a new version affects."""
+    rows = session.execute(
+        select(Wave.questionnaire_version_id, Study.slug, Wave.key)
+        .join(Study, Study.id == Wave.study_id)
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Wave.questionnaire_version_id)
+        .where(QuestionnaireVersion.questionnaire_id == questionnaire.id)
+        .order_by(Study.slug, Wave.position)
+    )
+    usage: dict[int, list[str]] = {}
+    for version_id, study, wave in rows:
+        usage.setdefault(version_id, []).append(f"{study}/{wave}")
+    return usage
 
 
 # --------------------------------------------------------------------------- writing
