@@ -1,53 +1,538 @@
-"""The respondent's survey, reached by a single-use link ``/s/<token>``."""
+"""The respondent's survey: ``/s/<token>`` exchanges the token, then ``/s/...`` pages.
+
+The token is looked up once, exchanged for a respondent session (the response
+id in the signed session cookie) and the browser is redirected to ``/s/``:
+the token never stays in the address bar, history, referrers or logs. Every
+later page works from the session. Pages work without JavaScript; each write
+is one POST, committed once at the end of the view (Post/Redirect/Get).
+
+Unknown, used, expired and paused links all get the same page with status
+404 — not 410 for expired ones, because a distinct status would tell a
+prober that a token once existed. Unknown tokens are counted per client and
+refused with 429 after :data:`~survey_app.services.ratelimit.SURVEY_TOKEN_MISSES`.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
-from sqlalchemy import or_, select
-from werkzeug.wrappers import Response
+from typing import Any
 
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from werkzeug.wrappers import Response as HttpResponse
+
+from questionnaires import PNA_CODE, Question, Questionnaire
 from survey_app.extensions import db
-from survey_app.models import Invitation, utcnow
-from survey_app.security.permissions import public
-from survey_app.services.tokens import hash_secret, hash_short_code, normalise_short_code
+from survey_app.models import OpenLink, QuestionnaireVersion, Response, Wave
+from survey_app.respond.forms import (
+    AssistForm,
+    ConsentForm,
+    PageForm,
+    QuestionForm,
+    ReviewForm,
+    question_form,
+)
+from survey_app.security.permissions import Permission, public, requires
+from survey_app.security.sessions import current_organisation_id
+from survey_app.services import ratelimit, survey
+from survey_app.services.errors import Conflict, DomainError, NotFound
+from survey_app.services.tokens import normalise_short_code
 
 blueprint = Blueprint("respond", __name__)
+
+RESPONSE_KEY = "respond_response"
+OPEN_LINK_KEY = "respond_open_link"
+#: Cookie set after an open-link response, so the same phone is not counted twice.
+OPEN_LINK_DONE_COOKIE = "ecoute_open_done"
+OPEN_LINK_DONE_DAYS = 180
+
+Page = HttpResponse | str | tuple[str, int] | tuple[str, int, dict[str, str]]
+
+
+def _language() -> str:
+    language = str(get_locale() or "fr")
+    return language if language in ("fr", "en") else "fr"
+
+
+def _unavailable() -> tuple[str, int]:
+    return render_template("respond/unavailable.html"), 404
+
+
+def _too_many() -> tuple[str, int, dict[str, str]]:
+    seconds = ratelimit.SURVEY_TOKEN_MISSES.seconds
+    return render_template("respond/too_many.html"), 429, {"Retry-After": str(seconds)}
+
+
+def _client_key() -> str:
+    return ratelimit.client_key("survey-token", request.remote_addr, current_app.secret_key or "")
+
+
+def _start_respondent_session(response_id: str | None, open_link_id: int | None = None) -> None:
+    """Keep the staff sign-in and the language; replace any previous survey."""
+    session.pop(RESPONSE_KEY, None)
+    session.pop(OPEN_LINK_KEY, None)
+    if response_id is not None:
+        session[RESPONSE_KEY] = response_id
+    if open_link_id is not None:
+        session[OPEN_LINK_KEY] = open_link_id
+
+
+# --- entering a survey ---------------------------------------------------------------
+
+
+def _exchange(token: str) -> Page:
+    key = _client_key()
+    if ratelimit.is_limited(db.session, key, ratelimit.SURVEY_TOKEN_MISSES):
+        return _too_many()
+    try:
+        response = survey.open_invitation(db.session, token, language=_language())
+    except survey.LinkUnavailable:
+        db.session.rollback()
+        ratelimit.count(db.session, key, ratelimit.SURVEY_TOKEN_MISSES)
+        db.session.commit()
+        return _unavailable()
+    _start_respondent_session(response.id)
+    db.session.commit()
+    return redirect(url_for("respond.resume"), code=303)
 
 
 @blueprint.get("/s/<token>")
 @public
-def open_link(token: str) -> tuple[str, int]:
-    if len(token) > 128:
-        return render_template("respond/unavailable.html"), 404
-    candidates = [hash_secret(token)]
-    short = hash_short_code(token)
-    if short is not None:
-        candidates.append(short)
-    invitation = db.session.scalar(
-        select(Invitation).where(
-            or_(Invitation.token_hash.in_(candidates), Invitation.short_code_hash.in_(candidates))
-        )
-    )
-    if (
-        invitation is None
-        or invitation.completed_at is not None
-        or invitation.expires_at < utcnow()
-    ):
-        return render_template("respond/unavailable.html"), 404
-    return render_template("respond/welcome.html", invitation=invitation), 200
+def open_link(token: str) -> Page:
+    """A single-use link: exchange its token for a respondent session, then drop it from the URL."""
+    return _exchange(token)
 
 
-@blueprint.get("/code")
+@blueprint.route("/code", methods=["GET", "POST"])
 @public
-def enter_code() -> Response | tuple[str, int]:
+def enter_code() -> Page:
     """The printed card's short code, typed on the home page."""
-    code = normalise_short_code(request.args.get("code", ""))
+    code = normalise_short_code(request.values.get("code", ""))
     if code is None:
-        return render_template("respond/unavailable.html"), 404
-    return redirect(url_for("respond.open_link", token=code))
+        return _unavailable()
+    return _exchange(code)
+
+
+@blueprint.get("/s/link-unavailable")
+@public
+def unavailable() -> Page:
+    """Where the language switch of the "cannot be used" page leads (no token in it)."""
+    return _unavailable()
+
+
+@blueprint.get("/o/<token>")
+@public
+def open_anonymous(token: str) -> Page:
+    """An open link (poster, reception desk): anonymous answers, basic duplicate protection."""
+    key = _client_key()
+    if ratelimit.is_limited(db.session, key, ratelimit.SURVEY_TOKEN_MISSES):
+        return _too_many()
+    try:
+        link = survey.find_open_link(db.session, token)
+    except survey.LinkUnavailable:
+        db.session.rollback()
+        ratelimit.count(db.session, key, ratelimit.SURVEY_TOKEN_MISSES)
+        db.session.commit()
+        return _unavailable()
+    if str(link.id) in request.cookies.get(OPEN_LINK_DONE_COOKIE, "").split("."):
+        return render_template("respond/already_answered.html")
+    _start_respondent_session(None, open_link_id=link.id)
+    return redirect(url_for("respond.consent"), code=303)
+
+
+@blueprint.route("/s/assist/<int:invitation_id>", methods=["GET", "POST"])
+@requires(Permission.ASSIST_RESPONDENT)
+def assist(invitation_id: int) -> Page:
+    """A social worker opens the survey for a beneficiary of their sites (assisted mode)."""
+    form = AssistForm()
+    site_ids = frozenset(link.site_id for link in g.membership.sites)
+    try:
+        invitation = survey.assistable_invitation(
+            db.session, current_organisation_id(), site_ids, invitation_id
+        )
+    except NotFound:
+        abort(404)
+    page = {"form": form, "invitation": invitation, "refused": None}
+    if form.validate_on_submit():
+        try:
+            response = survey.start_assisted(
+                db.session,
+                organisation_id=current_organisation_id(),
+                site_ids=site_ids,
+                invitation_id=invitation_id,
+                mode=form.mode.data or "assisted",
+                actor=g.user,
+                language=_language(),
+            )
+        except Conflict as error:
+            db.session.rollback()
+            return render_template("respond/assist.html", **{**page, "refused": str(error)}), 409
+        _start_respondent_session(response.id)
+        db.session.commit()
+        return redirect(url_for("respond.resume"), code=303)
+    return render_template("respond/assist.html", **page)
+
+
+# --- the survey pages ------------------------------------------------------------------
+
+
+class _Survey:
+    """The respondent session's response and its definition, loaded for one request."""
+
+    def __init__(self, response: Response, definition: Questionnaire) -> None:
+        self.response = response
+        self.definition = definition
+
+    @property
+    def answers(self) -> dict[str, str | None]:
+        return survey.stored_answers(self.response)
+
+
+def _load() -> _Survey | None:
+    response = survey.respondent_response(db.session, session.get(RESPONSE_KEY))
+    if response is None:
+        return None
+    version = db.session.get(QuestionnaireVersion, response.questionnaire_version_id)
+    if version is None:
+        return None
+    return _Survey(response, survey.definition_for(version))
+
+
+def _no_session() -> tuple[str, int]:
+    return render_template("respond/no_session.html"), 404
+
+
+def _place_url(current: _Survey) -> str:
+    place = survey.place_of(current.response, current.definition)
+    if place.page == "question":
+        return url_for("respond.question", key=place.question_key)
+    return url_for(f"respond.{place.page}")
+
+
+def _guarded(form: PageForm) -> tuple[str, int]:
+    guards = form.guards()
+    if guards is None:
+        abort(400)
+    return guards
+
+
+def _closed_response(current: _Survey) -> Page | None:
+    """The page to show instead when answers can no longer be saved."""
+    if current.response.completed_on is not None:
+        return redirect(url_for("respond.done"), code=303)
+    if not survey.accepts_answers(db.session, current.response):
+        return _unavailable()
+    return None
+
+
+@blueprint.get("/s/")
+@public
+def resume() -> Page:
+    """Where the person stands: consent, the first unanswered question, the review or done."""
+    current = _load()
+    if current is None:
+        if session.get(OPEN_LINK_KEY) is not None:
+            return redirect(url_for("respond.consent"), code=303)
+        return _no_session()
+    return redirect(_place_url(current), code=303)
+
+
+def _consent_page(definition: Questionnaire, form: ConsentForm, status: int = 200) -> Page:
+    language = _language()
+    return (
+        render_template(
+            "respond/consent.html",
+            form=form,
+            title=_text(definition.title, language),
+            intro=_text(definition.intro, language),
+            consent_text=_text(definition.consent, language),
+        ),
+        status,
+    )
+
+
+def _open_link_consent() -> Page:
+    """Consent page of an open link: the response is created only when the person starts."""
+    link_id = session.get(OPEN_LINK_KEY)
+    link = db.session.get(OpenLink, link_id) if isinstance(link_id, int) else None
+    wave = db.session.get(Wave, link.wave_id) if link is not None else None
+    version = db.session.get(QuestionnaireVersion, wave.questionnaire_version_id) if wave else None
+    if link is None or version is None:
+        return _no_session()
+    definition = survey.definition_for(version)
+    form = ConsentForm()
+    if form.is_submitted():
+        key, _revision = _guarded(form)
+        try:
+            response = survey.start_open_response(
+                db.session, link.id, language=_language(), submission_key=key
+            )
+        except survey.LinkUnavailable:
+            db.session.rollback()
+            return _unavailable()
+        _start_respondent_session(response.id, open_link_id=link.id)
+        db.session.commit()
+        first = survey.first_unanswered(definition, survey.stored_answers(response))
+        target = url_for("respond.question", key=first) if first else url_for("respond.review")
+        return redirect(target, code=303)
+    form.arm(0)
+    return _consent_page(definition, form)
+
+
+@blueprint.route("/s/start", methods=["GET", "POST"])
+@public
+def consent() -> Page:
+    """Plain-language consent and privacy screen, shown before the first question."""
+    current = _load()
+    if current is None:
+        if session.get(OPEN_LINK_KEY) is not None:
+            return _open_link_consent()
+        return _no_session()
+    closed = _closed_response(current)
+    if closed is not None:
+        return closed
+    form = ConsentForm()
+    if form.is_submitted():
+        key, revision = _guarded(form)
+        try:
+            survey.give_consent(db.session, current.response, submission_key=key, revision=revision)
+        except survey.StalePage:
+            db.session.rollback()
+        db.session.commit()
+        return redirect(_place_url(current), code=303)
+    form.arm(current.response.revision)
+    return _consent_page(current.definition, form)
+
+
+def _text(texts: Any, language: str) -> str:
+    return texts.get(language) or next(iter(texts.values()), "")
+
+
+def _question_page(
+    current: _Survey,
+    question: Question,
+    form: QuestionForm,
+    *,
+    change: bool,
+    status: int = 200,
+    stale: bool = False,
+) -> Page:
+    language = _language()
+    answers = current.answers
+    number, total = survey.position(current.definition, answers, question.key)
+    if change:
+        back_url = url_for("respond.review")
+    else:
+        previous = survey.previous_key(current.definition, answers, question.key)
+        back_url = (
+            url_for("respond.question", key=previous) if previous else url_for("respond.consent")
+        )
+    section = current.definition.section_of(question.key)
+    return (
+        render_template(
+            "respond/question.html",
+            form=form,
+            question=question,
+            label=_text(question.label, language),
+            hint=_text(question.help, language) if question.help else "",
+            section_title=_text(section.title, language) if section.title else "",
+            number=number,
+            total=total,
+            back_url=back_url,
+            change=change,
+            stale=stale,
+            mode=current.response.mode,
+        ),
+        status,
+    )
+
+
+@blueprint.route("/s/q/<key>", methods=["GET", "POST"])
+@public
+def question(key: str) -> Page:
+    """One question per page; Continue saves the answer and moves to the next shown question."""
+    current = _load()
+    if current is None:
+        return _no_session()
+    closed = _closed_response(current)
+    if closed is not None:
+        return closed
+    if not current.response.consented:
+        return redirect(url_for("respond.consent"), code=303)
+    answers = current.answers
+    if len(key) > 64 or not survey.is_visible(current.definition, answers, key):
+        return redirect(_place_url(current), code=303)
+    question_ = current.definition.question(key)
+    change = request.values.get("change") == "1"
+    form = question_form(question_, _language())
+    if not form.is_submitted():
+        form.fill(answers.get(key))
+        form.arm(current.response.revision)
+        return _question_page(current, question_, form, change=change)
+    submission_key, revision = _guarded(form)
+    if not form.validate():
+        if set(form.errors) - {"answer"}:  # tampered hidden fields: nothing to show the person
+            abort(400)
+        return _question_page(current, question_, form, change=change, status=400)
+    try:
+        survey.save_answer(
+            db.session,
+            current.response,
+            current.definition,
+            key,
+            form.stored_value(),
+            submission_key=submission_key,
+            revision=revision,
+            language=_language(),
+        )
+    except survey.StalePage:
+        db.session.rollback()
+        form.arm(current.response.revision)
+        return _question_page(current, question_, form, change=change, status=409, stale=True)
+    except DomainError:
+        db.session.rollback()
+        abort(400)
+    db.session.commit()
+    answers = current.answers
+    if change:
+        following = survey.first_unanswered(current.definition, answers)
+        if following == key:  # a note introducing the next unanswered question
+            following = survey.next_key(current.definition, answers, key)
+        target = (
+            url_for("respond.question", key=following, change="1")
+            if following
+            else url_for("respond.review")
+        )
+    else:
+        following = survey.next_key(current.definition, answers, key)
+        target = (
+            url_for("respond.question", key=following) if following else url_for("respond.review")
+        )
+    return redirect(target, code=303)
+
+
+def _display_answer(question: Question, value: str | None, language: str) -> str | None:
+    """The answer as the person chose it, in the current language (None: not answered)."""
+    if value is None:
+        return None
+    if value == PNA_CODE:
+        return next(c.label for c in question.choices_for_display(language) if c.code == PNA_CODE)
+    if question.is_closed:
+        labels = {c.code: c.label for c in question.choices_for_display(language)}
+        return ", ".join(labels.get(code, code) for code in value.split())
+    return value
+
+
+@blueprint.route("/s/review", methods=["GET", "POST"])
+@public
+def review() -> Page:
+    """All answers with a "Change" link each, then the final submit."""
+    current = _load()
+    if current is None:
+        return _no_session()
+    closed = _closed_response(current)
+    if closed is not None:
+        return closed
+    place = survey.place_of(current.response, current.definition)
+    if place.page != "review":
+        return redirect(_place_url(current), code=303)
+    form = ReviewForm()
+    if form.is_submitted():
+        key, revision = _guarded(form)
+        try:
+            survey.submit(
+                db.session,
+                current.response,
+                current.definition,
+                submission_key=key,
+                revision=revision,
+                language=_language(),
+            )
+        except survey.IncompleteResponse as error:
+            db.session.rollback()
+            return redirect(url_for("respond.question", key=error.question_key), code=303)
+        except survey.StalePage:
+            db.session.rollback()
+            return redirect(url_for("respond.review"), code=303)
+        db.session.commit()
+        return redirect(url_for("respond.done"), code=303)
+    language = _language()
+    answers = current.answers
+    rows = [
+        {
+            "key": q.key,
+            "label": _text(q.label, language),
+            "answer": _display_answer(q, answers.get(q.key), language),
+        }
+        for q in survey.visible_questions(current.definition, answers)
+        if q.stores_answer
+    ]
+    form.arm(current.response.revision)
+    return render_template("respond/review.html", form=form, rows=rows)
+
+
+@blueprint.get("/s/done")
+@public
+def done() -> Page:
+    """Thank you. An open-link response leaves a cookie so the phone is not counted twice."""
+    current = _load()
+    if current is None or current.response.completed_on is None:
+        if current is None:
+            return _no_session()
+        return redirect(_place_url(current), code=303)
+    page = current_app.make_response(
+        render_template("respond/done.html", assisted=current.response.mode != "self")
+    )
+    if survey.is_open_link_response(current.response):
+        link_id = session.pop(OPEN_LINK_KEY, None)
+        if isinstance(link_id, int):
+            seen = [v for v in request.cookies.get(OPEN_LINK_DONE_COOKIE, "").split(".") if v]
+            seen = [*seen[-20:], str(link_id)]
+            page.set_cookie(
+                OPEN_LINK_DONE_COOKIE,
+                ".".join(dict.fromkeys(seen)),
+                max_age=OPEN_LINK_DONE_DAYS * 24 * 3600,
+                httponly=True,
+                samesite="Lax",
+                secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            )
+    return page
 
 
 @blueprint.get("/privacy")
+@blueprint.get("/privacy/<org_slug>")
 @public
-def privacy_notice() -> str:
-    return render_template("respond/privacy.html")
+def privacy_notice(org_slug: str | None = None) -> str | tuple[str, int]:
+    """The privacy notice, naming the organisation's data controller and contact.
+
+    The organisation is the one in the address, else the one of the survey
+    being answered, else the only organisation of a single-tenant installation.
+    """
+    from sqlalchemy import select
+
+    from survey_app.models import Organisation
+
+    organisation = None
+    if org_slug is not None:
+        organisation = db.session.scalar(
+            select(Organisation).where(Organisation.slug == org_slug[:63])
+        )
+        if organisation is None:
+            return render_template("respond/privacy.html", organisation=None), 404
+    else:
+        response = survey.respondent_response(db.session, session.get(RESPONSE_KEY))
+        if response is not None:
+            organisation = db.session.get(Organisation, response.organisation_id)
+        else:
+            only = db.session.scalars(select(Organisation).limit(2)).all()
+            organisation = only[0] if len(only) == 1 else None
+    return render_template("respond/privacy.html", organisation=organisation)
