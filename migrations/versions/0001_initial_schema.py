@@ -350,14 +350,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_response_wave_id'), ['wave_id'], unique=False)
 
     op.create_table('answer',
-    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('response_id', sa.String(length=32), nullable=False),
     sa.Column('question_key', sa.String(length=64), nullable=False),
     sa.Column('value', sa.Text(), nullable=True),
     sa.Column('number', sa.Float(), nullable=True),
     sa.ForeignKeyConstraint(['response_id'], ['response.id'], name=op.f('fk_answer_response_id_response'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_answer')),
-    sa.UniqueConstraint('response_id', 'question_key', name=op.f('uq_answer_response_id_question_key'))
+    sa.PrimaryKeyConstraint('response_id', 'question_key', name=op.f('pk_answer'))
     )
     op.create_table('submission_key',
     sa.Column('key', sa.String(length=64), nullable=False),

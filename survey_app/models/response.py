@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.models._base import Base, check_in, utcnow
@@ -62,19 +62,24 @@ class Response(Base):
     imported: Mapped[bool] = mapped_column(default=False)
 
     answers: Mapped[list[Answer]] = relationship(
-        back_populates="response", cascade="all, delete-orphan", order_by="Answer.id"
+        back_populates="response", cascade="all, delete-orphan", order_by="Answer.question_key"
     )
 
 
 class Answer(Base):
-    """One answer, typed: the code as text, and its number for numeric types."""
+    """One answer, typed: the code as text, and its number for numeric types.
+
+    Keyed by (response, question) rather than by a counter: a sequence shared
+    by all answers would order anonymous open-link answers among identified
+    ones and so reveal more than the day they were given.
+    """
 
     __tablename__ = "answer"
-    __table_args__ = (UniqueConstraint("response_id", "question_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[str] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
-    question_key: Mapped[str] = mapped_column(String(64))
+    response_id: Mapped[str] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str | None] = mapped_column(Text, default=None)
     number: Mapped[float | None] = mapped_column(Float, default=None)
 
