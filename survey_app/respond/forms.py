@@ -33,7 +33,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from questionnaires import PNA_CODE, DisplayChoice, Question
 
@@ -221,3 +221,15 @@ def question_form(question: Question, language: str, **kwargs: Any) -> QuestionF
     form = form_class(**kwargs)
     assert isinstance(form, QuestionForm)  # noqa: S101 - built just above
     return form
+
+
+class CodeForm(FlaskForm):
+    """The short code printed on an invitation card."""
+
+    code = StringField(
+        _l("Code on your card"),
+        validators=[
+            InputRequired(message=_l("Type the code printed on your card.")),
+            Length(max=40),
+        ],
+    )

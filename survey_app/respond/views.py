@@ -28,6 +28,7 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as HttpResponse
 
 from questionnaires import PNA_CODE, Question, Questionnaire
@@ -35,6 +36,7 @@ from survey_app.extensions import db
 from survey_app.models import OpenLink, QuestionnaireVersion, Response, Wave
 from survey_app.respond.forms import (
     AssistForm,
+    CodeForm,
     ConsentForm,
     PageForm,
     QuestionForm,
@@ -115,10 +117,26 @@ def open_link(token: str) -> Page:
 @blueprint.route("/code", methods=["GET", "POST"])
 @public
 def enter_code() -> Page:
-    """The printed card's short code, typed on the home page."""
-    code = normalise_short_code(request.values.get("code", ""))
+    """The printed card says "go to <site>/code and type your code": this is that page.
+
+    The code is sent by POST (CSRF-protected) so it does not stay in the
+    browser history; a GET with ``?code=`` from an old bookmark still works.
+    A code of the wrong shape is shown again with a GOV.UK-style error; a
+    well-formed code that matches nothing gets the same page as any unusable
+    link, so codes cannot be probed.
+    """
+    form = CodeForm()
+    typed = request.values.get("code", "")
+    if request.method == "GET" and not typed:
+        return render_template("respond/enter_code.html", form=form)
+    if request.method == "POST" and not form.validate_on_submit():
+        return render_template("respond/enter_code.html", form=form), 400
+    code = normalise_short_code(typed)
     if code is None:
-        return _unavailable()
+        form.code.errors = [
+            _("Type the 10 letters and numbers of your card, for example K7QM-4TZ2-9B.")
+        ]
+        return render_template("respond/enter_code.html", form=form), 400
     return _exchange(code)
 
 
