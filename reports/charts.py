@@ -1,0 +1,347 @@
+"""Charts as deterministic, text-preserving SVG.
+
+Only ``matplotlib.figure.Figure`` is used (never ``pyplot``: no global figure
+manager in a server). The three SVG settings that make a chart reproducible
+and readable are applied inside :func:`matplotlib.rc_context` held under a
+lock, so concurrent report threads do not see each other's settings:
+
+* ``svg.fonttype = 'none'``: text stays text (searchable, extractable);
+* ``svg.hashsalt`` fixed: element ids are the same from run to run;
+* ``metadata={'Date': None}``: no timestamp in the file.
+
+Each function returns the SVG markup for inline use, with a ``<title>`` (the
+text alternative WeasyPrint reads) and ids prefixed by the chart's name, so
+several charts can share one HTML document.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+import threading
+from collections.abc import Sequence
+from html import escape
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from reports.formatting import percent_number
+
+__all__ = ["colours_for_codes", "distribution_chart", "gains_chart", "render_svg", "trend_chart"]
+
+_SVG_SETTINGS = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "ecoute-report",
+    "font.family": "Liberation Sans",
+    "font.size": 8.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+_LOCK = threading.Lock()
+
+# Colour-blind-safe diverging palette (ColorBrewer RdYlBu, 5 classes).
+DIVERGING = ("#d7191c", "#fdae61", "#ffffbf", "#abd9e9", "#2c7bb6")
+DIVERGING_11 = (
+    "#a50026",
+    "#d73027",
+    "#f46d43",
+    "#fdae61",
+    "#fee090",
+    "#ffffbf",
+    "#e0f3f8",
+    "#abd9e9",
+    "#74add1",
+    "#4575b4",
+    "#313695",
+)
+NEUTRAL = "#bdbdbd"
+HIDDEN, HIDDEN_EDGE = "#f3f2f1", "#6f777b"
+IMPROVED, UNCHANGED, WORSE = "#2c7bb6", "#d9d9d9", "#d7191c"
+LINE = "#1d4f91"
+
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def render_svg(figure: Figure, name: str, title: str) -> str:
+    """Serialise ``figure`` to inline SVG with a ``<title>`` and unique ids."""
+    buffer = io.StringIO()
+    with _LOCK, matplotlib.rc_context(_SVG_SETTINGS):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)
+    for identifier in sorted(set(_ID.findall(svg)), key=len, reverse=True):
+        svg = svg.replace(f'id="{identifier}"', f'id="{name}-{identifier}"')
+        svg = svg.replace(f"#{identifier})", f"#{name}-{identifier})")
+        svg = svg.replace(f'"#{identifier}"', f'"#{name}-{identifier}"')
+    svg = re.sub(
+        r"<svg ([^>]*)>",
+        lambda match: (
+            f'<svg {match.group(1)} role="img" class="chart"><title>{escape(title)}</title>'
+        ),
+        svg,
+        count=1,
+    )
+    return svg
+
+
+# Fixed margins rather than constrained layout: a third of the chart time, and
+# the same geometry for every chart of a kind.
+_WIDTH_IN = 17 / 2.54
+_TOP_IN = 0.12
+_BOTTOM_LEGEND_IN = 0.95
+
+
+def _fixed_margins(
+    figure: Figure, height_in: float, *, left: float, right: float, bottom_in: float
+) -> None:
+    figure.subplots_adjust(
+        left=left, right=right, bottom=bottom_in / height_in, top=1 - _TOP_IN / height_in
+    )
+
+
+def _wrap(label: str, width: int = 38) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def distribution_chart(
+    name: str,
+    title: str,
+    rows: Sequence[tuple[str, Sequence[float | None]]],
+    segment_labels: Sequence[str],
+    legend_title: str,
+    colours: Sequence[str] | None = None,
+    suppressed_label: str = "suppressed",
+) -> str:
+    """Horizontal 100 % stacked bars: one bar per question, one segment per answer.
+
+    Suppressed shares (``None``) are drawn together as one hatched grey block
+    at the end of the bar, without a number: it shows only their sum, which
+    the table's other figures already give away, never a single share.
+    """
+    with _LOCK, matplotlib.rc_context(_SVG_SETTINGS):
+        bars_in = 0.36 * len(rows)
+        height_in = bars_in + _BOTTOM_LEGEND_IN + _TOP_IN
+        figure = Figure(figsize=(_WIDTH_IN, height_in))
+        _fixed_margins(figure, height_in, left=0.34, right=0.98, bottom_in=_BOTTOM_LEGEND_IN)
+        axes = figure.add_subplot()
+        colours = colours or _palette(len(segment_labels))
+        any_hidden = False
+        for row_index, (_label, shares) in enumerate(rows):
+            left = 0.0
+            for segment, share in enumerate(shares):
+                if share is None:
+                    continue
+                axes.barh(
+                    row_index,
+                    share * 100,
+                    left=left,
+                    color=colours[segment],
+                    edgecolor="white",
+                    linewidth=0.5,
+                    height=0.7,
+                )
+                if share >= 0.08:
+                    axes.text(
+                        left + share * 50,
+                        row_index,
+                        percent_number(share),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color=_text_colour(colours[segment]),
+                    )
+                left += share * 100
+            if any(share is None for share in shares) and left < 99.5:
+                any_hidden = True
+                axes.barh(
+                    row_index,
+                    100 - left,
+                    left=left,
+                    color=HIDDEN,
+                    hatch="///",
+                    edgecolor=HIDDEN_EDGE,
+                    linewidth=0.3,
+                    height=0.7,
+                )
+        axes.set_yticks(range(len(rows)), [_wrap(label) for label, _shares in rows])
+        axes.invert_yaxis()
+        axes.set_xlim(0, 100)
+        axes.set_xlabel("%")
+        handles = [
+            Patch(color=colours[i], label=segment_labels[i]) for i in range(len(segment_labels))
+        ]
+        if any_hidden:
+            handles.append(
+                Patch(facecolor=HIDDEN, edgecolor=HIDDEN_EDGE, hatch="///", label=suppressed_label)
+            )
+        figure.legend(
+            handles=handles,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncols=min(6, len(handles)),
+            fontsize=7,
+            frameon=False,
+            title=legend_title,
+            title_fontsize=7,
+        )
+    return render_svg(figure, name, title)
+
+
+def colours_for_codes(codes: Sequence[str]) -> list[str]:
+    """Agreement 1–5 and ratings 0–10 on a diverging scale, yes/no in blue/red,
+    "prefer not to say" grey."""
+    numeric = sorted((code for code in codes if code.isdigit()), key=int)
+    scale = DIVERGING if len(numeric) <= 5 else DIVERGING_11
+    fixed = {code: scale[i] for i, code in enumerate(numeric)}
+    fixed.update({"yes": DIVERGING[4], "no": DIVERGING[0], "_pna": NEUTRAL})
+    others = iter(_palette(len(codes)))
+    if not set(codes) - {"_pna"} <= set(fixed):
+        return [NEUTRAL if code == "_pna" else next(others) for code in codes]
+    return [fixed[code] for code in codes]
+
+
+def _palette(count: int) -> tuple[str, ...]:
+    base = ("#1d4f91", "#5694ca", "#f47738", "#85994b", "#912b88", "#b58840", "#505a5f")
+    return tuple(base[i % len(base)] for i in range(count))
+
+
+def _text_colour(background: str) -> str:
+    """Black or white, whichever reads better on ``background`` (WCAG luminance)."""
+    red, green, blue = (int(background[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return "black" if luminance > 0.45 else "white"
+
+
+def trend_chart(
+    name: str,
+    title: str,
+    periods: Sequence[str],
+    shares: Sequence[float | None],
+    lows: Sequence[float | None],
+    highs: Sequence[float | None],
+    lower_limits: Sequence[float | None],
+    upper_limits: Sequence[float | None],
+    centre: float | None,
+    out_of_control: Sequence[bool | None],
+    labels: dict[str, str],
+) -> str:
+    """Share positive per period: line, interval band, p-chart limits, flagged points."""
+    positions = list(range(len(periods)))
+
+    def percent(values: Sequence[float | None]) -> list[float]:
+        return [float("nan") if v is None else v * 100 for v in values]
+
+    with _LOCK, matplotlib.rc_context(_SVG_SETTINGS):
+        height_in = 7 / 2.54
+        figure = Figure(figsize=(_WIDTH_IN, height_in))
+        _fixed_margins(figure, height_in, left=0.07, right=0.78, bottom_in=0.6)
+        axes = figure.add_subplot()
+        axes.fill_between(
+            positions,
+            percent(lows),
+            percent(highs),
+            color="#c6dbef",
+            label=labels["band"],
+            step=None,
+            linewidth=0,
+        )
+        axes.plot(
+            positions,
+            percent(lower_limits),
+            linestyle=":",
+            color="#505a5f",
+            drawstyle="steps-mid",
+            label=labels["limits"],
+        )
+        axes.plot(
+            positions, percent(upper_limits), linestyle=":", color="#505a5f", drawstyle="steps-mid"
+        )
+        if centre is not None:
+            axes.axhline(centre * 100, color="#505a5f", linewidth=0.8, label=labels["centre"])
+        axes.plot(
+            positions,
+            percent(shares),
+            marker="o",
+            color=LINE,
+            markersize=3.5,
+            label=labels["share"],
+        )
+        flagged = [i for i, flag in enumerate(out_of_control) if flag and shares[i] is not None]
+        if flagged:
+            axes.plot(
+                flagged,
+                [shares[i] * 100 for i in flagged],
+                linestyle="none",
+                marker="D",
+                markersize=6,
+                markerfacecolor="none",
+                markeredgecolor="#d4351c",
+                label=labels["flag"],
+            )
+        axes.set_ylim(0, 100)
+        axes.set_ylabel("%")
+        step = max(1, len(periods) // 12)
+        axes.set_xticks(
+            positions[::step], list(periods)[::step], rotation=45, ha="right", fontsize=7
+        )
+        figure.legend(
+            fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(0.79, 0.55), ncols=1
+        )
+    return render_svg(figure, name, title)
+
+
+def gains_chart(
+    name: str,
+    title: str,
+    rows: Sequence[tuple[str, float | None, float | None, float | None]],
+    labels: Sequence[str],
+) -> str:
+    """Paired change: share improved / unchanged / worse, one bar per target."""
+    with _LOCK, matplotlib.rc_context(_SVG_SETTINGS):
+        height_in = 0.34 * len(rows) + 0.75 + _TOP_IN
+        figure = Figure(figsize=(_WIDTH_IN, height_in))
+        _fixed_margins(figure, height_in, left=0.30, right=0.98, bottom_in=0.75)
+        axes = figure.add_subplot()
+        colours = (IMPROVED, UNCHANGED, WORSE)
+        for row_index, (_label, *shares) in enumerate(rows):
+            left = 0.0
+            for segment, share in enumerate(shares):
+                if share is None:
+                    continue
+                axes.barh(
+                    row_index,
+                    share * 100,
+                    left=left,
+                    color=colours[segment],
+                    edgecolor="white",
+                    linewidth=0.5,
+                    height=0.65,
+                )
+                if share >= 0.08:
+                    axes.text(
+                        left + share * 50,
+                        row_index,
+                        percent_number(share),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color=_text_colour(colours[segment]),
+                    )
+                left += share * 100
+        axes.set_yticks(range(len(rows)), [_wrap(row[0], 30) for row in rows])
+        axes.invert_yaxis()
+        axes.set_xlim(0, 100)
+        axes.set_xlabel("%")
+        handles = [Patch(color=c, label=t) for c, t in zip(colours, labels, strict=True)]
+        figure.legend(
+            handles=handles,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncols=3,
+            fontsize=7,
+            frameon=False,
+        )
+    return render_svg(figure, name, title)

@@ -1,0 +1,60 @@
+"""``flask --app wsgi report STUDY --out FILE.pdf [--from --to --site --lang --org]``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from flask import Flask
+
+import survey_app
+from survey_app.cli._common import command_transaction
+from survey_app.services import reporting
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(report)
+
+
+@click.command("report")
+@click.argument("study_slug")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Where to write the PDF.",
+)
+@click.option(
+    "--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="First day (YYYY-MM-DD)."
+)
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Last day (YYYY-MM-DD).")
+@click.option("--site", "sites", multiple=True, help="Site code (repeatable; default: all).")
+@click.option(
+    "--lang", type=click.Choice(reporting.REPORT_LANGUAGES), default="fr", show_default=True
+)
+@click.option("--org", "org_slug", help="Organisation slug (when several have this study).")
+def report(study_slug, out, date_from, date_to, sites, lang, org_slug) -> None:
+    """Write the impact report of a study as a tagged PDF (PDF/UA-1)."""
+    first = date_from.date() if date_from else None
+    last = date_to.date() if date_to else None
+    if first and last and first > last:
+        raise click.BadParameter("--from must be on or before --to", param_hint="--from")
+    started = time.perf_counter()
+    with command_transaction() as session:
+        study = reporting.find_study_by_slug(session, study_slug, org_slug)
+        params = reporting.ReportParameters(
+            study_id=study.id,
+            lang=lang,
+            date_from=first,
+            date_to=last,
+            sites=reporting.check_sites(session, study, tuple(sites)),
+        )
+        report_input = reporting.prepare(
+            session, study, params, software_version=survey_app.__version__
+        )
+    content = reporting.build_pdf(report_input)
+    out.write_bytes(content)
+    elapsed = time.perf_counter() - started
+    click.echo(f"wrote {out} ({len(content):,} bytes) in {elapsed:.1f} s")

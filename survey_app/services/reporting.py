@@ -1,0 +1,438 @@
+"""Impact reports for directors: parameters, data, cache and background generation.
+
+The expensive part of a report (statistics, then PDF layout) is pure: it needs
+only the tidy tables. So a request reads the database (quick, in the request's
+session), and hands plain tables to a worker thread that analyses and renders
+without touching the database. The result is stored under
+``instance/report-cache`` with a key made of the parameters *and* a
+fingerprint of the data (number of completed responses and the latest
+completion time in scope): the same download is served from the file until
+new answers arrive, which changes the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import analysis
+import questionnaires
+import reports
+from survey_app.models import (
+    Organisation,
+    QuestionnaireVersion,
+    Response,
+    Site,
+    Study,
+    Wave,
+)
+from survey_app.services.analysis_input import StudyTables, load_study_tables
+from survey_app.services.errors import DomainError, NotFound
+
+log = logging.getLogger(__name__)
+
+PERIOD_KINDS = ("all", "month", "quarter", "year", "custom")
+REPORT_LANGUAGES = ("fr", "en")
+
+WAVE_KIND_LABELS = {
+    "baseline": {"fr": "Entrée", "en": "Baseline"},
+    "follow_up": {"fr": "Suivi", "en": "Follow-up"},
+    "exit": {"fr": "Sortie", "en": "Exit"},
+}
+
+
+@dataclass(frozen=True)
+class ReportParameters:
+    """What a director asks for; the cache key is built from these and the data."""
+
+    study_id: int
+    lang: str = "fr"
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sites: tuple[str, ...] = ()
+    period_label: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "study_id": self.study_id,
+            "lang": self.lang,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "sites": list(self.sites),
+            "period_label": self.period_label,
+        }
+
+
+def resolve_period(
+    kind: str,
+    *,
+    year: int | None = None,
+    month: int | None = None,
+    quarter: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day (inclusive) of a month, quarter, year or custom range."""
+    if kind == "all":
+        return None, None
+    if kind == "custom":
+        if date_from and date_to and date_from > date_to:
+            raise DomainError("The start date must be on or before the end date.")
+        return date_from, date_to
+    if year is None:
+        raise DomainError("Choose a year.")
+    if kind == "year":
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if kind == "quarter":
+        if quarter not in (1, 2, 3, 4):
+            raise DomainError("Choose a quarter between 1 and 4.")
+        first = dt.date(year, 3 * (quarter - 1) + 1, 1)
+        return first, _month_end(year, 3 * quarter)
+    if kind == "month":
+        if month is None or not 1 <= month <= 12:
+            raise DomainError("Choose a month between 1 and 12.")
+        return dt.date(year, month, 1), _month_end(year, month)
+    raise DomainError(f"Unknown period {kind!r}.")
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def get_study(session: Session, organisation_id: int, study_id: int) -> Study:
+    """The study of this organisation, or NotFound (never another tenant's)."""
+    study = session.scalar(
+        select(Study).where(Study.id == study_id, Study.organisation_id == organisation_id)
+    )
+    if study is None:
+        raise NotFound("No such study.")
+    return study
+
+
+def find_study_by_slug(session: Session, slug: str, organisation_slug: str | None) -> Study:
+    """For the CLI: the study with this slug (``--org`` when several organisations have it)."""
+    query = select(Study).join(Organisation, Organisation.id == Study.organisation_id)
+    query = query.where(Study.slug == slug)
+    if organisation_slug:
+        query = query.where(Organisation.slug == organisation_slug)
+    found = session.scalars(query).all()
+    if not found:
+        suffix = f" in organisation {organisation_slug!r}" if organisation_slug else ""
+        raise NotFound(f"no study {slug!r}{suffix}")
+    if len(found) > 1:
+        raise DomainError(f"several organisations have a study {slug!r}: add --org SLUG")
+    return found[0]
+
+
+def check_sites(session: Session, study: Study, codes: tuple[str, ...]) -> tuple[str, ...]:
+    """The requested site codes, sorted, each checked against the organisation's sites."""
+    known = set(
+        session.scalars(select(Site.code).where(Site.organisation_id == study.organisation_id))
+    )
+    unknown = sorted(set(codes) - known)
+    if unknown:
+        raise DomainError(f"Unknown site code(s): {', '.join(unknown)}.")
+    return tuple(sorted(set(codes)))
+
+
+def data_fingerprint(session: Session, study: Study, params: ReportParameters) -> str:
+    """Count and latest completion of the responses in scope: changes when answers arrive."""
+    query = select(func.count(Response.id), func.max(Response.completed_at)).where(
+        Response.study_id == study.id, Response.completed_on.is_not(None)
+    )
+    if params.date_from:
+        query = query.where(Response.completed_on >= params.date_from)
+    if params.date_to:
+        query = query.where(Response.completed_on <= params.date_to)
+    if params.sites:
+        query = query.join(Site, Site.id == Response.site_id).where(Site.code.in_(params.sites))
+    count, latest = session.execute(query).one()
+    organisation = session.get(Organisation, study.organisation_id)
+    assert organisation is not None  # noqa: S101 - foreign key
+    # Names and the disclosure threshold are printed in the report too.
+    return json.dumps(
+        [
+            count,
+            latest.isoformat() if latest else None,
+            organisation.min_cell_size,
+            organisation.name,
+            hashlib.sha256(organisation.logo_svg or b"").hexdigest(),
+            study.title,
+        ]
+    )
+
+
+def cache_key(params: ReportParameters, fingerprint: str, version: str) -> str:
+    payload = json.dumps(
+        {"params": params.as_dict(), "data": fingerprint, "version": version}, sort_keys=True
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:40]
+
+
+def report_key(
+    session: Session, study: Study, params: ReportParameters, software_version: str
+) -> str:
+    """The cache key of this report now: cheap (one aggregate query), no table loading."""
+    return cache_key(params, data_fingerprint(session, study, params), software_version)
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """Everything a worker thread needs: plain tables and values, no session."""
+
+    key: str
+    tables: StudyTables
+    options: analysis.AnalysisOptions
+    context: reports.ReportContext
+    lang: str
+
+
+def analysis_options(
+    session: Session, study: Study, params: ReportParameters
+) -> analysis.AnalysisOptions:
+    """The options ``indicators --json`` uses for the same parameters (same numbers)."""
+    organisation = session.get(Organisation, study.organisation_id)
+    return analysis.AnalysisOptions(
+        k=organisation.min_cell_size if organisation else 5,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        sites=params.sites or None,
+    )
+
+
+def report_context(
+    session: Session,
+    study: Study,
+    params: ReportParameters,
+    tables: StudyTables,
+    *,
+    software_version: str,
+    now: dt.datetime | None = None,
+) -> reports.ReportContext:
+    organisation = session.get(Organisation, study.organisation_id)
+    assert organisation is not None  # noqa: S101 - foreign key
+    sites = session.scalars(
+        select(Site).where(Site.organisation_id == organisation.id).order_by(Site.code)
+    ).all()
+    waves = session.scalars(select(Wave).where(Wave.study_id == study.id)).all()
+    wave_labels = {}
+    for wave in waves:
+        base = WAVE_KIND_LABELS.get(wave.kind, {"fr": wave.key, "en": wave.key})
+        if wave.kind == "follow_up" and wave.delay_days:
+            wave_labels[wave.key] = {
+                "fr": f"{base['fr']} (J+{wave.delay_days})",
+                "en": f"{base['en']} (day {wave.delay_days})",
+            }
+        else:
+            wave_labels[wave.key] = dict(base)
+    question_labels = {spec.key: dict(spec.label) for spec in tables.questions}
+    choice_labels = {
+        spec.key: {code: dict(text) for code, text in spec.choice_labels.items()}
+        for spec in tables.questions
+    }
+    latest = session.scalar(
+        select(func.max(Response.completed_at)).where(Response.study_id == study.id)
+    )
+    return reports.ReportContext(
+        organisation=organisation.name,
+        study_title=study.title,
+        generated_at=now or dt.datetime.now(dt.UTC),
+        software_version=software_version,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        period_label=params.period_label,
+        data_cutoff=latest.replace(tzinfo=dt.UTC) if latest and latest.tzinfo is None else latest,
+        sites=params.sites,
+        site_labels={site.code: site.name for site in sites},
+        wave_labels=wave_labels,
+        question_labels=question_labels,
+        choice_labels=choice_labels,
+        questionnaire_versions=_version_titles(session, study, tables, params.lang),
+        logo_svg=organisation.logo_svg,
+    )
+
+
+def _version_titles(
+    session: Session, study: Study, tables: StudyTables, lang: str
+) -> tuple[str, ...]:
+    """``"Title — key@number"`` for each questionnaire version of the study's waves and answers."""
+    labels = set(tables.versions)
+    ids = {wave.questionnaire_version_id for wave in study.waves}
+    versions = session.scalars(
+        select(QuestionnaireVersion).where(QuestionnaireVersion.id.in_(ids))
+    ).all()
+    result = {}
+    for version in versions:
+        labels.add(version.label)
+        try:
+            definition = questionnaires.load_definition(
+                version.definition, source_name=version.label
+            )
+            title = definition.title.get(lang) or next(iter(definition.title.values()), "")
+        except questionnaires.DefinitionError:
+            title = version.questionnaire.title
+        result[version.label] = f"{title} — {version.label}"
+    return tuple(result.get(label, label) for label in sorted(labels))
+
+
+def prepare(
+    session: Session,
+    study: Study,
+    params: ReportParameters,
+    *,
+    software_version: str,
+    now: dt.datetime | None = None,
+) -> ReportInput:
+    """Read what the report needs from the database (in the caller's session)."""
+    tables = load_study_tables(
+        session,
+        study,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        site_codes=list(params.sites) or None,
+    )
+    key = report_key(session, study, params, software_version)
+    return ReportInput(
+        key=key,
+        tables=tables,
+        options=analysis_options(session, study, params),
+        context=report_context(
+            session, study, params, tables, software_version=software_version, now=now
+        ),
+        lang=params.lang,
+    )
+
+
+def analyse(report_input: ReportInput) -> analysis.StudyAnalysis:
+    tables = report_input.tables
+    return analysis.analyse_study(
+        tables.answers,
+        tables.questions,
+        invitations=tables.invitations,
+        options=report_input.options,
+    )
+
+
+def build_pdf(report_input: ReportInput) -> bytes:
+    """Analyse and render (pure: safe in a worker thread)."""
+    return reports.build_report(analyse(report_input), report_input.context, report_input.lang)
+
+
+def build_dashboard(report_input: ReportInput) -> str:
+    return str(
+        reports.render_dashboard(analyse(report_input), report_input.context, report_input.lang)
+    )
+
+
+# --- cache and background jobs ------------------------------------------------------
+
+
+class ReportCache:
+    """Files ``<key>.pdf`` / ``<key>.html`` written atomically under one directory.
+
+    Entries older than ``max_age`` are deleted whenever a new one is written:
+    a stale key is never asked for again (the data fingerprint has moved on),
+    and aggregated figures need not stay on disk longer than useful.
+    """
+
+    def __init__(self, directory: Path, max_age: dt.timedelta = dt.timedelta(days=7)) -> None:
+        self.directory = directory
+        self.max_age = max_age
+
+    def path(self, key: str, suffix: str) -> Path:
+        if not key.isalnum():
+            raise ValueError("cache keys are hexadecimal")
+        return self.directory / f"{key}.{suffix}"
+
+    def get(self, key: str, suffix: str) -> bytes | None:
+        path = self.path(key, suffix)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def put(self, key: str, suffix: str, content: bytes) -> Path:
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target = self.path(key, suffix)
+        handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(content)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        self.prune()
+        return target
+
+    def prune(self) -> int:
+        """Delete entries older than ``max_age``; return how many were deleted."""
+        limit = dt.datetime.now().timestamp() - self.max_age.total_seconds()
+        removed = 0
+        for path in self.directory.glob("*.*"):
+            try:
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+        return removed
+
+
+@dataclass
+class Job:
+    key: str
+    state: str = "queued"  # queued | running | done | failed
+    error: str = ""
+    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+class ReportJobs:
+    """At most one generation per key; a small pool so reports never starve the web workers."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="report")
+
+    def status(self, key: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(key)
+
+    def submit(self, key: str, work: Callable[[], bytes], cache: ReportCache, suffix: str) -> Job:
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is not None and job.state in ("queued", "running"):
+                return job
+            job = Job(key=key)
+            self._jobs[key] = job
+        self._pool.submit(self._run, job, work, cache, suffix)
+        return job
+
+    def _run(self, job: Job, work: Callable[[], bytes], cache: ReportCache, suffix: str) -> None:
+        job.state = "running"
+        try:
+            cache.put(job.key, suffix, work())
+        except Exception as error:  # reported on the status page, logged with its trace
+            log.exception("report generation failed")
+            job.error = f"{type(error).__name__}: {error}"
+            job.state = "failed"
+            return
+        job.state = "done"
+
+
+JOBS = ReportJobs()
