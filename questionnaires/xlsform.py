@@ -427,6 +427,15 @@ class _Importer:
         self.languages: set[str] = set()
         self.survey_col: dict[str, int] = {}
         self.choices_sheet: _Sheet | None = None
+        # Column of each language of the choices' labels (first one wins).
+        self.choice_label_cols: dict[str, int] = {}
+        # Problems the definition pass would find only because of an error
+        # already reported (e.g. "needs choices" for a select whose list is
+        # unknown): (path, code), code None for any.
+        self.suppressed: set[tuple[JsonPath, str | None]] = set()
+        # Text fields read from a sheet row -> their header ("label", "hint"),
+        # to name the column a missing translation belongs in.
+        self.text_headers: dict[JsonPath, str] = {}
 
     # -- locations
 
@@ -508,7 +517,7 @@ class _Importer:
                  "ecoute::intro", "ecoute::consent"}
         if sheet is None or not sheet.rows:
             for name in ("title", "intro", "consent"):
-                self.locations[(name,)] = f"{self.filename}, settings"
+                self.locations[(name,)] = f'{self.filename}, settings column "ecoute::{name}::…"'
             if self.key_override is None:
                 self.error(f"{self.filename}, settings", "no settings sheet with form_id",
                            "missing_field")
@@ -547,6 +556,13 @@ class _Importer:
                 texts[field_name][lang] = value
                 self.languages.add(lang)
                 self.locations[(field_name, lang)] = where
+        for i, (name, lang) in columns.items():
+            # Empty cells of text columns still name where a missing text goes.
+            if name == "form_title":
+                where = self.where(sheet, row, i)
+                self.locations.setdefault(("title", self.default_language), where)
+            elif name.startswith("ecoute::") and lang is not None:
+                self.locations.setdefault((name[8:], lang), self.where(sheet, row, i))
         for name, text in texts.items():
             out[name] = text
             self.locations[(name,)] = f'{self.where(sheet, row)} column "ecoute::{name}::…"'
@@ -564,6 +580,9 @@ class _Importer:
         known = {"list_name", "name", "ecoute::score"}
         columns = self.classify(sheet, known, ("label",))
         self.choices_sheet = sheet
+        for i, (name, lang) in columns.items():
+            if name == "label" and lang:
+                self.choice_label_cols.setdefault(lang, i)
         for row, cells in sheet.rows:
             self.report_unknown_cells(sheet, row, cells, columns)
             item: dict[str, Any] = {"label": {}, "_cols": {}}
@@ -582,6 +601,9 @@ class _Importer:
                     except ValueError:
                         self.error(self.where(sheet, row, i), f"score {value!r} is not a number",
                                    "invalid_score")
+                        # A stand-in, so that the other choices' scores are
+                        # not reported as incomplete on top of this.
+                        item["score"] = 0.0
             if not item.get("list_name"):
                 self.error(self.where(sheet, row), "choice without list_name", "missing_field")
                 continue
@@ -601,6 +623,10 @@ class _Importer:
         columns = self.classify(sheet, known, ("label", "hint"))
         self.survey_col = {name: i for i, (name, lang) in columns.items()
                            if lang is None and name}
+        text_cols: dict[str, dict[str, int]] = {"label": {}, "hint": {}}
+        for i, (name, lang) in columns.items():
+            if name in text_cols and lang:
+                text_cols[name].setdefault(lang, i)
         col = self.survey_col
         sections: list[dict[str, Any]] = []
         current: dict[str, Any] | None = None  # the open group, if any
@@ -621,6 +647,8 @@ class _Importer:
                     out[lang] = cells[i]
                     where[lang] = i
                     self.languages.add(lang)
+            for lang, i in text_cols[name].items():
+                where.setdefault(lang, i)  # an empty cell: where its text belongs
             return out, where
 
         def new_section(key: str, row: int, *, implicit: bool = False) -> dict[str, Any]:
@@ -630,7 +658,13 @@ class _Importer:
             while implicit and key in used_keys:
                 key, n = f"{base}_{n}", n + 1
             used_keys.add(key)
-            section: dict[str, Any] = {"key": key, "questions": [], "_row": row}
+            section: dict[str, Any] = {
+                "key": key,
+                "questions": [],
+                "_row": row,
+                "_loc": {(): self.where(sheet, row)},
+                "_text": {("title",): "label"},
+            }
             sections.append(section)
             return section
 
@@ -674,12 +708,12 @@ class _Importer:
                 title, title_cols = texts(cells, "label")
                 if title:
                     current["title"] = title
-                loc: dict[JsonPath, str] = {(): self.where(sheet, row)}
+                loc: dict[JsonPath, str] = current["_loc"]
                 if "name" in col:
                     loc[("key",)] = self.where(sheet, row, col["name"])
+                loc[("title",)] = self.where(sheet, row)
                 for lang, i in title_cols.items():
                     loc[("title", lang)] = self.where(sheet, row, i)
-                current["_loc"] = loc
                 for unsupported in ("relevant", "appearance", "required"):
                     if value(cells, unsupported):
                         self.ignore(self.where(sheet, row, col[unsupported]),
@@ -738,6 +772,7 @@ class _Importer:
             return self.where(sheet, row, col[name]) if name in col else self.where(sheet, row)
 
         list_name = None
+        broken_list = False
         if head in _METADATA_TYPES:
             self.ignore(type_where, f"metadata field '{qtype_raw}' is not collected by Écoute;"
                         " dropped", "unsupported_type")
@@ -750,8 +785,9 @@ class _Importer:
         if head in ("select_one", "select_multiple"):
             if len(words) != 2:
                 self.error(type_where, f"'{qtype_raw}' needs a list name", "missing_list")
-                return None
-            list_name = words[1]
+                broken_list = True  # kept, without choices, to check the rest of the row
+            else:
+                list_name = words[1]
             if head == "select_multiple":
                 qtype = "multiple_choice"
             elif ecoute_type in BUILTIN_CHOICE_TYPES:
@@ -773,6 +809,7 @@ class _Importer:
             self.error(at("ecoute::type"), f"ecoute::type '{ecoute_type}' does not fit "
                        f"type '{qtype_raw}'", "invalid_ecoute_type")
         q["type"] = qtype
+        q["_text"] = {("label",): "label", ("help",): "hint"}
         loc[("key",)] = at("name")
         loc[("type",)] = type_where
         label, label_cols = texts(cells, "label")
@@ -839,13 +876,21 @@ class _Importer:
         if positive:
             q["positive"] = positive.split()
             loc[("positive",)] = at("ecoute::positive")
-        if list_name is not None and not self.choices(q, loc, list_name, type_where, lists):
-            return None
+        if list_name is not None:
+            broken_list = not self.choices(q, loc, list_name, type_where, lists)
+        if broken_list:
+            # The error is reported; the question stays, with unknown codes,
+            # so that the definition-level rules still check the rest of it
+            # (and conditions on it are not reported as unknown questions).
+            q["_suppress"] = {((), "missing_choices")}
         q["_loc"] = loc
         return q
 
     def choices(self, q: dict[str, Any], loc: dict[tuple[str | int, ...], str], list_name: str,
                 type_where: str, lists: dict[str, list[tuple[int, dict[str, Any]]]]) -> bool:
+        """Add the list's choices to ``q``; False when the list is unknown
+        (error reported). A scale type keeps its standard choices, also when
+        the list's codes do not match them (error reported)."""
         items = lists.get(list_name)
         sheet = self.choices_sheet
         if not items or sheet is None:
@@ -859,7 +904,7 @@ class _Importer:
                 self.error(type_where, f"list '{list_name}' must have the codes of the "
                            f"{q['type']} scale ({' '.join(c.code for c in expected)}), in order;"
                            f" it has {' '.join(codes)}", "builtin_codes_mismatch")
-                return False
+                return True  # the scale's own codes stand in for the list's
             for (row, item), standard in zip(items, expected, strict=True):
                 for lang, text in item["label"].items():
                     if standard.label.get(lang) != text:
@@ -877,10 +922,12 @@ class _Importer:
             loc[("choices", k)] = self.where(sheet, row)
             if "name" in item["_cols"]:
                 loc[("choices", k, "code")] = self.where(sheet, row, item["_cols"]["name"])
+            q["_text"][("choices", k, "label")] = "label"
+            loc[("choices", k, "label")] = self.where(sheet, row)
             for lang in LANGUAGES:
-                if lang in item["_cols"]:
-                    loc[("choices", k, "label", lang)] = self.where(sheet, row,
-                                                                    item["_cols"][lang])
+                i = item["_cols"].get(lang, self.choice_label_cols.get(lang))
+                if i is not None:
+                    loc[("choices", k, "label", lang)] = self.where(sheet, row, i)
         q["choices"] = choices
         return True
 
@@ -892,6 +939,75 @@ def _dump_condition_dict(condition: Condition) -> dict[str, Any]:
     if len(condition.clauses) == 1:
         return clause(condition.clauses[0])
     return {condition.combine: [clause(c) for c in condition.clauses]}
+
+
+_MISSING_TEXT = re.compile(r"missing '([^']+)' text")
+_SHEET_KINDS = ("survey", "choices", "settings")
+
+
+def _check_definition(
+    importer: _Importer, definition: dict[str, Any]
+) -> tuple[list[Issue], Questionnaire | None]:
+    """The definition-level rules (loader), located in the workbook.
+
+    Each path the importer located gets a unique token, so that every issue
+    of the loader can be traced to its path: issues caused only by an error
+    the importer already reported are dropped, and a missing translation is
+    located in the column of its language.
+    """
+    tokens = {path: f"\x00{n}\x00" for n, path in enumerate(importer.locations)}
+    paths = {token: path for path, token in tokens.items()}
+    issues, questionnaire = _issues_and_questionnaire(definition, importer.filename, tokens)
+    out: list[Issue] = []
+    for issue in issues:
+        path = paths.get(issue.location)
+        if path is None:  # not located by the importer: keep the loader's words
+            out.append(issue)
+            continue
+        if (path, issue.code) in importer.suppressed or (path, None) in importer.suppressed:
+            continue
+        where = importer.locations[path]
+        match = _MISSING_TEXT.match(issue.message)
+        if issue.code == "missing_translation" and match:
+            lang = match.group(1)
+            if (*path, lang) in importer.locations:
+                where = importer.locations[(*path, lang)]
+            elif path in importer.text_headers and lang in LANGUAGE_NAMES:
+                where += f' column "{importer.text_headers[path]}::{LANGUAGE_NAMES[lang]}"'
+        out.append(Issue(where, issue.message, issue.code))
+    return out, questionnaire
+
+
+def _in_sheet_order(importer: _Importer, issues: Sequence[Issue]) -> list[Issue]:
+    """Issues without duplicates, by sheet (workbook order; whole-file issues
+    first, absent sheets last), row and column; stable otherwise."""
+    prefix = f"{importer.filename}, "
+    ranks: list[tuple[int, set[str]]] = [
+        (n, {sheet.name.lower(), kind}) for n, (kind, sheet) in enumerate(importer.sheets.items())
+    ]
+    absent = [kind for kind in _SHEET_KINDS if kind not in importer.sheets]
+    ranks += [(len(ranks) + n, {kind}) for n, kind in enumerate(absent)]
+
+    def key(issue: Issue) -> tuple[int, int, int, int, str]:
+        rest = issue.location.removeprefix(prefix)
+        for rank, names in ranks:
+            for name in names:
+                if issue.location.startswith(prefix) and (
+                    rest.lower() == name or rest.lower().startswith((f"{name}!", f"{name} "))
+                ):
+                    tail = rest[len(name) :]
+                    row = re.match(r"!R(\d+)", tail)
+                    col = re.search(r" column ([A-Z]+) ", tail)
+                    # Row-level issues first, then by column (A < Z < AA), then
+                    # columns named without a letter (absent from the sheet).
+                    if col is not None:
+                        col_key = (1, len(col.group(1)), col.group(1))
+                    else:
+                        col_key = (2 if " column " in tail else 0, 0, "")
+                    return (rank, int(row.group(1)) if row else 0, *col_key)
+        return (-1, 0, 0, 0, "")  # the whole file
+
+    return sorted(dict.fromkeys(issues), key=key)
 
 
 def read_xlsform(
@@ -909,6 +1025,12 @@ def read_xlsform(
     ``form_id``. Raises :class:`DefinitionError` for an unsafe or unreadable
     upload, for any error, and — unless ``accept_ignored`` — when a construct
     outside the supported subset would be dropped.
+
+    Every problem is reported in one pass: when the sheets have errors, the
+    rows that can be read still form a definition (a select whose list is
+    unknown has unknown codes, a missing ``form_id`` a stand-in key…) that the
+    definition-level rules check too. The errors come first, in sheet, row
+    and column order, then the constructs that would be dropped.
     """
     issues = check_upload(data, filename=filename)
     if issues:
@@ -917,46 +1039,63 @@ def read_xlsform(
     importer = _Importer(sheets, filename, default_language, key)
     settings = importer.settings()
     lists = importer.choice_lists()
+    errors_before_survey = len(importer.errors)
     sections = importer.survey(lists)
-    if not sections and not importer.errors:
-        importer.error(f"{filename}, survey", "the survey has no question", "empty_survey")
+    if not sections:
+        if "survey" in sheets and len(importer.errors) == errors_before_survey:
+            importer.error(f"{filename}, survey", "the survey has no question", "empty_survey")
+        # Already reported (no question, no survey sheet, or only broken rows).
+        importer.locations[("sections",)] = f"{filename}, survey"
+        importer.suppressed.add((("sections",), None))
     definition: dict[str, Any] = {"schema": "ecoute-questionnaire/1"}
-    definition["key"] = key if key is not None else settings.get("key", "")
+    # A missing form_id is reported by the importer; a stand-in key lets the
+    # rest of the definition be checked.
+    definition["key"] = key if key is not None else settings.get("key", "form")
     if "version" in settings:
         definition["version"] = settings["version"]
+    languages = importer.languages
+    if not languages and importer.errors and importer.default_language in LANGUAGES:
+        # No text was read (e.g. no settings sheet and an empty survey): check
+        # the texts against the default language rather than report "no language".
+        languages = {importer.default_language}
     definition["languages"] = sorted(
-        importer.languages,
-        key=lambda lang: (lang != importer.default_language, LANGUAGES.index(lang)),
+        languages, key=lambda lang: (lang != importer.default_language, LANGUAGES.index(lang))
     )
     for name in ("title", "intro", "consent"):
         definition[name] = settings.get(name, {})
     importer.locations.setdefault(("languages",), f"{filename}, survey!R1")
     out_sections = []
     for i, section in enumerate(sections):
-        for suffix, where in section.get("_loc", {}).items():
-            importer.locations[("sections", i, *suffix)] = where
+        _place(importer, ("sections", i), section)
         out_questions = []
         for j, question in enumerate(section["questions"]):
-            loc = question.pop("_loc")
-            for suffix, where in loc.items():
-                importer.locations[("sections", i, "questions", j, *suffix)] = where
+            _place(importer, ("sections", i, "questions", j), question)
             out_questions.append(question)
         out_section = {"key": section["key"], "questions": out_questions}
         if "title" in section:
             out_section["title"] = section["title"]
         out_sections.append(out_section)
     definition["sections"] = out_sections
-    questionnaire = None
-    if not importer.errors:
-        issues, questionnaire = _issues_and_questionnaire(definition, filename,
-                                                          importer.locations)
-        importer.errors.extend(issues)
-    if importer.errors:
-        raise DefinitionError(importer.errors + importer.ignored)
+    # Always run, also after errors: a problem must not wait for others to be fixed.
+    rule_issues, questionnaire = _check_definition(importer, definition)
+    errors = _in_sheet_order(importer, importer.errors + rule_issues)
+    if errors:
+        raise DefinitionError(errors + [i for i in importer.ignored if i not in errors])
     if importer.ignored and not accept_ignored:
         raise DefinitionError(importer.ignored)
     assert questionnaire is not None  # noqa: S101 (no errors implies a questionnaire)
     return XLSFormImport(questionnaire, list(importer.ignored))
+
+
+def _place(importer: _Importer, path: JsonPath, item: dict[str, Any]) -> None:
+    """Record the locations, text headers and suppressed issues of a section or
+    question at its path in the definition (and remove them from ``item``)."""
+    for suffix, where in item.pop("_loc", {}).items():
+        importer.locations[(*path, *suffix)] = where
+    for suffix, header in item.pop("_text", {}).items():
+        importer.text_headers[(*path, *suffix)] = header
+    for suffix, code in item.pop("_suppress", set()):
+        importer.suppressed.add(((*path, *suffix), code))
 
 
 # --------------------------------------------------------------------------- export

@@ -331,7 +331,7 @@ def test_plain_label_uses_default_language():
          [('f.xlsx, survey!R3 column D "relevant"', "unknown_code")]),
         ([["text", "b", "B", "${a} = 'yes'"], ["select_one yn", "a", "A"]],
          [('f.xlsx, survey!R2 column D "relevant"', "forward_reference")]),
-        ([["text", "a", ""]], [("f.xlsx, survey!R2", "missing_translation")]),
+        ([["text", "a", ""]], [('f.xlsx, survey!R2 column C "label"', "missing_translation")]),
         ([["integer", "n", "N", None, ". >= 10 and . <= 1"]],
          [('f.xlsx, survey!R2 column E "constraint"', "invalid_bounds")]),
         ([["text", "a", "A"], ["text", None, "B"]],
