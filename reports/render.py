@@ -65,7 +65,7 @@ def _template_values(view_model: dict[str, Any], *, pdf: bool) -> dict[str, Any]
     lang = view_model["lang"]
     return {
         "report": {**view_model, "colon": "\u00a0: " if lang == "fr" else ": "},
-        "suppressed": text(lang, "suppressed", k=view_model["k"]),
+        "suppressed": text(lang, "suppressed"),
         "pdf": pdf,
     }
 

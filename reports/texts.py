@@ -36,12 +36,17 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "wave": {"fr": "Temps de mesure", "en": "Wave"},
     "all_waves": {"fr": "Tous temps confondus", "en": "All waves"},
     "all_answers": {"fr": "Toutes les réponses", "en": "All answers"},
-    "suppressed": {"fr": "masqué (n < %(k)s)", "en": "suppressed (n < %(k)s)"},
+    "suppressed": {"fr": "masqué", "en": "suppressed"},
     "suppressed_note": {
-        "fr": "« masqué (n < %(k)s) » : moins de %(k)s personnes, ou un chiffre qui "
-        "permettrait de retrouver une réponse individuelle ; le chiffre n’est pas publié.",
-        "en": "“suppressed (n < %(k)s)”: fewer than %(k)s people, or a figure that would "
-        "reveal an individual answer; the figure is not published.",
+        "fr": "« masqué » : chiffre non publié pour que personne ne puisse être reconnu. "
+        "Deux raisons possibles : il repose sur moins de %(k)s personnes (dans le groupe, ou "
+        "parmi celles qui ont donné une même réponse) ; ou bien, sans être petit, il "
+        "permettrait de retrouver par soustraction, à partir d’un total, un autre chiffre "
+        "masqué.",
+        "en": "“suppressed”: a figure not published so that no one can be recognised. "
+        "There are two possible reasons: it rests on fewer than %(k)s people (in the group, "
+        "or among those who gave the same answer); or, though not small itself, it would let "
+        "someone work out another suppressed figure by subtracting it from a total.",
     },
     "indicative": {"fr": "indicatif", "en": "indicative only"},
     "findings": {"fr": "Ce que disent les résultats", "en": "What the results say"},
@@ -192,8 +197,9 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "%(share)s (%(n)s of %(total)s).",
     },
     "assisted_share_suppressed": {
-        "fr": "Part des questionnaires remplis avec aide : masquée (moins de %(k)s).",
-        "en": "Share of questionnaires completed with help: suppressed (fewer than %(k)s).",
+        "fr": "Part des questionnaires remplis avec aide : masquée "
+        "(voir la règle de confidentialité).",
+        "en": "Share of questionnaires completed with help: suppressed (see the suppression rule).",
     },
     "methods": {"fr": "Méthodes et limites", "en": "Methods and limitations"},
     "what_was_asked": {"fr": "Ce qui a été demandé", "en": "What was asked"},
@@ -211,6 +217,10 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "yes). The share of positive answers comes with its %(level)s%% confidence interval "
         "(Wilson method): the true value is very likely to lie within it.",
     },
+    "dates_between": {"fr": "du %(first)s au %(last)s", "en": "from %(first)s to %(last)s"},
+    "dates_from": {"fr": "depuis le %(first)s", "en": "from %(first)s"},
+    "dates_to": {"fr": "jusqu’au %(last)s", "en": "up to %(last)s"},
+    "dates_all": {"fr": "sur toute la période", "en": "over the whole period"},
     "method_tests": {
         "fr": "Tests utilisés et corrections",
         "en": "Tests and corrections used",
@@ -279,6 +289,282 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "no_label": {"fr": "Non", "en": "No"},
 }
 
+#: Plain-language description of every method the analysis engine names in
+#: ``StudyAnalysis.methods`` (keyed by ``MethodNote.name``): ``name`` is the row
+#: header, ``plain`` one or two sentences a director understands, ``detail``
+#: the technical settings (test names, corrections, options), kept exact to
+#: what the engine does. Placeholders: ``k``, ``level``, ``seed``, ``period``,
+#: ``dates``, ``sites``, ``exact_max_n``, ``mcnemar_exact_below``,
+#: ``monte_carlo_tables``, ``min_monthly_median``, ``min_item_share`` (see
+#: ``reports.viewmodel._method_values``). A key missing here falls back to the
+#: engine's English note; a test fails when the engine emits one.
+METHOD_TEXTS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
+    "disclosure": {
+        "name": {"fr": "Confidentialité", "en": "Confidentiality"},
+        "plain": {
+            "fr": "Aucun chiffre publié ne repose sur moins de %(k)s personnes, et aucun ne "
+            "permet de retrouver un chiffre masqué par soustraction. Les réponses libres ne "
+            "sont jamais analysées.",
+            "en": "No published figure rests on fewer than %(k)s people, and none lets anyone "
+            "work out a suppressed figure by subtraction. Free-text answers are never analysed.",
+        },
+        "detail": {
+            "fr": "Seuil k = %(k)s : groupes, périodes et cases de moins de k répondants masqués ; "
+            "une part est masquée quand le nombre de réponses positives ou non positives est "
+            "inférieur à k (0 %% et 100 %% compris) ; masquage secondaire du plus petit groupe "
+            "ou de la plus petite case restante, pour qu’aucune valeur masquée ne se déduise "
+            "d’un total ; une moyenne est masquée quand tous les scores sont égaux. Les tests "
+            "entre groupes portent sur toutes les données (une valeur p ne révèle aucune case).",
+            "en": "Threshold k = %(k)s: groups, periods and cells with fewer than k respondents "
+            "are suppressed; a share is suppressed when its positive or non-positive count is "
+            "below k (0%% and 100%% included); secondary suppression hides the next smallest "
+            "group or cell so that no suppressed value can be recovered from a total; a mean "
+            "is suppressed when all scores are equal. Tests across groups use all the data (a "
+            "p-value reveals no cell).",
+        },
+    },
+    "share_positive": {
+        "name": {"fr": "Part de réponses positives", "en": "Share of positive answers"},
+        "plain": {
+            "fr": "Part des personnes qui donnent une réponse positive, parmi celles qui ont "
+            "répondu à la question. La fourchette indique la précision du chiffre : elle est "
+            "d’autant plus étroite qu’il y a de réponses.",
+            "en": "Share of people who gave a positive answer, among those who answered the "
+            "question. The range shows how precise the figure is: the more answers, the "
+            "narrower it is.",
+        },
+        "detail": {
+            "fr": "« Préfère ne pas répondre » et absences de réponse exclues. Intervalle de "
+            "confiance à %(level)s %% par la méthode du score de Wilson (statsmodels "
+            "proportion_confint) ; les taux de réponse utilisent le même intervalle.",
+            "en": "“Prefer not to answer” and missing answers excluded. %(level)s%% Wilson "
+            "score interval (statsmodels proportion_confint); response rates use the same "
+            "interval.",
+        },
+    },
+    "mean_median": {
+        "name": {"fr": "Moyenne et médiane", "en": "Mean and median"},
+        "plain": {
+            "fr": "Le score moyen, et le score du milieu (la moitié des personnes au-dessus, "
+            "l’autre moitié en dessous), chacun avec sa fourchette de précision.",
+            "en": "The average score, and the middle score (half of the people above it, half "
+            "below), each with its range of precision.",
+        },
+        "detail": {
+            "fr": "Moyenne avec un intervalle de Student (t) ; médiane avec un intervalle sans "
+            "hypothèse sur la distribution, tiré des statistiques d’ordre et des quantiles de "
+            "la loi binomiale (n, 1/2) (scipy.stats.quantile_test).",
+            "en": "Mean with a Student t interval; median with a distribution-free "
+            "order-statistic interval from binomial(n, 1/2) quantiles "
+            "(scipy.stats.quantile_test).",
+        },
+    },
+    "multi_item_indicator": {
+        "name": {
+            "fr": "Indicateur à plusieurs questions",
+            "en": "Indicator made of several questions",
+        },
+        "plain": {
+            "fr": "Quand un indicateur regroupe plusieurs questions, chaque personne reçoit un "
+            "score : la moyenne de ses réponses à ces questions. Sa réponse compte comme "
+            "positive si ce score atteint celui d’une réponse positive.",
+            "en": "When an indicator groups several questions, each person gets one score: the "
+            "average of their answers to those questions. It counts as positive when that "
+            "score reaches the score of a positive answer.",
+        },
+        "detail": {
+            "fr": "Une observation par répondant : moyenne des scores des questions répondues "
+            "(au moins %(min_item_share)s des questions) ; questions de polarité −1 inversées ; "
+            "scores ramenés sur 0–100 (POMP) quand les échelles des questions diffèrent ; "
+            "positif quand cette moyenne atteint au moins le plus petit score d’un code positif.",
+            "en": "One observation per respondent: the mean of the respondent’s answered item "
+            "scores (at least %(min_item_share)s of the items); polarity −1 items "
+            "reverse-scored; 0–100 rescaling (POMP) when item ranges differ; positive when "
+            "that mean is at or above the lowest score of a positive code.",
+        },
+    },
+    "nps": {
+        "name": {"fr": "Score de recommandation (NPS)", "en": "Net Promoter Score (NPS)"},
+        "plain": {
+            "fr": "Sur une échelle de 0 à 10 : part des personnes qui recommanderaient le "
+            "service (9 ou 10), moins la part de celles qui ne le recommanderaient pas (0 à 6). "
+            "Le résultat va de −100 à +100 points.",
+            "en": "On a 0–10 scale: the share of people who would recommend the service (9 or "
+            "10) minus the share who would not (0 to 6). The result runs from −100 to +100 "
+            "points.",
+        },
+        "detail": {
+            "fr": "Intervalle de Wald ajusté : 3/4 ajouté aux promoteurs et aux détracteurs, "
+            "3 à n ; bornes limitées à [−100 ; 100].",
+            "en": "Adjusted Wald interval: 3/4 added to promoters and to detractors, 3 to n; "
+            "limits clipped to [−100, 100].",
+        },
+    },
+    "paired_gain": {
+        "name": {"fr": "Évolution des mêmes personnes", "en": "Change for the same people"},
+        "plain": {
+            "fr": "On compare les réponses d’une même personne au premier temps de mesure et "
+            "à chaque temps suivant. Le test dit si l’évolution pourrait n’être due qu’au "
+            "hasard ; la taille d’effet dit si elle est petite ou grande.",
+            "en": "Each person’s answers at the first wave are compared with their answers at "
+            "each later wave. The test says whether the change could be due to chance alone; "
+            "the effect size says whether it is small or large.",
+        },
+        "detail": {
+            "fr": "Appariement sur le code pseudonyme, dernière réponse de chaque temps, du "
+            "temps initial vers chaque temps ultérieur. Test des rangs signés de Wilcoxon "
+            "(zero_method='wilcox' : différences nulles écartées, comme R) ; p exact seulement "
+            "sans différence nulle, sans ex æquo et avec moins de %(exact_max_n)s paires, sinon "
+            "approximation normale avec correction de continuité ; V de R (W+) indiqué. Test "
+            "secondaire : test t apparié avec son intervalle. Tailles d’effet : r rang-bisérial "
+            "apparié (Kerby) avec intervalle par la transformation z de Fisher ; d_z de Cohen "
+            "avec intervalle par la loi t non centrale.",
+            "en": "Matched on the pseudonymous code, latest response of each wave, baseline "
+            "to each later wave. Wilcoxon signed-rank test (zero_method='wilcox': zero "
+            "differences dropped, as in R); exact p only with no zeros, no ties and fewer than "
+            "%(exact_max_n)s pairs, otherwise normal approximation with continuity correction; "
+            "R’s V (W+) reported. Secondary: paired t-test with its interval. Effect sizes: "
+            "matched-pairs rank-biserial r (Kerby) with a Fisher-z interval; Cohen’s d_z with "
+            "a noncentral-t interval.",
+        },
+    },
+    "mcnemar": {
+        "name": {"fr": "Évolution des réponses oui/non", "en": "Change in yes/no answers"},
+        "plain": {
+            "fr": "Pour une question oui/non, on compte les personnes passées de « non » à "
+            "« oui » et celles passées de « oui » à « non », et on vérifie si l’écart entre les "
+            "deux dépasse ce que le hasard produirait.",
+            "en": "For a yes/no question, the people who went from “no” to “yes” are compared "
+            "with those who went from “yes” to “no”, to see whether the gap is larger than "
+            "chance would give.",
+        },
+        "detail": {
+            "fr": "Test de McNemar : binomial exact quand il y a moins de "
+            "%(mcnemar_exact_below)s paires discordantes, sinon khi² avec correction de "
+            "continuité ; différence de la part de « oui » avec l’intervalle d’Agresti–Min.",
+            "en": "McNemar test: exact binomial when there are fewer than "
+            "%(mcnemar_exact_below)s discordant pairs, otherwise chi-square with continuity "
+            "correction; difference in the share of “yes” with the Agresti–Min interval.",
+        },
+    },
+    "multiplicity": {
+        "name": {"fr": "Correction pour tests multiples", "en": "Correction for many tests"},
+        "plain": {
+            "fr": "Plus on fait de tests, plus on risque de trouver une évolution par hasard. "
+            "Les valeurs p sont donc corrigées pour l’ensemble des évolutions testées.",
+            "en": "The more tests are run, the more likely one shows a change by chance alone. "
+            "p-values are therefore adjusted over all the changes tested.",
+        },
+        "detail": {
+            "fr": "Tous les tests d’évolution de l’analyse (chaque indicateur ou question × "
+            "chaque paire de temps) forment une seule famille, masqués compris ; méthode de "
+            "Holm (statsmodels multipletests) ; p brut et p ajusté sont tous deux donnés.",
+            "en": "All the gain tests of the analysis (every indicator or question × wave "
+            "pair) form one family, suppressed ones included; Holm’s method (statsmodels "
+            "multipletests); raw and adjusted p are both reported.",
+        },
+    },
+    "attrition": {
+        "name": {"fr": "Personnes perdues de vue", "en": "People lost to follow-up"},
+        "plain": {
+            "fr": "On vérifie si les personnes qui n’ont pas répondu au temps suivant allaient "
+            "mieux ou moins bien au départ que celles qui ont continué : si c’est le cas, les "
+            "évolutions sont à lire avec prudence.",
+            "en": "We check whether the people who did not answer at the later wave were better "
+            "or worse off at the start than those who stayed: if so, read the changes with "
+            "care.",
+        },
+        "detail": {
+            "fr": "Répondants du temps initial sans réponse au temps suivant ; leurs scores de "
+            "départ sont comparés à ceux des personnes suivies par le test U de Mann–Whitney "
+            "(approximation normale avec correction de continuité), donné comme une réserve.",
+            "en": "Baseline respondents without a response at the later wave; their baseline "
+            "scores are compared with those of the people who stayed by the Mann–Whitney U "
+            "test (normal approximation with continuity correction), reported as a caveat.",
+        },
+    },
+    "scales": {
+        "name": {"fr": "Cohérence des questions", "en": "Consistency of the questions"},
+        "plain": {
+            "fr": "Vérifie que les questions d’un même indicateur mesurent bien la même chose : "
+            "plus l’alpha est proche de 1, plus les réponses à ces questions vont dans le même "
+            "sens.",
+            "en": "Checks that the questions of one indicator measure the same thing: the "
+            "closer alpha is to 1, the more the answers to those questions agree.",
+        },
+        "detail": {
+            "fr": "Alpha de Cronbach par temps de mesure, sur les personnes ayant répondu à "
+            "toutes les questions, avec l’intervalle de Feldt (loi F).",
+            "en": "Cronbach’s alpha per wave, on respondents who answered every item, with "
+            "Feldt’s F-based interval.",
+        },
+    },
+    "trends": {
+        "name": {"fr": "Évolution dans le temps", "en": "Trend over time"},
+        "plain": {
+            "fr": "Les réponses sont regroupées par mois, ou par trimestre quand il y en a trop "
+            "peu par mois. Une période hors des limites de contrôle s’écarte plus que le "
+            "hasard ne l’explique : il vaut la peine d’en chercher la cause.",
+            "en": "Answers are grouped by month, or by quarter when there are too few per "
+            "month. A period outside the control limits differs more than chance explains: it "
+            "is worth looking for a cause.",
+        },
+        "detail": {
+            "fr": "Regroupement choisi : %(period)s (en automatique : par mois, sauf si le nombre "
+            "médian de répondants par mois est inférieur à %(min_monthly_median)s, alors par "
+            "trimestre). Carte p de Shewhart : ligne centrale = part globale ; limites à "
+            "3 écarts-types, ± 3 √(p(1 − p)/n_i), bornées à [0 ; 1].",
+            "en": "Grouping: %(period)s (when automatic: by month, unless the median monthly "
+            "number of respondents is below %(min_monthly_median)s, then by quarter). Shewhart "
+            "p-chart: centre = pooled share; 3-sigma limits, ± 3 √(p(1 − p)/n_i), clipped to "
+            "[0, 1].",
+        },
+    },
+    "breakdowns": {
+        "name": {"fr": "Comparaison entre groupes", "en": "Differences between groups"},
+        "plain": {
+            "fr": "Les résultats sont comparés entre sites, façons de répondre et langues, sur "
+            "la dernière réponse de chaque personne. Le test dit si les écarts entre groupes "
+            "pourraient n’être dus qu’au hasard. Les réponses données avec aide sont comparées "
+            "à celles données seul·e, car l’aide peut rendre les réponses plus positives.",
+            "en": "Results are compared across sites, ways of answering and languages, on each "
+            "person’s latest response. The test says whether the gaps between groups could be "
+            "due to chance alone. Answers given with help are compared with self-completed "
+            "ones, as help can make answers more positive.",
+        },
+        "detail": {
+            "fr": "Groupes indépendants ; par temps de mesure, description seule quand des "
+            "personnes ont répondu à plusieurs temps. Test du khi² quand tous les effectifs "
+            "attendus sont d’au moins 5 (correction de Yates pour un tableau 2×2), sinon test "
+            "exact de Fisher (2×2) ou de Fisher–Freeman–Halton avec une valeur p de "
+            "Monte-Carlo sur %(monte_carlo_tables)s tableaux (graine %(seed)s).",
+            "en": "Independent groups; by wave, descriptive only when people answered at "
+            "several waves. Chi-square test when all expected counts are at least 5 (Yates "
+            "correction on a 2×2 table), otherwise Fisher’s exact test (2×2) or "
+            "Fisher–Freeman–Halton with a Monte-Carlo p from %(monte_carlo_tables)s tables "
+            "(seed %(seed)s).",
+        },
+    },
+    "filters": {
+        "name": {"fr": "Données prises en compte", "en": "Data included"},
+        "plain": {
+            "fr": "Réponses %(dates)s ; sites : %(sites)s.",
+            "en": "Answers %(dates)s; sites: %(sites)s.",
+        },
+        "detail": {
+            "fr": "Niveau de confiance des intervalles : %(level)s %%.",
+            "en": "Confidence level of the intervals: %(level)s%%.",
+        },
+    },
+}
+
+#: How the analysis period option reads in the methods annex.
+PERIOD_OPTION_LABELS: Mapping[str, Mapping[str, str]] = {
+    "auto": {"fr": "automatique", "en": "automatic"},
+    "month": {"fr": "mois", "en": "month"},
+    "quarter": {"fr": "trimestre", "en": "quarter"},
+}
+
 INDICATOR_LABELS: Mapping[str, Mapping[str, str]] = {
     "listening": {"fr": "Se sentir écouté·e", "en": "Feeling listened to"},
     "confidence": {"fr": "Confiance en soi", "en": "Confidence"},
@@ -329,16 +615,34 @@ def french_typography(sentence: str) -> str:
     return sentence
 
 
-def text(lang: str, key: str, **values: object) -> str:
-    """The sentence ``key`` in ``lang`` with its named placeholders filled."""
-    entry = TEXTS[key]
-    template = entry.get(lang) or entry["en"]
+def _fill(template: str, lang: str, values: Mapping[str, object]) -> str:
     template = template.replace("n = ", "n\u00a0=\u00a0").replace("(n < ", "(n\u00a0<\u00a0")
+    template = template.replace("k = ", "k\u00a0=\u00a0")
     if lang == "fr":
         template = french_typography(template)
     if values:
         return template % values
     return template.replace("%%", "%")
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """The sentence ``key`` in ``lang`` with its named placeholders filled."""
+    entry = TEXTS[key]
+    return _fill(entry.get(lang) or entry["en"], lang, values)
+
+
+def has_method_text(key: str) -> bool:
+    """Whether the methods annex has its own words for the engine's method ``key``."""
+    entry = METHOD_TEXTS.get(key)
+    return bool(entry) and all(
+        entry.get(part, {}).get(lang) for part in ("name", "plain", "detail") for lang in LANGUAGES
+    )
+
+
+def method_text(lang: str, key: str, part: str, **values: object) -> str:
+    """Part ``name``, ``plain`` or ``detail`` of the method ``key`` in ``lang``, filled."""
+    entry = METHOD_TEXTS[key][part]
+    return _fill(entry.get(lang) or entry["en"], lang, values)
 
 
 def label_of(labels: Mapping[str, Mapping[str, str]], key: str, lang: str) -> str:

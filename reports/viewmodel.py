@@ -2,7 +2,7 @@
 
 The templates receive only what this module builds: every figure already
 formatted for the report's language, every suppressed figure already
-replaced by the words "suppressed (n < k)". A template therefore cannot
+replaced by the word "suppressed" ("masqué"). A template therefore cannot
 print a number the analysis withheld, and the HTML preview, the PDF and the
 tests all read the same strings.
 """
@@ -16,16 +16,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from analysis.groups import MONTE_CARLO_TABLES
+from analysis.paired import EXACT_MAX_N, MCNEMAR_EXACT_BELOW
 from analysis.results import (
     Breakdown,
     GainResult,
     IndicatorResult,
     Interval,
+    MethodNote,
     ProportionEstimate,
     QuestionResult,
     StudyAnalysis,
     TrendResult,
 )
+from analysis.scales import MIN_ITEM_SHARE
+from analysis.trends import MIN_MONTHLY_MEDIAN
 from reports import charts
 from reports.formatting import (
     EN_DASH,
@@ -45,7 +50,10 @@ from reports.texts import (
     LANGUAGE_LABELS,
     LANGUAGES,
     MODE_LABELS,
+    PERIOD_OPTION_LABELS,
+    has_method_text,
     label_of,
+    method_text,
     text,
 )
 
@@ -94,7 +102,7 @@ class _Words:
         self.k = k
         self.level = format_decimal(level * 100, lang, 0)
         self.context = context
-        self.suppressed = text(lang, "suppressed", k=k)
+        self.suppressed = text(lang, "suppressed")
 
     def t(self, key: str, **values: object) -> str:
         return text(self.lang, key, **values)
@@ -506,9 +514,12 @@ def _trend(words: _Words, trend: TrendResult, indicator: str, anchor: str) -> di
 def _test_name(words: _Words, test: str) -> str:
     names = {
         "chi2": "χ²" if words.lang == "en" else "khi²",
-        "fisher": "Fisher" if words.lang == "en" else "Fisher exact",
-        "fisher_permutation": "Fisher (Monte Carlo)",
+        "fisher": "Fisher’s exact test" if words.lang == "en" else "test exact de Fisher",
+        "fisher_monte_carlo": "Fisher–Freeman–Halton (Monte Carlo)"
+        if words.lang == "en"
+        else "Fisher–Freeman–Halton (Monte-Carlo)",
     }
+    names["fisher_permutation"] = names["fisher_monte_carlo"]
     return names.get(test, test)
 
 
@@ -896,7 +907,7 @@ def _assisted_share(words: _Words, analysis: StudyAnalysis) -> str | None:
         return None
     rows = by_mode[0].rows
     if any(row.suppressed or row.n is None for row in rows):
-        return words.t("assisted_share_suppressed", k=words.k)
+        return words.t("assisted_share_suppressed")
     total = sum(row.n for row in rows if row.n is not None)
     helped = sum(row.n for row in rows if row.group in ASSISTED_MODES and row.n is not None)
     if total == 0:
@@ -909,14 +920,69 @@ def _assisted_share(words: _Words, analysis: StudyAnalysis) -> str | None:
     )
 
 
+def _method_dates(words: _Words, date_from: str | None, date_to: str | None) -> str:
+    first = format_date(_dt.date.fromisoformat(date_from), words.lang) if date_from else None
+    last = format_date(_dt.date.fromisoformat(date_to), words.lang) if date_to else None
+    if first and last:
+        return words.t("dates_between", first=first, last=last)
+    if first:
+        return words.t("dates_from", first=first)
+    if last:
+        return words.t("dates_to", last=last)
+    return words.t("dates_all")
+
+
+def _method_values(words: _Words, analysis: StudyAnalysis) -> dict[str, object]:
+    """The engine's settings, formatted, for the placeholders of ``METHOD_TEXTS``."""
+    options = analysis.options
+    sites = options.get("sites")
+    period = str(options.get("period", "auto"))
+    return {
+        "k": words.count(analysis.k),
+        "level": words.level,
+        "seed": str(options.get("seed", "")),
+        "period": label_of(PERIOD_OPTION_LABELS, period, words.lang),
+        "dates": _method_dates(words, options.get("date_from"), options.get("date_to")),
+        "sites": ", ".join(words.site(code) for code in sites)
+        if sites
+        else words.t("all_sites").lower(),
+        "exact_max_n": words.count(EXACT_MAX_N),
+        "mcnemar_exact_below": words.count(MCNEMAR_EXACT_BELOW),
+        "monte_carlo_tables": words.count(MONTE_CARLO_TABLES),
+        "min_monthly_median": words.count(MIN_MONTHLY_MEDIAN),
+        "min_item_share": words.pct(MIN_ITEM_SHARE),
+    }
+
+
+def _method_note(words: _Words, note: MethodNote, values: Mapping[str, object]) -> dict[str, Any]:
+    """One row of the methods table: plain words first, then the technical detail.
+
+    A method the report has no words for keeps the engine's English note,
+    marked ``lang="en"`` so that screen readers pronounce it as English.
+    """
+    if not has_method_text(note.name):
+        return {
+            "name": note.name,
+            "plain": note.description,
+            "detail": None,
+            "reference": note.reference or EN_DASH,
+            "lang": "en",
+        }
+    return {
+        "name": method_text(words.lang, note.name, "name", **values),
+        "plain": method_text(words.lang, note.name, "plain", **values),
+        "detail": method_text(words.lang, note.name, "detail", **values),
+        "reference": note.reference or EN_DASH,
+        "lang": None,
+    }
+
+
 def _methods(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
+    values = _method_values(words, analysis)
     return {
         "versions": list(words.context.questionnaire_versions),
         "positive": words.t("method_positive", level=words.level),
-        "notes": [
-            {"name": note.name, "description": note.description, "reference": note.reference}
-            for note in analysis.methods
-        ],
+        "notes": [_method_note(words, note, values) for note in analysis.methods],
         "suppression": words.t("suppression_text", k=analysis.k),
         "limits": [
             words.t("limit_self_report"),
@@ -995,6 +1061,17 @@ def _logo(context: ReportContext) -> str | None:
     return "data:image/svg+xml;base64," + base64.b64encode(context.logo_svg).decode("ascii")
 
 
+def _shows(value: object, marker: str) -> bool:
+    """Whether ``marker`` is one of the strings (table cells…) inside ``value``."""
+    if isinstance(value, str):
+        return value == marker
+    if isinstance(value, Mapping):
+        return any(_shows(item, marker) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_shows(item, marker) for item in value)
+    return False
+
+
 def build_view_model(
     analysis: StudyAnalysis, context: ReportContext, lang: str, *, inline_charts: bool = True
 ) -> dict[str, Any]:
@@ -1005,6 +1082,11 @@ def build_view_model(
     order = _indicator_order(analysis)
     gains = _gains(words, analysis)
     sections = [_indicator_section(words, analysis, key, inline_charts) for key in order]
+    responses = _responses(words, analysis)
+    suppressed_note = words.t("suppressed_note", k=analysis.k)
+    for part in (*sections, gains, responses):
+        # The legend of the marker, repeated wherever a table shows it.
+        part["suppressed_note"] = suppressed_note if _shows(part, words.suppressed) else None
     title = f"{words.t('report_title')} – {context.study_title}"
     return {
         "lang": lang,
@@ -1022,7 +1104,7 @@ def build_view_model(
         "cutoff": format_datetime(context.data_cutoff, lang) if context.data_cutoff else EN_DASH,
         "version": context.software_version,
         "k": analysis.k,
-        "suppressed_note": words.t("suppressed_note", k=analysis.k),
+        "suppressed_note": suppressed_note,
         "overview": words.t(
             "overview",
             responses=words.count(analysis.n_responses),
@@ -1036,7 +1118,7 @@ def build_view_model(
         "summary_gains": _summary_gains(words, analysis, gains["rows"]),
         "sections": sections,
         "gains": gains,
-        "responses": _responses(words, analysis),
+        "responses": responses,
         "methods": _methods(words, analysis),
         "t": {key: words.t(key) for key in _TEMPLATE_WORDS},
     }

@@ -15,7 +15,7 @@ def _distribution():
         ["1", "2", "3", "4", "5"],
         "Answers",
         colours=charts.colours_for_codes(["1", "2", "3", "4", "5"]),
-        suppressed_label="suppressed (n < 5)",
+        suppressed_label="suppressed",
     )
 
 

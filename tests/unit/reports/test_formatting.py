@@ -58,7 +58,9 @@ def test_interval_and_p_value():
 def test_confidence_label_typography():
     assert text("fr", "ci", level="95") == f"IC{NBSP}95{NNBSP}%"
     assert text("en", "ci", level="95") == "95% CI"
-    assert text("fr", "suppressed", k=5) == f"masqué (n{NBSP}<{NBSP}5)"
+    assert text("fr", "suppressed") == "masqué"
+    assert text("en", "suppressed") == "suppressed"
+    assert text("fr", "suppressed_note", k=5).startswith(f"«{NBSP}masqué{NBSP}»{NBSP}:")
 
 
 def test_dates():

@@ -23,7 +23,7 @@ from reports.formatting import (
     format_signed,
 )
 from reports.texts import INDICATOR_LABELS, MODE_LABELS, text
-from tests.reports_factories import sample_context
+from tests.reports_factories import sample_analysis, sample_context
 
 SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
@@ -171,13 +171,37 @@ def test_nps_equals_the_json(analysis_result, report_pdf, lang):
 
 
 def test_no_number_next_to_a_suppressed_marker(report_html):
-    """In every table cell, the suppressed marker stands alone."""
+    """In every table cell, the suppressed marker stands alone, without a reason."""
     for lang, html in report_html.items():
-        marker = str(escape(text(lang, "suppressed", k=5)))
-        cells = re.findall(r"<td[^>]*>(.*?)</td>", html, flags=re.DOTALL)
-        flagged = [cell for cell in cells if "n\u00a0&lt;\u00a05" in cell]
+        marker = str(escape(text(lang, "suppressed")))
+        # Tables of figures only: the methods table is prose about suppression.
+        figures = re.sub(r"<table[^>]*methods-table.*?</table>", "", html, flags=re.DOTALL)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", figures, flags=re.DOTALL)
+        flagged = [cell for cell in cells if marker in cell]
         assert flagged
         assert all(cell == marker for cell in flagged), lang
+        # Secondary suppression hides cells of k or more people: no "n < k" in any cell.
+        assert not [cell for cell in cells if "n\u00a0&lt;" in cell], lang
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_suppression_legend_gives_both_reasons_with_the_organisations_k(lang):
+    """The marker says no reason; its legend gives both, with the k of the analysis."""
+    analysis = sample_analysis(k=7)
+    html = reports.render_html(analysis, sample_context(), lang)
+    note = str(escape(text(lang, "suppressed_note", k=7)))
+    assert note in html
+    assert "7" in note
+    assert "5" not in note
+    plain = normal(text(lang, "suppressed_note", k=7))
+    if lang == "fr":
+        assert "moins de 7 personnes" in plain
+        assert "soustraction" in plain
+    else:
+        assert "fewer than 7 people" in plain
+        assert "subtract" in plain
+    # Repeated under the tables that show the marker, not only in the summary.
+    assert html.count(note) > 2
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -204,8 +228,8 @@ def test_gains_equal_the_json(analysis_result, report_pdf, lang):
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_typography(report_pdf, report_html, lang):
     raw = report_pdf[lang]["text"]
-    # The analysis' method notes are written in English by the engine (marked lang="en").
-    html = re.sub(r'<table[^>]*lang="en".*?</table>', "", report_html[lang], flags=re.DOTALL)
+    # Only a method the report has no words for keeps the engine's English (lang="en").
+    html = re.sub(r'<tr lang="en">.*?</tr>', "", report_html[lang], flags=re.DOTALL)
     if lang == "fr":
         assert "IC\u00a095\u202f%" in html
         assert re.search(r"\d\u202f%", html)
