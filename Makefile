@@ -32,11 +32,12 @@ migrate: install
 seed: migrate
 	$(FLASK) seed-demo
 
+# No gunicorn access log: it would print survey tokens; the app logs each request, redacted.
 run: seed
 	@echo ""
 	@echo "Écoute is starting on http://$(HOST):$(PORT)/  (staff sign-in: http://$(HOST):$(PORT)/auth/login)"
 	@echo ""
-	PORT=$(PORT) $(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	PORT=$(PORT) $(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) wsgi:app
 
 lint: install
 	$(BIN)/ruff check .

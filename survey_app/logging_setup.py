@@ -14,8 +14,10 @@ from typing import Any
 
 from flask import Flask, g, has_request_context, request
 
-# /s/<token> and reset links: keep the route, drop the secret.
-_SECRET_PATH = re.compile(r"(/(?:s|c|reset|o)/)[^/?#\s]+")
+# /s/<token>, /o/<token> and reset links: keep the route, drop the secret.
+# Secrets are long (link tokens 43+ characters, printed codes 10-12); the
+# survey's own pages (/s/start, /s/q/<key>, /s/review) stay readable.
+_SECRET_PATH = re.compile(r"(/(?:s|c|reset|o)/)[^/?#\s]{10,}")
 _SECRET_QUERY = re.compile(r"((?:token|password|code)=)[^&\s]+", re.IGNORECASE)
 
 
