@@ -53,8 +53,10 @@ MAX_DEFINITION_CHARS = 2_000_000
 @cache
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of the format, as shipped in the package."""
-    text = resources.files(__package__).joinpath("schema/questionnaire.schema.json").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files(__package__)
+        .joinpath("schema/questionnaire.schema.json")
+        .read_text(encoding="utf-8")
     )
     schema: dict[str, Any] = json.loads(text)
     return schema
@@ -83,8 +85,9 @@ class _AliasFound(Exception):
     pass
 
 
-def _node_lines(node: yaml.Node, path: JsonPath, lines: dict[JsonPath, int],
-                report: Report, seen: set[int]) -> None:
+def _node_lines(
+    node: yaml.Node, path: JsonPath, lines: dict[JsonPath, int], report: Report, seen: set[int]
+) -> None:
     """Record the line of every value; report duplicate keys; refuse aliases."""
     if id(node) in seen:
         # An alias (*name) makes the composer reuse a node; nested aliases can
@@ -99,8 +102,12 @@ def _node_lines(node: yaml.Node, path: JsonPath, lines: dict[JsonPath, int],
             line = key_node.start_mark.line + 1
             if key in keys:
                 lines.setdefault((*path, key), keys[key])
-                report((*path, key), f"'{key}' is given twice (lines {keys[key]} and {line}); "
-                       "only the last one would count", "duplicate_field")
+                report(
+                    (*path, key),
+                    f"'{key}' is given twice (lines {keys[key]} and {line}); "
+                    "only the last one would count",
+                    "duplicate_field",
+                )
             keys.setdefault(key, line)
             _node_lines(value_node, (*path, key), lines, report, seen)
     elif isinstance(node, yaml.SequenceNode):
@@ -110,8 +117,11 @@ def _node_lines(node: yaml.Node, path: JsonPath, lines: dict[JsonPath, int],
 
 def _parse_text(text: str, report: Report, lines: dict[JsonPath, int]) -> Any:
     if len(text) > MAX_DEFINITION_CHARS:
-        report((), f"the definition has {len(text)} characters; the limit is "
-               f"{MAX_DEFINITION_CHARS}", "too_large")
+        report(
+            (),
+            f"the definition has {len(text)} characters; the limit is {MAX_DEFINITION_CHARS}",
+            "too_large",
+        )
         return None
     data = None
     if text.lstrip().startswith("{"):
@@ -276,9 +286,11 @@ class _Rules:
         self.data = data
         self.report = report
         langs = data.get("languages")
-        self.languages = [x for x in dict.fromkeys(langs) if x in LANGUAGES] if isinstance(
-            langs, list
-        ) and all(isinstance(x, str) for x in langs) else []
+        self.languages = (
+            [x for x in dict.fromkeys(langs) if x in LANGUAGES]
+            if isinstance(langs, list) and all(isinstance(x, str) for x in langs)
+            else []
+        )
         self.seen_keys: dict[str, JsonPath] = {}
         # key -> (type, codes or None when unknown) of earlier questions, for conditions.
         self.earlier: dict[str, tuple[str, set[str] | None]] = {}
@@ -303,8 +315,9 @@ class _Rules:
             key = section.get("key")
             if isinstance(key, str):
                 if key in section_keys:
-                    self.report((*path, "key"), f"section key '{key}' is used twice",
-                                "duplicate_key")
+                    self.report(
+                        (*path, "key"), f"section key '{key}' is used twice", "duplicate_key"
+                    )
                 section_keys.setdefault(key, path)
             if "title" in section:
                 self.text((*path, "title"))
@@ -327,17 +340,26 @@ class _Rules:
         for lang in self.languages:
             value = node.get(lang)
             if value is None:
-                self.report(path, f"missing '{lang}' text (every text is needed in "
-                            f"{', '.join(self.languages)})", "missing_translation")
+                self.report(
+                    path,
+                    f"missing '{lang}' text (every text is needed in {', '.join(self.languages)})",
+                    "missing_translation",
+                )
             elif isinstance(value, str) and not value.strip():
                 self.report((*path, lang), "text is empty", "empty_text")
         for lang, value in node.items():
             if lang in LANGUAGES and lang not in self.languages:
-                self.report((*path, lang), f"text in '{lang}', which is not among the "
-                            "questionnaire's languages", "undeclared_language")
+                self.report(
+                    (*path, lang),
+                    f"text in '{lang}', which is not among the questionnaire's languages",
+                    "undeclared_language",
+                )
             if isinstance(value, str) and INVALID_TEXT_RE.search(value):
-                self.report((*path, lang), "text contains an invisible control character",
-                            "invalid_character")
+                self.report(
+                    (*path, lang),
+                    "text contains an invisible control character",
+                    "invalid_character",
+                )
 
     # -- questions
 
@@ -347,8 +369,11 @@ class _Rules:
         if isinstance(key, str):
             if key in self.seen_keys:
                 first = self.render(self.seen_keys[key])
-                self.report((*path, "key"), f"question key '{key}' is already used at {first}",
-                            "duplicate_key")
+                self.report(
+                    (*path, "key"),
+                    f"question key '{key}' is already used at {first}",
+                    "duplicate_key",
+                )
             else:
                 self.seen_keys[key] = path
         self.text((*path, "label"))
@@ -362,13 +387,21 @@ class _Rules:
         if qtype != "integer":
             for bound in ("min", "max"):
                 if bound in q:
-                    self.report((*path, bound), "min and max apply only to integer questions",
-                                "unexpected_field")
-        elif isinstance(q.get("min"), int) and isinstance(q.get("max"), int) and (
-            q["min"] > q["max"]
+                    self.report(
+                        (*path, bound),
+                        "min and max apply only to integer questions",
+                        "unexpected_field",
+                    )
+        elif (
+            isinstance(q.get("min"), int)
+            and isinstance(q.get("max"), int)
+            and (q["min"] > q["max"])
         ):
-            self.report((*path, "min"), f"min ({q['min']}) is greater than max ({q['max']})",
-                        "invalid_bounds")
+            self.report(
+                (*path, "min"),
+                f"min ({q['min']}) is greater than max ({q['max']})",
+                "invalid_bounds",
+            )
         if "show_if" in q:
             self.condition((*path, "show_if"), q["show_if"], key)
         self.indicator(path, q, qtype, codes)
@@ -389,13 +422,17 @@ class _Rules:
         given = q.get("choices")
         if qtype in BUILTIN_CHOICE_TYPES:
             if given is not None:
-                self.report((*path, "choices"), f"{qtype} questions have built-in choices; "
-                            "remove 'choices'", "unexpected_choices")
+                self.report(
+                    (*path, "choices"),
+                    f"{qtype} questions have built-in choices; remove 'choices'",
+                    "unexpected_choices",
+                )
             return [c.code for c in Question("x", qtype, {}).choices]
         if qtype not in ("single_choice", "multiple_choice"):
             if given is not None:
-                self.report((*path, "choices"), f"{qtype} questions take no choices",
-                            "unexpected_choices")
+                self.report(
+                    (*path, "choices"), f"{qtype} questions take no choices", "unexpected_choices"
+                )
             return None
         if not isinstance(given, list):
             if given is None:
@@ -412,25 +449,39 @@ class _Rules:
             code = choice.get("code")
             if isinstance(code, str):
                 if code in codes:
-                    self.report((*cpath, "code"), f"choice code '{code}' is used twice",
-                                "duplicate_choice_code")
+                    self.report(
+                        (*cpath, "code"),
+                        f"choice code '{code}' is used twice",
+                        "duplicate_choice_code",
+                    )
                 elif code.startswith("_"):
-                    self.report((*cpath, "code"), f"choice code '{code}' starts with '_', "
-                                "which is reserved ('_pna' = prefer not to answer)",
-                                "reserved_choice_code")
+                    self.report(
+                        (*cpath, "code"),
+                        f"choice code '{code}' starts with '_', "
+                        "which is reserved ('_pna' = prefer not to answer)",
+                        "reserved_choice_code",
+                    )
                 elif not CHOICE_CODE_RE.match(code):
-                    self.report((*cpath, "code"), f"choice code '{code}' may use only letters, "
-                                "digits, '_', '.' and '-' (no spaces)", "invalid_choice_code")
+                    self.report(
+                        (*cpath, "code"),
+                        f"choice code '{code}' may use only letters, "
+                        "digits, '_', '.' and '-' (no spaces)",
+                        "invalid_choice_code",
+                    )
                 codes.append(code)
             self.text((*cpath, "label"))
             if "score" in choice:
                 scored += 1
                 if qtype != "single_choice":
-                    self.report((*cpath, "score"), "only single_choice choices take a score",
-                                "unexpected_field")
+                    self.report(
+                        (*cpath, "score"),
+                        "only single_choice choices take a score",
+                        "unexpected_field",
+                    )
         if qtype == "single_choice" and 0 < scored < len(given):
-            self.report((*path, "choices"), "give a score to every choice or to none",
-                        "incomplete_scores")
+            self.report(
+                (*path, "choices"), "give a score to every choice or to none", "incomplete_scores"
+            )
         return codes
 
     def condition(self, path: JsonPath, cond: Any, own_key: Any) -> None:
@@ -438,8 +489,11 @@ class _Rules:
             return
         forms = [f for f in ("question", "all", "any") if f in cond]
         if len(forms) != 1:
-            self.report(path, "show_if needs exactly one of: question (with in or not_in), "
-                        "all, any", "invalid_condition")
+            self.report(
+                path,
+                "show_if needs exactly one of: question (with in or not_in), all, any",
+                "invalid_condition",
+            )
             return
         if forms[0] == "question":
             self.clause(path, cond, own_key)
@@ -455,29 +509,38 @@ class _Rules:
             return  # reported by the schema pass
         ops = [op for op in ("in", "not_in") if op in clause]
         if len(ops) != 1:
-            self.report(path, "a condition needs exactly one of 'in' or 'not_in'",
-                        "invalid_condition")
+            self.report(
+                path, "a condition needs exactly one of 'in' or 'not_in'", "invalid_condition"
+            )
         target = clause.get("question")
         if not isinstance(target, str):
             return  # reported by the schema pass
         if target == own_key:
-            self.report((*path, "question"), "a question cannot depend on itself",
-                        "self_reference")
+            self.report((*path, "question"), "a question cannot depend on itself", "self_reference")
             return
         if target not in self.earlier:
             if target in self.all_keys:
-                self.report((*path, "question"), f"condition refers to '{target}', which "
-                            "comes later; it must refer to an earlier question",
-                            "forward_reference")
+                self.report(
+                    (*path, "question"),
+                    f"condition refers to '{target}', which "
+                    "comes later; it must refer to an earlier question",
+                    "forward_reference",
+                )
             else:
-                self.report((*path, "question"), f"condition refers to unknown question "
-                            f"'{target}'", "unknown_question")
+                self.report(
+                    (*path, "question"),
+                    f"condition refers to unknown question '{target}'",
+                    "unknown_question",
+                )
             return
         ttype, tcodes = self.earlier[target]
         if ttype not in ("agreement", "rating", "single_choice", "multiple_choice", "yes_no"):
-            self.report((*path, "question"), f"condition refers to '{target}', a {ttype} "
-                        "question; conditions need a question with choices",
-                        "condition_on_open_question")
+            self.report(
+                (*path, "question"),
+                f"condition refers to '{target}', a {ttype} "
+                "question; conditions need a question with choices",
+                "condition_on_open_question",
+            )
             return
         for op in ops:
             values = clause.get(op)
@@ -485,42 +548,61 @@ class _Rules:
                 continue
             for value in values:
                 if isinstance(value, str) and value not in tcodes:
-                    self.report((*path, op), f"'{value}' is not a code of '{target}' "
-                                f"(codes: {', '.join(sorted(tcodes))})", "unknown_code")
+                    self.report(
+                        (*path, op),
+                        f"'{value}' is not a code of '{target}' "
+                        f"(codes: {', '.join(sorted(tcodes))})",
+                        "unknown_code",
+                    )
 
-    def indicator(self, path: JsonPath, q: Mapping[str, Any], qtype: str | None,
-                  codes: list[str] | None) -> None:
+    def indicator(
+        self, path: JsonPath, q: Mapping[str, Any], qtype: str | None, codes: list[str] | None
+    ) -> None:
         indicator = q.get("indicator")
         if indicator is None:
             for name in ("polarity", "positive"):
                 if name in q:
-                    self.report((*path, name), f"'{name}' is only meaningful with an "
-                                "'indicator'", "unexpected_field")
+                    self.report(
+                        (*path, name),
+                        f"'{name}' is only meaningful with an 'indicator'",
+                        "unexpected_field",
+                    )
             return
         if qtype is None or not isinstance(indicator, str):
             return
         if qtype not in ("agreement", "rating", "single_choice", "yes_no"):
-            self.report((*path, "indicator"), f"a {qtype} question cannot feed an indicator "
-                        f"(use {INDICATOR_TYPES_MSG})", "indicator_type")
+            self.report(
+                (*path, "indicator"),
+                f"a {qtype} question cannot feed an indicator (use {INDICATOR_TYPES_MSG})",
+                "indicator_type",
+            )
             return
         if indicator == "recommendation" and qtype != "rating":
-            self.report((*path, "indicator"), "the recommendation indicator (NPS) needs a "
-                        "rating (0–10) question", "indicator_type")
+            self.report(
+                (*path, "indicator"),
+                "the recommendation indicator (NPS) needs a rating (0–10) question",
+                "indicator_type",
+            )
         positive = q.get("positive")
         if positive is None:
             if qtype == "single_choice":
-                self.report(path, "say which choices count as favourable with 'positive'",
-                            "missing_positive")
+                self.report(
+                    path,
+                    "say which choices count as favourable with 'positive'",
+                    "missing_positive",
+                )
             return
         if not isinstance(positive, list):
             return
         if not positive:
-            self.report((*path, "positive"), "'positive' needs at least one code",
-                        "empty_positive")
+            self.report((*path, "positive"), "'positive' needs at least one code", "empty_positive")
         for code in positive:
             if isinstance(code, str) and codes is not None and code not in codes:
-                self.report((*path, "positive"), f"positive code '{code}' is not among the "
-                            f"choices ({', '.join(codes)})", "unknown_positive_code")
+                self.report(
+                    (*path, "positive"),
+                    f"positive code '{code}' is not among the choices ({', '.join(codes)})",
+                    "unknown_positive_code",
+                )
 
 
 # --------------------------------------------------------------------------- building
@@ -562,8 +644,7 @@ def _build(data: Mapping[str, Any]) -> Questionnaire:
         questions = []
         for q in s["questions"]:
             choices = tuple(
-                Choice(c["code"], text(c["label"]),
-                       float(c["score"]) if "score" in c else None)
+                Choice(c["code"], text(c["label"]), float(c["score"]) if "score" in c else None)
                 for c in q.get("choices", ())
             )
             questions.append(
@@ -620,14 +701,13 @@ def _issues_and_questionnaire(
             except UnicodeDecodeError:
                 reporter((), "the file is not UTF-8 text", "unreadable")
                 return reporter.issues, None
-        data = _parse_text(source, reporter, reporter.lines) if isinstance(source, str) else (
-            source
+        data = (
+            _parse_text(source, reporter, reporter.lines) if isinstance(source, str) else (source)
         )
     if reporter.issues and data is None:
         return reporter.issues, None
     if not isinstance(data, Mapping):
-        reporter((), "a definition is a mapping with 'schema', 'key', 'sections'…",
-                 "wrong_type")
+        reporter((), "a definition is a mapping with 'schema', 'key', 'sections'…", "wrong_type")
         return reporter.issues, None
     data = _normalise_newlines(_coerce_codes(dict(data)))
     reporter.data = data

@@ -97,16 +97,21 @@ def check_texts(
         for sentence in split_sentences(text):
             n = word_count(sentence)
             if n > max_words:
-                issues.append(Issue(location, f"{n} words (max {max_words}): «{sentence}»",
-                                    "sentence_too_long"))
+                issues.append(
+                    Issue(
+                        location, f"{n} words (max {max_words}): «{sentence}»", "sentence_too_long"
+                    )
+                )
             if n >= MIN_WORDS_SCORED:
                 ease = reading_ease(sentence, lang)
                 if ease < min_reading_ease:
-                    issues.append(Issue(
-                        location,
-                        f"reading ease {ease:.0f} (min {min_reading_ease:.0f}): «{sentence}»",
-                        "hard_to_read",
-                    ))
+                    issues.append(
+                        Issue(
+                            location,
+                            f"reading ease {ease:.0f} (min {min_reading_ease:.0f}): «{sentence}»",
+                            "hard_to_read",
+                        )
+                    )
     return issues
 
 
@@ -129,8 +134,11 @@ def respondent_texts(q: Questionnaire) -> Iterator[tuple[str, str, str]]:
                     yield f"question {question.key} help [{lang}]", question.help[lang], lang
                 for choice in question.choices_for_display(lang):
                     if word_count(choice.label) > 3:
-                        yield (f"question {question.key} choice {choice.code} [{lang}]",
-                               choice.label, lang)
+                        yield (
+                            f"question {question.key} choice {choice.code} [{lang}]",
+                            choice.label,
+                            lang,
+                        )
 
 
 def check_questionnaire(q: Questionnaire, **limits: Any) -> list[Issue]:

@@ -73,19 +73,56 @@ MAX_COMPRESSION_RATIO = 100
 RATIO_CHECK_MIN_BYTES = 1024 * 1024
 
 LANGUAGE_NAMES = {"fr": "French (fr)", "en": "English (en)"}
-_LANGUAGE_WORDS = {"french": "fr", "français": "fr", "francais": "fr", "english": "en",
-                   "anglais": "en", "fr": "fr", "en": "en"}
+_LANGUAGE_WORDS = {
+    "french": "fr",
+    "français": "fr",
+    "francais": "fr",
+    "english": "en",
+    "anglais": "en",
+    "fr": "fr",
+    "en": "en",
+}
 BUILTIN_LISTS = {"agreement": "agree5", "rating": "rating0_10", "yes_no": "yes_no"}
 
 _METADATA_TYPES = {
-    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
-    "username", "email", "audit", "start-geopoint", "background-audio", "uuid",
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "start-geopoint",
+    "background-audio",
+    "uuid",
 }
 _UNSUPPORTED_TYPES = {
-    "calculate", "decimal", "acknowledge", "geopoint", "geotrace", "geoshape", "date",
-    "time", "datetime", "image", "audio", "video", "file", "barcode", "range", "rank",
-    "hidden", "xml-external", "csv-external", "select_one_from_file",
-    "select_multiple_from_file", "trigger", "background-geopoint",
+    "calculate",
+    "decimal",
+    "acknowledge",
+    "geopoint",
+    "geotrace",
+    "geoshape",
+    "date",
+    "time",
+    "datetime",
+    "image",
+    "audio",
+    "video",
+    "file",
+    "barcode",
+    "range",
+    "rank",
+    "hidden",
+    "xml-external",
+    "csv-external",
+    "select_one_from_file",
+    "select_multiple_from_file",
+    "trigger",
+    "background-geopoint",
 }
 _TRUE = {"yes", "true", "true()", "1"}
 _FALSE = {"no", "false", "false()", "0", ""}
@@ -112,43 +149,62 @@ def check_upload(data: bytes, *, filename: str) -> list[Issue]:
     The sizes are checked as declared *and* by decompressing each entry with
     a byte budget, so a header that under-declares is caught too.
     """
+
     def issue(message: str, code: str) -> list[Issue]:
         return [Issue(filename, message, code)]
 
     if len(data) > MAX_UPLOAD_BYTES:
-        return issue(f"the file is {len(data) / 1e6:.1f} MB; the limit is "
-                     f"{MAX_UPLOAD_BYTES / 1e6:.0f} MB", "file_too_large")
+        return issue(
+            f"the file is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB",
+            "file_too_large",
+        )
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        return issue("not an .xlsx workbook (old .xls and CSV files are not accepted; "
-                     "save as .xlsx)", "not_xlsx")
+        return issue(
+            "not an .xlsx workbook (old .xls and CSV files are not accepted; save as .xlsx)",
+            "not_xlsx",
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
             if len(entries) > MAX_ZIP_ENTRIES:
-                return issue(f"the workbook has {len(entries)} parts; the limit is "
-                             f"{MAX_ZIP_ENTRIES}", "zip_too_many_entries")
+                return issue(
+                    f"the workbook has {len(entries)} parts; the limit is {MAX_ZIP_ENTRIES}",
+                    "zip_too_many_entries",
+                )
             declared = sum(e.file_size for e in entries)
             if declared > MAX_UNCOMPRESSED_BYTES:
-                return issue(f"the workbook expands to {declared / 1e6:.0f} MB; the limit "
-                             f"is {MAX_UNCOMPRESSED_BYTES / 1e6:.0f} MB (zip bomb?)",
-                             "zip_too_large_uncompressed")
+                return issue(
+                    f"the workbook expands to {declared / 1e6:.0f} MB; the limit "
+                    f"is {MAX_UNCOMPRESSED_BYTES / 1e6:.0f} MB (zip bomb?)",
+                    "zip_too_large_uncompressed",
+                )
             for entry in entries:
                 ratio = entry.file_size / max(entry.compress_size, 1)
                 if entry.file_size >= RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
-                    return issue(f"part {entry.filename!r} expands {ratio:.0f} times; the "
-                                 f"limit is {MAX_COMPRESSION_RATIO} (zip bomb?)",
-                                 "zip_ratio_too_high")
+                    return issue(
+                        f"part {entry.filename!r} expands {ratio:.0f} times; the "
+                        f"limit is {MAX_COMPRESSION_RATIO} (zip bomb?)",
+                        "zip_ratio_too_high",
+                    )
             budget = MAX_UNCOMPRESSED_BYTES
             for entry in entries:
                 with archive.open(entry) as stream:
                     while chunk := stream.read(min(65536, budget + 1)):
                         budget -= len(chunk)
                         if budget < 0:
-                            return issue("the workbook expands beyond "
-                                         f"{MAX_UNCOMPRESSED_BYTES / 1e6:.0f} MB (zip bomb?)",
-                                         "zip_too_large_uncompressed")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError,
-            NotImplementedError, RuntimeError) as exc:
+                            return issue(
+                                "the workbook expands beyond "
+                                f"{MAX_UNCOMPRESSED_BYTES / 1e6:.0f} MB (zip bomb?)",
+                                "zip_too_large_uncompressed",
+                            )
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
         return issue(f"the workbook is damaged: {exc}", "not_xlsx")
     return []
 
@@ -208,8 +264,13 @@ def _read_sheets(data: bytes, filename: str) -> dict[str, _Sheet]:
         raise
     except Exception as exc:  # openpyxl raises many types on malformed files
         raise DefinitionError(
-            [Issue(filename, f"cannot read the workbook: {type(exc).__name__}: {exc}",
-                   "unreadable_workbook")]
+            [
+                Issue(
+                    filename,
+                    f"cannot read the workbook: {type(exc).__name__}: {exc}",
+                    "unreadable_workbook",
+                )
+            ]
         ) from exc
     return sheets
 
@@ -275,8 +336,10 @@ class _RelevantParser:
 
     def take(self, value: str | None = None, kind: str | None = None) -> tuple[str, str]:
         tok = self.peek()
-        if tok is None or (value is not None and tok[1] != value) or (
-            kind is not None and tok[0] != kind
+        if (
+            tok is None
+            or (value is not None and tok[1] != value)
+            or (kind is not None and tok[0] != kind)
         ):
             want = value or kind
             raise _Unsupported(f"expected {want!r} at {tok[1] if tok else 'the end'!r}")
@@ -415,8 +478,9 @@ def _parse_bounds(text: str) -> tuple[int | None, int | None]:
 
 
 class _Importer:
-    def __init__(self, sheets: dict[str, _Sheet], filename: str, default_language: str,
-                 key: str | None) -> None:
+    def __init__(
+        self, sheets: dict[str, _Sheet], filename: str, default_language: str, key: str | None
+    ) -> None:
         self.sheets = sheets
         self.filename = filename
         self.default_language = default_language
@@ -444,7 +508,7 @@ class _Importer:
         if row is not None:
             loc += f"!R{row}"
         if col is not None:
-            loc += f" column {_col_letter(col)} \"{sheet.headers[col]}\""
+            loc += f' column {_col_letter(col)} "{sheet.headers[col]}"'
         return loc
 
     def ignore(self, where: str, message: str, code: str) -> None:
@@ -455,8 +519,9 @@ class _Importer:
 
     # -- headers
 
-    def classify(self, sheet: _Sheet, known: set[str], texts: tuple[str, ...]
-                 ) -> dict[int, tuple[str, str | None]]:
+    def classify(
+        self, sheet: _Sheet, known: set[str], texts: tuple[str, ...]
+    ) -> dict[int, tuple[str, str | None]]:
         """Column index -> (field, language). Unsupported columns are reported
         once per non-empty cell when rows are read (field ``"?"``)."""
         out: dict[int, tuple[str, str | None]] = {}
@@ -488,8 +553,13 @@ class _Importer:
                 out[i] = ("?", None)
         return out
 
-    def report_unknown_cells(self, sheet: _Sheet, row: int, cells: Mapping[int, str],
-                             columns: Mapping[int, tuple[str, str | None]]) -> None:
+    def report_unknown_cells(
+        self,
+        sheet: _Sheet,
+        row: int,
+        cells: Mapping[int, str],
+        columns: Mapping[int, tuple[str, str | None]],
+    ) -> None:
         for i, value in cells.items():
             kind = columns.get(i, ("?", None))[0]
             if i >= len(sheet.headers):
@@ -497,15 +567,19 @@ class _Importer:
             if kind in ("?", "?lang") and value.strip():
                 header = sheet.headers[i] if i < len(sheet.headers) else ""
                 if kind == "?lang":
-                    msg = f"language of column \"{header}\" is not supported (fr, en only); " \
-                          "its text is dropped"
+                    msg = (
+                        f'language of column "{header}" is not supported (fr, en only); '
+                        "its text is dropped"
+                    )
                     code = "unsupported_language"
                 else:
-                    msg = f"column \"{header}\" is not supported; its value {value[:60]!r} " \
-                          "is dropped"
+                    msg = f'column "{header}" is not supported; its value {value[:60]!r} is dropped'
                     code = "unsupported_column"
-                where = self.where(sheet, row, i) if i < len(sheet.headers) else \
-                    f"{self.filename}, {sheet.name}!R{row} column {_col_letter(i)}"
+                where = (
+                    self.where(sheet, row, i)
+                    if i < len(sheet.headers)
+                    else f"{self.filename}, {sheet.name}!R{row} column {_col_letter(i)}"
+                )
                 self.ignore(where, msg, code)
 
     # -- settings
@@ -513,27 +587,40 @@ class _Importer:
     def settings(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         sheet = self.sheets.get("settings")
-        known = {"form_id", "form_title", "version", "default_language", "ecoute::title",
-                 "ecoute::intro", "ecoute::consent"}
+        known = {
+            "form_id",
+            "form_title",
+            "version",
+            "default_language",
+            "ecoute::title",
+            "ecoute::intro",
+            "ecoute::consent",
+        }
         if sheet is None or not sheet.rows:
             for name in ("title", "intro", "consent"):
                 self.locations[(name,)] = f'{self.filename}, settings column "ecoute::{name}::…"'
             if self.key_override is None:
-                self.error(f"{self.filename}, settings", "no settings sheet with form_id",
-                           "missing_field")
+                self.error(
+                    f"{self.filename}, settings", "no settings sheet with form_id", "missing_field"
+                )
             return out
         row, cells = sheet.rows[0]
         for extra_row, _ in sheet.rows[1:]:
-            self.ignore(self.where(sheet, extra_row), "only the first settings row is read",
-                        "unsupported_row")
+            self.ignore(
+                self.where(sheet, extra_row),
+                "only the first settings row is read",
+                "unsupported_row",
+            )
         col_default = sheet.column("default_language")
         if col_default is not None and cells.get(col_default, "").strip():
             spec = cells[col_default]
             lang = _language(spec)
             if lang is None:
-                self.error(self.where(sheet, row, col_default),
-                           f"default language {spec!r} is not supported (fr, en)",
-                           "unknown_language")
+                self.error(
+                    self.where(sheet, row, col_default),
+                    f"default language {spec!r} is not supported (fr, en)",
+                    "unknown_language",
+                )
             else:
                 self.default_language = lang
         columns = self.classify(sheet, known, ())
@@ -599,8 +686,11 @@ class _Importer:
                     try:
                         item["score"] = float(value)
                     except ValueError:
-                        self.error(self.where(sheet, row, i), f"score {value!r} is not a number",
-                                   "invalid_score")
+                        self.error(
+                            self.where(sheet, row, i),
+                            f"score {value!r} is not a number",
+                            "invalid_score",
+                        )
                         # A stand-in, so that the other choices' scores are
                         # not reported as incomplete on top of this.
                         item["score"] = 0.0
@@ -617,12 +707,21 @@ class _Importer:
         if sheet is None:
             self.error(self.filename, "the workbook has no 'survey' sheet", "missing_sheet")
             return []
-        known = {"type", "name", "required", "relevant", "constraint", "appearance",
-                 "ecoute::type", "ecoute::indicator", "ecoute::polarity", "ecoute::positive",
-                 "ecoute::prefer_not_to_answer"}
+        known = {
+            "type",
+            "name",
+            "required",
+            "relevant",
+            "constraint",
+            "appearance",
+            "ecoute::type",
+            "ecoute::indicator",
+            "ecoute::polarity",
+            "ecoute::positive",
+            "ecoute::prefer_not_to_answer",
+        }
         columns = self.classify(sheet, known, ("label", "hint"))
-        self.survey_col = {name: i for i, (name, lang) in columns.items()
-                           if lang is None and name}
+        self.survey_col = {name: i for i, (name, lang) in columns.items() if lang is None and name}
         text_cols: dict[str, dict[str, int]] = {"label": {}, "hint": {}}
         for i, (name, lang) in columns.items():
             if name in text_cols and lang:
@@ -674,8 +773,9 @@ class _Importer:
             words = qtype.split(" ")
             head = words[0].replace("begin_", "begin ").replace("end_", "end ")
             kind = " ".join([head, *words[1:]]) if head.startswith(("begin ", "end ")) else qtype
-            type_where = self.where(sheet, row, col["type"]) if "type" in col else \
-                self.where(sheet, row)
+            type_where = (
+                self.where(sheet, row, col["type"]) if "type" in col else self.where(sheet, row)
+            )
 
             if repeat_start is not None:
                 if kind == "begin repeat":
@@ -683,9 +783,12 @@ class _Importer:
                 elif kind == "end repeat":
                     repeat_depth -= 1
                     if repeat_depth == 0:
-                        self.ignore(self.where(sheet, repeat_start, col.get("type")),
-                                    f"repeat group (rows {repeat_start}–{row}) is not supported;"
-                                    " it and its questions are dropped", "unsupported_repeat")
+                        self.ignore(
+                            self.where(sheet, repeat_start, col.get("type")),
+                            f"repeat group (rows {repeat_start}–{row}) is not supported;"
+                            " it and its questions are dropped",
+                            "unsupported_repeat",
+                        )
                         repeat_start = None
                 continue
             if kind == "begin repeat":
@@ -700,8 +803,12 @@ class _Importer:
             if kind == "begin group":
                 if current is not None:
                     depth += 1
-                    self.ignore(type_where, "nested group is not supported; its questions "
-                                "are kept in the enclosing section", "nested_group")
+                    self.ignore(
+                        type_where,
+                        "nested group is not supported; its questions "
+                        "are kept in the enclosing section",
+                        "nested_group",
+                    )
                     continue
                 name = value(cells, "name")
                 current = new_section(name or f"section{len(sections) + 1}", row)
@@ -716,15 +823,16 @@ class _Importer:
                     loc[("title", lang)] = self.where(sheet, row, i)
                 for unsupported in ("relevant", "appearance", "required"):
                     if value(cells, unsupported):
-                        self.ignore(self.where(sheet, row, col[unsupported]),
-                                    f"'{unsupported}' on a group is not supported; dropped",
-                                    "unsupported_column")
+                        self.ignore(
+                            self.where(sheet, row, col[unsupported]),
+                            f"'{unsupported}' on a group is not supported; dropped",
+                            "unsupported_column",
+                        )
                 loose = None
                 continue
             if kind == "end group":
                 if current is None:
-                    self.error(type_where, "'end group' without 'begin group'",
-                               "unbalanced_group")
+                    self.error(type_where, "'end group' without 'begin group'", "unbalanced_group")
                 elif depth:
                     depth -= 1
                 else:
@@ -733,8 +841,9 @@ class _Importer:
             if not qtype:
                 self.error(self.where(sheet, row), "row without a type", "missing_field")
                 continue
-            question = self.question(sheet, row, cells, value, texts, words, qtype_raw,
-                                     type_where, lists)
+            question = self.question(
+                sheet, row, cells, value, texts, words, qtype_raw, type_where, lists
+            )
             if question is None:
                 continue  # dropped rows are reported once, for their type
             self.report_unknown_cells(sheet, row, cells, columns)
@@ -745,23 +854,41 @@ class _Importer:
                 target = loose
             target["questions"].append(question)
         if repeat_start is not None:
-            self.error(self.where(sheet, repeat_start), "'begin repeat' is never closed",
-                       "unbalanced_group")
+            self.error(
+                self.where(sheet, repeat_start),
+                "'begin repeat' is never closed",
+                "unbalanced_group",
+            )
         if current is not None:
-            self.error(self.where(sheet, current["_row"]), "'begin group' is never closed",
-                       "unbalanced_group")
+            self.error(
+                self.where(sheet, current["_row"]),
+                "'begin group' is never closed",
+                "unbalanced_group",
+            )
         kept = []
         for section in sections:
             if section["questions"]:
                 kept.append(section)
             else:
-                self.ignore(self.where(sheet, section["_row"]), f"group '{section['key']}' has "
-                            "no supported question; dropped", "empty_group")
+                self.ignore(
+                    self.where(sheet, section["_row"]),
+                    f"group '{section['key']}' has no supported question; dropped",
+                    "empty_group",
+                )
         return kept
 
-    def question(self, sheet: _Sheet, row: int, cells: Mapping[int, str], value: Any,
-                 texts: Any, words: list[str], qtype_raw: str, type_where: str,
-                 lists: dict[str, list[tuple[int, dict[str, Any]]]]) -> dict[str, Any] | None:
+    def question(
+        self,
+        sheet: _Sheet,
+        row: int,
+        cells: Mapping[int, str],
+        value: Any,
+        texts: Any,
+        words: list[str],
+        qtype_raw: str,
+        type_where: str,
+        lists: dict[str, list[tuple[int, dict[str, Any]]]],
+    ) -> dict[str, Any] | None:
         col = self.survey_col
         head = words[0]
         ecoute_type = value(cells, "ecoute::type").lower()
@@ -774,13 +901,20 @@ class _Importer:
         list_name = None
         broken_list = False
         if head in _METADATA_TYPES:
-            self.ignore(type_where, f"metadata field '{qtype_raw}' is not collected by Écoute;"
-                        " dropped", "unsupported_type")
+            self.ignore(
+                type_where,
+                f"metadata field '{qtype_raw}' is not collected by Écoute; dropped",
+                "unsupported_type",
+            )
             return None
-        if head in _UNSUPPORTED_TYPES or (head in ("select_one", "select_multiple")
-                                          and len(words) > 2):
-            self.ignore(type_where, f"question type '{qtype_raw}' is not supported; the "
-                        "question is dropped", "unsupported_type")
+        if head in _UNSUPPORTED_TYPES or (
+            head in ("select_one", "select_multiple") and len(words) > 2
+        ):
+            self.ignore(
+                type_where,
+                f"question type '{qtype_raw}' is not supported; the question is dropped",
+                "unsupported_type",
+            )
             return None
         if head in ("select_one", "select_multiple"):
             if len(words) != 2:
@@ -802,12 +936,18 @@ class _Importer:
         elif head == "note":
             qtype = "note"
         else:
-            self.ignore(type_where, f"unknown question type '{qtype_raw}'; the question is "
-                        "dropped", "unknown_type")
+            self.ignore(
+                type_where,
+                f"unknown question type '{qtype_raw}'; the question is dropped",
+                "unknown_type",
+            )
             return None
         if ecoute_type and ecoute_type != qtype:
-            self.error(at("ecoute::type"), f"ecoute::type '{ecoute_type}' does not fit "
-                       f"type '{qtype_raw}'", "invalid_ecoute_type")
+            self.error(
+                at("ecoute::type"),
+                f"ecoute::type '{ecoute_type}' does not fit type '{qtype_raw}'",
+                "invalid_ecoute_type",
+            )
         q["type"] = qtype
         q["_text"] = {("label",): "label", ("help",): "hint"}
         loc[("key",)] = at("name")
@@ -827,20 +967,28 @@ class _Importer:
         if required in _TRUE:
             q["required"] = True
         elif required not in _FALSE:
-            self.ignore(at("required"), f"required expression {required!r} is not supported "
-                        "(yes or no); the question is not required", "unsupported_required")
+            self.ignore(
+                at("required"),
+                f"required expression {required!r} is not supported "
+                "(yes or no); the question is not required",
+                "unsupported_required",
+            )
         loc[("required",)] = at("required")
         pna = value(cells, "ecoute::prefer_not_to_answer").lower()
         if pna in _TRUE:
             q["prefer_not_to_answer"] = True
         elif pna not in _FALSE:
-            self.error(at("ecoute::prefer_not_to_answer"), f"{pna!r} is not yes or no",
-                       "invalid_value")
+            self.error(
+                at("ecoute::prefer_not_to_answer"), f"{pna!r} is not yes or no", "invalid_value"
+            )
         loc[("prefer_not_to_answer",)] = at("ecoute::prefer_not_to_answer")
         appearance = value(cells, "appearance")
         if appearance and not (head == "text" and appearance.lower() == "multiline"):
-            self.ignore(at("appearance"), f"appearance {appearance!r} is not supported; "
-                        "dropped", "unsupported_appearance")
+            self.ignore(
+                at("appearance"),
+                f"appearance {appearance!r} is not supported; dropped",
+                "unsupported_appearance",
+            )
         constraint = value(cells, "constraint")
         if constraint:
             try:
@@ -848,9 +996,12 @@ class _Importer:
                     raise _Unsupported(constraint)
                 low, high = _parse_bounds(constraint)
             except _Unsupported:
-                self.ignore(at("constraint"), f"constraint {constraint!r} is not supported "
-                            "(only '. >= MIN and . <= MAX' on integers); dropped",
-                            "unsupported_constraint")
+                self.ignore(
+                    at("constraint"),
+                    f"constraint {constraint!r} is not supported "
+                    "(only '. >= MIN and . <= MAX' on integers); dropped",
+                    "unsupported_constraint",
+                )
             else:
                 if low is not None:
                     q["min"] = low
@@ -862,8 +1013,12 @@ class _Importer:
             try:
                 condition = parse_relevant(relevant)
             except _Unsupported as exc:
-                self.ignore(at("relevant"), f"relevant {relevant!r} is not supported ({exc}); "
-                            "the question will always be shown", "unsupported_relevant")
+                self.ignore(
+                    at("relevant"),
+                    f"relevant {relevant!r} is not supported ({exc}); "
+                    "the question will always be shown",
+                    "unsupported_relevant",
+                )
             else:
                 q["show_if"] = _dump_condition_dict(condition)
                 loc[("show_if",)] = at("relevant")
@@ -886,32 +1041,45 @@ class _Importer:
         q["_loc"] = loc
         return q
 
-    def choices(self, q: dict[str, Any], loc: dict[tuple[str | int, ...], str], list_name: str,
-                type_where: str, lists: dict[str, list[tuple[int, dict[str, Any]]]]) -> bool:
+    def choices(
+        self,
+        q: dict[str, Any],
+        loc: dict[tuple[str | int, ...], str],
+        list_name: str,
+        type_where: str,
+        lists: dict[str, list[tuple[int, dict[str, Any]]]],
+    ) -> bool:
         """Add the list's choices to ``q``; False when the list is unknown
         (error reported). A scale type keeps its standard choices, also when
         the list's codes do not match them (error reported)."""
         items = lists.get(list_name)
         sheet = self.choices_sheet
         if not items or sheet is None:
-            self.error(type_where, f"list '{list_name}' is not in the choices sheet",
-                       "unknown_list")
+            self.error(
+                type_where, f"list '{list_name}' is not in the choices sheet", "unknown_list"
+            )
             return False
         if q["type"] in BUILTIN_CHOICE_TYPES:
             expected = builtin_choices(q["type"])
             codes = [item.get("name", "") for _, item in items]
             if codes != [c.code for c in expected]:
-                self.error(type_where, f"list '{list_name}' must have the codes of the "
-                           f"{q['type']} scale ({' '.join(c.code for c in expected)}), in order;"
-                           f" it has {' '.join(codes)}", "builtin_codes_mismatch")
+                self.error(
+                    type_where,
+                    f"list '{list_name}' must have the codes of the "
+                    f"{q['type']} scale ({' '.join(c.code for c in expected)}), in order;"
+                    f" it has {' '.join(codes)}",
+                    "builtin_codes_mismatch",
+                )
                 return True  # the scale's own codes stand in for the list's
             for (row, item), standard in zip(items, expected, strict=True):
                 for lang, text in item["label"].items():
                     if standard.label.get(lang) != text:
-                        self.ignore(self.where(sheet, row, item["_cols"][lang]),
-                                    f"label {text!r} is replaced by the standard "
-                                    f"{q['type']} label {standard.label.get(lang)!r}",
-                                    "builtin_label_replaced")
+                        self.ignore(
+                            self.where(sheet, row, item["_cols"][lang]),
+                            f"label {text!r} is replaced by the standard "
+                            f"{q['type']} label {standard.label.get(lang)!r}",
+                            "builtin_label_replaced",
+                        )
             return True
         choices = []
         for k, (row, item) in enumerate(items):
@@ -1112,18 +1280,37 @@ def write_xlsform(q: Questionnaire) -> bytes:
 
     langs = q.languages
     survey_headers = [
-        "type", "name",
+        "type",
+        "name",
         *(_lang_header("label", lang) for lang in langs),
         *(_lang_header("hint", lang) for lang in langs),
-        "required", "relevant", "constraint", "appearance",
-        "ecoute::type", "ecoute::indicator", "ecoute::polarity", "ecoute::positive",
+        "required",
+        "relevant",
+        "constraint",
+        "appearance",
+        "ecoute::type",
+        "ecoute::indicator",
+        "ecoute::polarity",
+        "ecoute::positive",
         "ecoute::prefer_not_to_answer",
     ]
-    choice_headers = ["list_name", "name", *(_lang_header("label", lang) for lang in langs),
-                      "ecoute::score"]
-    settings_headers = ["form_title", "form_id", "version", "default_language",
-                        *(f"ecoute::{n}::{LANGUAGE_NAMES[lang]}"
-                          for n in ("title", "intro", "consent") for lang in langs)]
+    choice_headers = [
+        "list_name",
+        "name",
+        *(_lang_header("label", lang) for lang in langs),
+        "ecoute::score",
+    ]
+    settings_headers = [
+        "form_title",
+        "form_id",
+        "version",
+        "default_language",
+        *(
+            f"ecoute::{n}::{LANGUAGE_NAMES[lang]}"
+            for n in ("title", "intro", "consent")
+            for lang in langs
+        ),
+    ]
     survey_rows: list[dict[str, str]] = []
     choice_rows: list[dict[str, str]] = []
     written_lists: set[str] = set()
@@ -1144,19 +1331,22 @@ def write_xlsform(q: Questionnaire) -> bytes:
 
     reserved = set(BUILTIN_LISTS.values())
     for section in q.sections:
-        survey_rows.append({"type": "begin group", "name": section.key,
-                            **labels("label", section.title)})
+        survey_rows.append(
+            {"type": "begin group", "name": section.key, **labels("label", section.title)}
+        )
         for question in section.questions:
-            row: dict[str, str] = {"name": question.key, **labels("label", question.label),
-                                   **labels("hint", question.help)}
+            row: dict[str, str] = {
+                "name": question.key,
+                **labels("label", question.label),
+                **labels("hint", question.help),
+            }
             if question.type in BUILTIN_LISTS:
                 list_name = BUILTIN_LISTS[question.type]
                 row["type"] = f"select_one {list_name}"
                 row["ecoute::type"] = question.type
                 add_list(list_name, question)
             elif question.type in ("single_choice", "multiple_choice"):
-                list_name = question.key if question.key not in reserved else \
-                    f"{question.key}_list"
+                list_name = question.key if question.key not in reserved else f"{question.key}_list"
                 kind = "select_one" if question.type == "single_choice" else "select_multiple"
                 row["type"] = f"{kind} {list_name}"
                 add_list(list_name, question)
@@ -1202,9 +1392,11 @@ def write_xlsform(q: Questionnaire) -> bytes:
     default = workbook.active
     if default is not None:
         workbook.remove(default)
-    for title, headers, rows in (("survey", survey_headers, survey_rows),
-                                 ("choices", choice_headers, choice_rows),
-                                 ("settings", settings_headers, [settings_row])):
+    for title, headers, rows in (
+        ("survey", survey_headers, survey_rows),
+        ("choices", choice_headers, choice_rows),
+        ("settings", settings_headers, [settings_row]),
+    ):
         ws = workbook.create_sheet(title)
         _write_rows(ws, headers, rows)
     buffer = io.BytesIO()

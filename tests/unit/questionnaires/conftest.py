@@ -26,14 +26,22 @@ MINIMAL: Definition = {
         {
             "key": "main",
             "questions": [
-                {"key": "heard", "type": "agreement", "label": _both("On m'écoute.", "I am heard."),
-                 "indicator": "listening"},
+                {
+                    "key": "heard",
+                    "type": "agreement",
+                    "label": _both("On m'écoute.", "I am heard."),
+                    "indicator": "listening",
+                },
                 {"key": "help_ok", "type": "yes_no", "label": _both("Aidé ?", "Helped?")},
-                {"key": "colour", "type": "single_choice", "label": _both("Couleur ?", "Colour?"),
-                 "choices": [
-                     {"code": "red", "label": _both("Rouge", "Red")},
-                     {"code": "blue", "label": _both("Bleu", "Blue")},
-                 ]},
+                {
+                    "key": "colour",
+                    "type": "single_choice",
+                    "label": _both("Couleur ?", "Colour?"),
+                    "choices": [
+                        {"code": "red", "label": _both("Rouge", "Red")},
+                        {"code": "blue", "label": _both("Bleu", "Blue")},
+                    ],
+                },
             ],
         }
     ],
@@ -53,38 +61,81 @@ FULL: Definition = {
             "key": "first",
             "title": _both("Premier", "First"),
             "questions": [
-                {"key": "agree", "type": "agreement", "label": _both("A", "A"),
-                 "help": _both("Aide", "Help"), "required": True, "prefer_not_to_answer": True,
-                 "indicator": "listening", "polarity": "negative", "positive": ["1", "2"]},
-                {"key": "nps", "type": "rating", "label": _both("N", "N"),
-                 "indicator": "recommendation"},
+                {
+                    "key": "agree",
+                    "type": "agreement",
+                    "label": _both("A", "A"),
+                    "help": _both("Aide", "Help"),
+                    "required": True,
+                    "prefer_not_to_answer": True,
+                    "indicator": "listening",
+                    "polarity": "negative",
+                    "positive": ["1", "2"],
+                },
+                {
+                    "key": "nps",
+                    "type": "rating",
+                    "label": _both("N", "N"),
+                    "indicator": "recommendation",
+                },
                 {"key": "yn", "type": "yes_no", "label": _both("O", "Y"), "indicator": "wellbeing"},
-                {"key": "pick", "type": "single_choice", "label": _both("P", "P"),
-                 "prefer_not_to_answer": True,
-                 "choices": [
-                     {"code": "a", "label": _both("A", "A"), "score": 1},
-                     {"code": "b", "label": _both("B", "B"), "score": 2.5},
-                     {"code": "c", "label": _both("C", "C"), "score": -1},
-                 ],
-                 "indicator": "satisfaction", "positive": ["b"]},
-                {"key": "many", "type": "multiple_choice", "label": _both("M", "M"),
-                 "choices": [
-                     {"code": "x", "label": _both("X", "X")},
-                     {"code": "y", "label": _both("Y", "Y")},
-                 ]},
+                {
+                    "key": "pick",
+                    "type": "single_choice",
+                    "label": _both("P", "P"),
+                    "prefer_not_to_answer": True,
+                    "choices": [
+                        {"code": "a", "label": _both("A", "A"), "score": 1},
+                        {"code": "b", "label": _both("B", "B"), "score": 2.5},
+                        {"code": "c", "label": _both("C", "C"), "score": -1},
+                    ],
+                    "indicator": "satisfaction",
+                    "positive": ["b"],
+                },
+                {
+                    "key": "many",
+                    "type": "multiple_choice",
+                    "label": _both("M", "M"),
+                    "choices": [
+                        {"code": "x", "label": _both("X", "X")},
+                        {"code": "y", "label": _both("Y", "Y")},
+                    ],
+                },
             ],
         },
         {
             "key": "second",
             "questions": [
-                {"key": "count", "type": "integer", "label": _both("C", "C"), "min": 0,
-                 "max": 12, "show_if": {"question": "yn", "in": ["yes"]}},
-                {"key": "short", "type": "text_short", "label": _both("S", "S"),
-                 "show_if": {"any": [{"question": "many", "in": ["x", "y"]},
-                                     {"question": "pick", "not_in": ["a"]}]}},
-                {"key": "long", "type": "text_long", "label": _both("L", "L"),
-                 "show_if": {"all": [{"question": "agree", "in": ["4", "5", "_pna"]},
-                                     {"question": "many", "not_in": ["x", "y"]}]}},
+                {
+                    "key": "count",
+                    "type": "integer",
+                    "label": _both("C", "C"),
+                    "min": 0,
+                    "max": 12,
+                    "show_if": {"question": "yn", "in": ["yes"]},
+                },
+                {
+                    "key": "short",
+                    "type": "text_short",
+                    "label": _both("S", "S"),
+                    "show_if": {
+                        "any": [
+                            {"question": "many", "in": ["x", "y"]},
+                            {"question": "pick", "not_in": ["a"]},
+                        ]
+                    },
+                },
+                {
+                    "key": "long",
+                    "type": "text_long",
+                    "label": _both("L", "L"),
+                    "show_if": {
+                        "all": [
+                            {"question": "agree", "in": ["4", "5", "_pna"]},
+                            {"question": "many", "not_in": ["x", "y"]},
+                        ]
+                    },
+                },
                 {"key": "info", "type": "note", "label": _both("Note", "Note")},
             ],
         },

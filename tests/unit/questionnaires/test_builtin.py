@@ -44,11 +44,25 @@ def test_baseline_and_followup_share_indicator_questions():
     keys = [q.key for q in baseline.indicator_questions()]
     assert keys == [q.key for q in followup.indicator_questions()]
     assert {q.indicator for q in baseline.indicator_questions()} == {
-        "listening", "confidence", "autonomy", "satisfaction", "recommendation"}
+        "listening",
+        "confidence",
+        "autonomy",
+        "satisfaction",
+        "recommendation",
+    }
     for prefix in ("listen_", "conf_", "auto_"):
         assert sum(k.startswith(prefix) for k in keys) >= 3, prefix
-    assert {"listen_heard", "listen_understood", "listen_time", "conf_future", "conf_solve",
-            "auto_admin", "auto_online", "auto_appointments", "recommend"} <= set(keys)
+    assert {
+        "listen_heard",
+        "listen_understood",
+        "listen_time",
+        "conf_future",
+        "conf_solve",
+        "auto_admin",
+        "auto_online",
+        "auto_appointments",
+        "recommend",
+    } <= set(keys)
     # Same keys, same wording, same scales: answers can be paired.
     assert qn.comparability_warnings(baseline, followup) == []
 

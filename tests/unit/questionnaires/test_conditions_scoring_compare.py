@@ -159,35 +159,61 @@ def test_questionnaires_pickle_and_hash(q):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda d: d["sections"][0]["questions"].pop(1),
-         [("question nps", "indicator_question_removed")]),
-        (lambda d: _question(d, "agree").update(type="rating"),
-         [("question agree", "type_changed")]),
-        (lambda d: _question(d, "short").update(type="text_long"),
-         [("question short", "type_changed")]),
-        (lambda d: _question(d, "pick")["choices"].pop(),
-         [("question pick", "choices_changed")]),
-        (lambda d: _question(d, "many")["choices"].append(
-            {"code": "z", "label": {"fr": "Z", "en": "Z"}}),
-         [("question many", "choices_changed")]),
-        (lambda d: _question(d, "pick")["choices"][0].update(score=0),
-         [("question pick", "scale_changed")]),
-        (lambda d: _question(d, "pick").update(positive=["a", "b"]),
-         [("question pick", "positive_changed")]),
-        (lambda d: _question(d, "agree").update(polarity="positive"),
-         [("question agree", "polarity_changed")]),
-        (lambda d: _question(d, "agree").update(polarity="positive", positive=["1", "2"]),
-         [("question agree", "polarity_changed")]),
-        (lambda d: _question(d, "yn").update(indicator="autonomy"),
-         [("question yn", "indicator_changed")]),
-        (lambda d: _question(d, "agree")["label"].update(fr="Autre"),
-         [("question agree", "wording_changed")]),
-        (lambda d: _question(d, "pick").update(prefer_not_to_answer=False),
-         [("question pick", "pna_changed")]),
+        (
+            lambda d: d["sections"][0]["questions"].pop(1),
+            [("question nps", "indicator_question_removed")],
+        ),
+        (
+            lambda d: _question(d, "agree").update(type="rating"),
+            [("question agree", "type_changed")],
+        ),
+        (
+            lambda d: _question(d, "short").update(type="text_long"),
+            [("question short", "type_changed")],
+        ),
+        (lambda d: _question(d, "pick")["choices"].pop(), [("question pick", "choices_changed")]),
+        (
+            lambda d: _question(d, "many")["choices"].append(
+                {"code": "z", "label": {"fr": "Z", "en": "Z"}}
+            ),
+            [("question many", "choices_changed")],
+        ),
+        (
+            lambda d: _question(d, "pick")["choices"][0].update(score=0),
+            [("question pick", "scale_changed")],
+        ),
+        (
+            lambda d: _question(d, "pick").update(positive=["a", "b"]),
+            [("question pick", "positive_changed")],
+        ),
+        (
+            lambda d: _question(d, "agree").update(polarity="positive"),
+            [("question agree", "polarity_changed")],
+        ),
+        (
+            lambda d: _question(d, "agree").update(polarity="positive", positive=["1", "2"]),
+            [("question agree", "polarity_changed")],
+        ),
+        (
+            lambda d: _question(d, "yn").update(indicator="autonomy"),
+            [("question yn", "indicator_changed")],
+        ),
+        (
+            lambda d: _question(d, "agree")["label"].update(fr="Autre"),
+            [("question agree", "wording_changed")],
+        ),
+        (
+            lambda d: _question(d, "pick").update(prefer_not_to_answer=False),
+            [("question pick", "pna_changed")],
+        ),
         # Not a comparability problem: wording of a non-indicator question, a new question.
         (lambda d: _question(d, "many")["label"].update(fr="Autre"), []),
-        (lambda d: d["sections"][1]["questions"].append(
-            {"key": "new", "type": "note", "label": {"fr": "N", "en": "N"}}), []),
+        (
+            lambda d: d["sections"][1]["questions"].append(
+                {"key": "new", "type": "note", "label": {"fr": "N", "en": "N"}}
+            ),
+            [],
+        ),
     ],
 )
 def test_comparability_warnings(full, q, change, expected):
@@ -198,6 +224,7 @@ def test_comparability_warnings(full, q, change, expected):
 def test_comparability_warning_message(full, q):
     new = _changed(full, lambda d: _question(d, "pick").update(positive=["a", "b"]))
     assert qn.comparability_warnings(q, new) == [
-        Issue("question pick", "favourable codes changed from ['b'] to ['a', 'b']",
-              "positive_changed")
+        Issue(
+            "question pick", "favourable codes changed from ['b'] to ['a', 'b']", "positive_changed"
+        )
     ]

@@ -13,22 +13,47 @@ from hypothesis import strategies as st
 import questionnaires as qn
 
 HOSTILE = [
-    "<script>alert('x')</script>", "=1+1", "=HYPERLINK(\"http://x\")", "+cmd", "@SUM(A1)",
-    "'", '"', "${other}", "_x0041_", "&amp; &lt;", "\t", "\n", "\r\n", "\u202e", "🙂",
-    "é" * 3, "  ", "null", "yes", "no", "0", "1e3", "~", "- a", "key: value", "# not a comment",
-    "\u00a0", "\u200b", "\U0001f4a9",
+    "<script>alert('x')</script>",
+    "=1+1",
+    '=HYPERLINK("http://x")',
+    "+cmd",
+    "@SUM(A1)",
+    "'",
+    '"',
+    "${other}",
+    "_x0041_",
+    "&amp; &lt;",
+    "\t",
+    "\n",
+    "\r\n",
+    "\u202e",
+    "🙂",
+    "é" * 3,
+    "  ",
+    "null",
+    "yes",
+    "no",
+    "0",
+    "1e3",
+    "~",
+    "- a",
+    "key: value",
+    "# not a comment",
+    "\u00a0",
+    "\u200b",
+    "\U0001f4a9",
 ]
 
 plain = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc"),
-                           blacklist_characters="\ufffe\uffff"),
-    min_size=1, max_size=40,
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"),
+    min_size=1,
+    max_size=40,
 )
 long_text = st.builds(lambda s, n: s * n, plain, st.integers(min_value=50, max_value=120))
 piece = st.one_of(plain, st.sampled_from(HOSTILE))
-text = st.one_of(
-    st.lists(piece, min_size=1, max_size=6).map("".join), long_text
-).filter(lambda s: s.strip() != "" and len(s) <= 5000)
+text = st.one_of(st.lists(piece, min_size=1, max_size=6).map("".join), long_text).filter(
+    lambda s: s.strip() != "" and len(s) <= 5000
+)
 
 
 def both(fr: str, en: str) -> dict[str, str]:
@@ -47,19 +72,31 @@ def definitions(draw: st.DrawFn) -> dict[str, Any]:
         "title": t(),
         "intro": t(),
         "consent": t(),
-        "sections": [{
-            "key": "s",
-            "title": t(),
-            "questions": [
-                {"key": "agree", "type": "agreement", "label": t(), "help": t(),
-                 "indicator": "listening"},
-                {"key": "pick", "type": "single_choice", "label": t(), "choices": choices},
-                {"key": "many", "type": "multiple_choice", "label": t(), "choices": choices,
-                 "show_if": {"question": "pick", "not_in": ["a"]}},
-                {"key": "free", "type": "text_long", "label": t()},
-                {"key": "info", "type": "note", "label": t()},
-            ],
-        }],
+        "sections": [
+            {
+                "key": "s",
+                "title": t(),
+                "questions": [
+                    {
+                        "key": "agree",
+                        "type": "agreement",
+                        "label": t(),
+                        "help": t(),
+                        "indicator": "listening",
+                    },
+                    {"key": "pick", "type": "single_choice", "label": t(), "choices": choices},
+                    {
+                        "key": "many",
+                        "type": "multiple_choice",
+                        "label": t(),
+                        "choices": choices,
+                        "show_if": {"question": "pick", "not_in": ["a"]},
+                    },
+                    {"key": "free", "type": "text_long", "label": t()},
+                    {"key": "info", "type": "note", "label": t()},
+                ],
+            }
+        ],
     }
 
 
@@ -91,8 +128,14 @@ def test_arbitrary_text_input_never_crashes_the_loader(source):
 
 
 json_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
-              st.text(max_size=10), st.sampled_from(["yes", "_pna", "agreement", "heard"])),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=True),
+        st.text(max_size=10),
+        st.sampled_from(["yes", "_pna", "agreement", "heard"]),
+    ),
     lambda children: st.one_of(
         st.lists(children, max_size=3),
         st.dictionaries(st.one_of(st.text(max_size=8), st.integers()), children, max_size=3),
@@ -113,8 +156,9 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 # ``full`` is a factory returning a fresh copy, so sharing it across examples is safe.
-@settings(max_examples=100, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_broken_structure_is_reported_never_crashes(full, data):
     definition = full()
@@ -140,21 +184,57 @@ def test_broken_structure_is_reported_never_crashes(full, data):
 
 
 cell = st.one_of(
-    st.none(), st.integers(-5, 5), st.floats(allow_nan=False, allow_infinity=False),
-    st.sampled_from(["text", "integer", "note", "select_one yn", "select_multiple yn",
-                     "begin group", "end group", "begin repeat", "end repeat", "calculate",
-                     "select_one", "yes", "no", "a", "b", "${a} = 'yes'", "${a} = 'x' or",
-                     "(", ". >= 1", "agreement", "listening", "4 5", "French (fr)"]),
+    st.none(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(
+        [
+            "text",
+            "integer",
+            "note",
+            "select_one yn",
+            "select_multiple yn",
+            "begin group",
+            "end group",
+            "begin repeat",
+            "end repeat",
+            "calculate",
+            "select_one",
+            "yes",
+            "no",
+            "a",
+            "b",
+            "${a} = 'yes'",
+            "${a} = 'x' or",
+            "(",
+            ". >= 1",
+            "agreement",
+            "listening",
+            "4 5",
+            "French (fr)",
+        ]
+    ),
     plain,
 )
-SURVEY_COLUMNS = ["type", "name", "label::French (fr)", "label::English (en)", "required",
-                  "relevant", "constraint", "ecoute::type", "ecoute::indicator",
-                  "ecoute::positive", "weird"]
+SURVEY_COLUMNS = [
+    "type",
+    "name",
+    "label::French (fr)",
+    "label::English (en)",
+    "required",
+    "relevant",
+    "constraint",
+    "ecoute::type",
+    "ecoute::indicator",
+    "ecoute::positive",
+    "weird",
+]
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(st.lists(cell, min_size=len(SURVEY_COLUMNS), max_size=len(SURVEY_COLUMNS)),
-                max_size=8))
+@given(
+    st.lists(st.lists(cell, min_size=len(SURVEY_COLUMNS), max_size=len(SURVEY_COLUMNS)), max_size=8)
+)
 def test_random_xlsform_rows_are_reported_never_crash(rows):
     import io
 

@@ -17,6 +17,12 @@ def test_import_pulls_in_no_web_or_database_package():
         "('flask', 'flask_wtf', 'flask_sqlalchemy', 'sqlalchemy', 'survey_app', 'wtforms'))\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, check=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     assert result.stdout.strip() == ""

@@ -39,17 +39,25 @@ def test_every_builtin_text_is_checked():
 def test_french_score_is_textstats(sentence):
     textstat.set_lang("fr")
     assert readability.reading_ease(sentence, "fr") == pytest.approx(
-        textstat.flesch_reading_ease(sentence))
+        textstat.flesch_reading_ease(sentence)
+    )
 
 
 def test_check_texts_reports_every_failing_sentence_with_its_location():
     texts = [
-        ("page intro [fr]", "Bonjour. L'accompagnement socio-éducatif pluridisciplinaire "
-         "conditionne l'autonomisation administrative.", "fr"),
+        (
+            "page intro [fr]",
+            "Bonjour. L'accompagnement socio-éducatif pluridisciplinaire "
+            "conditionne l'autonomisation administrative.",
+            "fr",
+        ),
         ("page help [en]", "Short and clear. " + " ".join(["word"] * 16) + ".", "en"),
         ("page ok [en]", "You can stop at any time.", "en"),
-        ("page hard [en]", "Organisational interoperability necessitates comprehensive "
-         "documentation.", "en"),
+        (
+            "page hard [en]",
+            "Organisational interoperability necessitates comprehensive documentation.",
+            "en",
+        ),
     ]
     found = readability.check_texts(texts)
     assert [(i.location, i.code) for i in found] == [
@@ -66,7 +74,8 @@ def test_limits_can_be_changed():
     assert readability.check_texts(texts) == []
     assert [i.code for i in readability.check_texts(texts, max_words=5)] == ["sentence_too_long"]
     assert [i.code for i in readability.check_texts(texts, min_reading_ease=130)] == [
-        "hard_to_read"]
+        "hard_to_read"
+    ]
 
 
 def test_fragments_are_not_scored():
@@ -75,4 +84,9 @@ def test_fragments_are_not_scored():
 
 def test_sentences_are_split_on_punctuation_and_lines():
     assert readability.split_sentences("Un. Deux ? Trois !\nQuatre : cinq") == [
-        "Un.", "Deux ?", "Trois !", "Quatre :", "cinq"]
+        "Un.",
+        "Deux ?",
+        "Trois !",
+        "Quatre :",
+        "cinq",
+    ]

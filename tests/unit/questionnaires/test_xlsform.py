@@ -116,10 +116,14 @@ A, B = Clause("a", ("x",)), Clause("b", ("y",), negate=True)
         ("(${a} = 'x' or ${b} != 'y')", Condition((A, B), "any")),
         ("(${a} = 'x' or ${a} = 'z')", Condition((Clause("a", ("x", "z")),))),
         ("${a} = 'x' or ${a} = 'z'", Condition((A, Clause("a", ("z",))), "any")),
-        ("(${a} = 'x' or ${a} = 'z') and ${b} != 'y'",
-         Condition((Clause("a", ("x", "z")), B), "all")),
-        ("(${b} != 'y' and ${b} != 'w') or ${a} = 'x'",
-         Condition((Clause("b", ("y", "w"), negate=True), A), "any")),
+        (
+            "(${a} = 'x' or ${a} = 'z') and ${b} != 'y'",
+            Condition((Clause("a", ("x", "z")), B), "all"),
+        ),
+        (
+            "(${b} != 'y' and ${b} != 'w') or ${a} = 'x'",
+            Condition((Clause("b", ("y", "w"), negate=True), A), "any"),
+        ),
         ("${a} = 4", Condition((Clause("a", ("4",)),))),
     ],
 )
@@ -149,17 +153,29 @@ def test_unsupported_relevant(text):
 def test_write_relevant_uses_selected_for_multiple_choice(full):
     q = qn.load_definition(full())
     assert write_relevant(q.question("short").show_if, q) == (
-        "(selected(${many}, 'x') or selected(${many}, 'y')) or ${pick} != 'a'")
+        "(selected(${many}, 'x') or selected(${many}, 'y')) or ${pick} != 'a'"
+    )
     assert write_relevant(q.question("long").show_if, q) == (
         "(${agree} = '4' or ${agree} = '5' or ${agree} = '_pna') and "
-        "(not(selected(${many}, 'x')) and not(selected(${many}, 'y')))")
+        "(not(selected(${many}, 'x')) and not(selected(${many}, 'y')))"
+    )
 
 
 # --- a realistic KoboToolbox form ---------------------------------------------------------
 
-SURVEY_HEADER = ["type", "name", "label::French (fr)", "label::English (en)",
-                 "hint::French (fr)", "hint::English (en)", "required", "relevant",
-                 "appearance", "calculation", "$kuid"]
+SURVEY_HEADER = [
+    "type",
+    "name",
+    "label::French (fr)",
+    "label::English (en)",
+    "hint::French (fr)",
+    "hint::English (en)",
+    "required",
+    "relevant",
+    "appearance",
+    "calculation",
+    "$kuid",
+]
 
 
 def kobo_form(*, with_ecoute_settings: bool = True) -> bytes:
@@ -167,23 +183,88 @@ def kobo_form(*, with_ecoute_settings: bool = True) -> bytes:
         SURVEY_HEADER,
         ["start", "start", None, None, None, None, None, None, None, None, "k1"],
         ["end", "end", None, None, None, None, None, None, None, None, "k2"],
-        ["begin_group", "household", "Votre foyer", "Your household", None, None, None, None,
-         "field-list", None, "k3"],
-        ["select_one yn", "has_children", "Avez-vous des enfants ?", "Do you have children?",
-         None, None, "yes", None, None, None, "k4"],
-        ["integer", "n_children", "Combien ?", "How many?", "Nombre", "Number", "TRUE()",
-         "${has_children} = 'yes'", None, None, "k5"],
-        ["calculate", "double", None, None, None, None, None, None, None,
-         "${n_children} * 2", "k6"],
+        [
+            "begin_group",
+            "household",
+            "Votre foyer",
+            "Your household",
+            None,
+            None,
+            None,
+            None,
+            "field-list",
+            None,
+            "k3",
+        ],
+        [
+            "select_one yn",
+            "has_children",
+            "Avez-vous des enfants ?",
+            "Do you have children?",
+            None,
+            None,
+            "yes",
+            None,
+            None,
+            None,
+            "k4",
+        ],
+        [
+            "integer",
+            "n_children",
+            "Combien ?",
+            "How many?",
+            "Nombre",
+            "Number",
+            "TRUE()",
+            "${has_children} = 'yes'",
+            None,
+            None,
+            "k5",
+        ],
+        [
+            "calculate",
+            "double",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "${n_children} * 2",
+            "k6",
+        ],
         ["begin repeat", "child", "Enfant", "Child", None, None, None, None, None, None, "k7"],
         ["text", "child_name", "Prénom", "First name", None, None, None, None, None, None, "k8"],
         ["end repeat", None, None, None, None, None, None, None, None, None, "k9"],
         ["end_group", None, None, None, None, None, None, None, None, None, "k10"],
-        ["select_multiple services", "services", "Services utilisés", "Services used", None,
-         None, "no", "selected(${has_children}, 'yes') or ${has_children} = 'no'", None, None,
-         "k11"],
-        ["text", "comment", "Commentaire", "Comment", None, None, None, "${n_children} > 2",
-         None, None, "k12"],
+        [
+            "select_multiple services",
+            "services",
+            "Services utilisés",
+            "Services used",
+            None,
+            None,
+            "no",
+            "selected(${has_children}, 'yes') or ${has_children} = 'no'",
+            None,
+            None,
+            "k11",
+        ],
+        [
+            "text",
+            "comment",
+            "Commentaire",
+            "Comment",
+            None,
+            None,
+            None,
+            "${n_children} > 2",
+            None,
+            None,
+            "k12",
+        ],
         ["note", "thanks", "Merci !", "Thank you!", None, None, None, None, None, None, "k13"],
     ]
     choices = [
@@ -198,31 +279,57 @@ def kobo_form(*, with_ecoute_settings: bool = True) -> bytes:
     settings_header = ["form_title", "form_id", "version", "default_language"]
     settings_row = ["Enquête foyer", "household_survey", 2024051501, "French (fr)"]
     if with_ecoute_settings:
-        settings_header += ["ecoute::title::English (en)", "ecoute::intro::French (fr)",
-                            "ecoute::intro::English (en)", "ecoute::consent::French (fr)",
-                            "ecoute::consent::English (en)"]
-        settings_row += ["Household survey", "Bonjour.", "Hello.", "Vous choisissez.",
-                         "You choose."]
-    return workbook({"survey": survey, "choices": choices,
-                     "settings": [settings_header, settings_row]})
+        settings_header += [
+            "ecoute::title::English (en)",
+            "ecoute::intro::French (fr)",
+            "ecoute::intro::English (en)",
+            "ecoute::consent::French (fr)",
+            "ecoute::consent::English (en)",
+        ]
+        settings_row += [
+            "Household survey",
+            "Bonjour.",
+            "Hello.",
+            "Vous choisissez.",
+            "You choose.",
+        ]
+    return workbook(
+        {"survey": survey, "choices": choices, "settings": [settings_header, settings_row]}
+    )
 
 
 KOBO_IGNORED = [
-    Issue('kobo.xlsx, survey!R2 column A "type"',
-          "metadata field 'start' is not collected by Écoute; dropped", "unsupported_type"),
-    Issue('kobo.xlsx, survey!R3 column A "type"',
-          "metadata field 'end' is not collected by Écoute; dropped", "unsupported_type"),
-    Issue('kobo.xlsx, survey!R4 column I "appearance"',
-          "'appearance' on a group is not supported; dropped", "unsupported_column"),
-    Issue('kobo.xlsx, survey!R7 column A "type"',
-          "question type 'calculate' is not supported; the question is dropped",
-          "unsupported_type"),
-    Issue('kobo.xlsx, survey!R8 column A "type"',
-          "repeat group (rows 8–10) is not supported; it and its questions are dropped",
-          "unsupported_repeat"),
-    Issue('kobo.xlsx, survey!R13 column H "relevant"',
-          "relevant '${n_children} > 2' is not supported (unexpected '>'); the question will "
-          "always be shown", "unsupported_relevant"),
+    Issue(
+        'kobo.xlsx, survey!R2 column A "type"',
+        "metadata field 'start' is not collected by Écoute; dropped",
+        "unsupported_type",
+    ),
+    Issue(
+        'kobo.xlsx, survey!R3 column A "type"',
+        "metadata field 'end' is not collected by Écoute; dropped",
+        "unsupported_type",
+    ),
+    Issue(
+        'kobo.xlsx, survey!R4 column I "appearance"',
+        "'appearance' on a group is not supported; dropped",
+        "unsupported_column",
+    ),
+    Issue(
+        'kobo.xlsx, survey!R7 column A "type"',
+        "question type 'calculate' is not supported; the question is dropped",
+        "unsupported_type",
+    ),
+    Issue(
+        'kobo.xlsx, survey!R8 column A "type"',
+        "repeat group (rows 8–10) is not supported; it and its questions are dropped",
+        "unsupported_repeat",
+    ),
+    Issue(
+        'kobo.xlsx, survey!R13 column H "relevant"',
+        "relevant '${n_children} > 2' is not supported (unexpected '>'); the question will "
+        "always be shown",
+        "unsupported_relevant",
+    ),
 ]
 
 
@@ -257,55 +364,79 @@ def test_kobo_form_imports_when_dropping_is_accepted():
     assert services.type == "multiple_choice"
     assert [c.code for c in services.choices] == ["food", "housing", "jobs"]
     assert services.show_if == Condition(
-        (Clause("has_children", ("yes",)), Clause("has_children", ("no",))), "any")
+        (Clause("has_children", ("yes",)), Clause("has_children", ("no",))), "any"
+    )
     assert q.question("comment").show_if is None
     assert q.question("thanks").type == "note"
 
 
 def test_kobo_form_without_intro_and_consent_is_refused_precisely():
     with pytest.raises(DefinitionError) as caught:
-        qn.read_xlsform(kobo_form(with_ecoute_settings=False), filename="kobo.xlsx",
-                        accept_ignored=True)
+        qn.read_xlsform(
+            kobo_form(with_ecoute_settings=False), filename="kobo.xlsx", accept_ignored=True
+        )
     errors = [i for i in caught.value.issues if i not in KOBO_IGNORED]
     assert [(i.location, i.message) for i in errors] == [
-        ('kobo.xlsx, settings!R2 column "ecoute::title::…"',
-         "missing 'en' text (every text is needed in fr, en)"),
-        ('kobo.xlsx, settings!R2 column "ecoute::intro::…"',
-         "missing 'fr' text (every text is needed in fr, en)"),
-        ('kobo.xlsx, settings!R2 column "ecoute::intro::…"',
-         "missing 'en' text (every text is needed in fr, en)"),
-        ('kobo.xlsx, settings!R2 column "ecoute::consent::…"',
-         "missing 'fr' text (every text is needed in fr, en)"),
-        ('kobo.xlsx, settings!R2 column "ecoute::consent::…"',
-         "missing 'en' text (every text is needed in fr, en)"),
+        (
+            'kobo.xlsx, settings!R2 column "ecoute::title::…"',
+            "missing 'en' text (every text is needed in fr, en)",
+        ),
+        (
+            'kobo.xlsx, settings!R2 column "ecoute::intro::…"',
+            "missing 'fr' text (every text is needed in fr, en)",
+        ),
+        (
+            'kobo.xlsx, settings!R2 column "ecoute::intro::…"',
+            "missing 'en' text (every text is needed in fr, en)",
+        ),
+        (
+            'kobo.xlsx, settings!R2 column "ecoute::consent::…"',
+            "missing 'fr' text (every text is needed in fr, en)",
+        ),
+        (
+            'kobo.xlsx, settings!R2 column "ecoute::consent::…"',
+            "missing 'en' text (every text is needed in fr, en)",
+        ),
     ]
 
 
 # --- errors and ignored constructs, each located ---------------------------------------
 
-SETTINGS = [["form_id", "form_title", "ecoute::intro::French (fr)",
-             "ecoute::consent::French (fr)"], ["t", "Titre", "Intro.", "Consentement."]]
+SETTINGS = [
+    ["form_id", "form_title", "ecoute::intro::French (fr)", "ecoute::consent::French (fr)"],
+    ["t", "Titre", "Intro.", "Consentement."],
+]
 HEADER = ["type", "name", "label", "relevant", "constraint"]
 
 
-def simple_form(rows: list[list[Any]], choices: list[list[Any]] | None = None,
-                header: list[str] | None = None) -> bytes:
-    return workbook({
-        "survey": [header or HEADER, *rows],
-        "choices": [["list_name", "name", "label"],
-                    *(choices if choices is not None else [["yn", "yes", "Oui"],
-                                                           ["yn", "no", "Non"]])],
-        "settings": SETTINGS,
-    })
+def simple_form(
+    rows: list[list[Any]], choices: list[list[Any]] | None = None, header: list[str] | None = None
+) -> bytes:
+    return workbook(
+        {
+            "survey": [header or HEADER, *rows],
+            "choices": [
+                ["list_name", "name", "label"],
+                *(choices if choices is not None else [["yn", "yes", "Oui"], ["yn", "no", "Non"]]),
+            ],
+            "settings": SETTINGS,
+        }
+    )
 
 
 def test_plain_label_uses_default_language():
     q = qn.read_xlsform(simple_form([["text", "a", "Bonjour"]]), filename="f.xlsx").questionnaire
     assert q.languages == ("fr",)
     assert q.question("a").label == {"fr": "Bonjour"}
-    data = workbook({"survey": [["type", "name", "label"], ["text", "a", "Hello"]],
-                     "settings": [["form_id", "ecoute::intro::en", "ecoute::consent::en",
-                                   "form_title"], ["t", "Hi.", "Ok.", "Title"]]})
+    data = workbook(
+        {
+            "survey": [["type", "name", "label"], ["text", "a", "Hello"]],
+            "settings": [
+                ["form_id", "ecoute::intro::en", "ecoute::consent::en", "form_title"],
+                ["t", "Hi.", "Ok.", "Title"],
+            ],
+        }
+    )
     q = qn.read_xlsform(data, filename="f.xlsx", default_language="en").questionnaire
     assert q.languages == ("en",)
     assert q.title == {"en": "Title"}
@@ -314,28 +445,48 @@ def test_plain_label_uses_default_language():
 @pytest.mark.parametrize(
     ("rows", "expected"),
     [
-        ([["select_one nolist", "a", "A"]],
-         [('f.xlsx, survey!R2 column A "type"', "unknown_list")]),
-        ([["end group", None, None]],
-         [('f.xlsx, survey!R2 column A "type"', "unbalanced_group")]),
-        ([["begin group", "g", "G"], ["text", "a", "A"]],
-         [("f.xlsx, survey!R2", "unbalanced_group")]),
-        ([["text", "a", "A"], ["text", "a", "B"]],
-         [('f.xlsx, survey!R3 column B "name"', "duplicate_key")]),
-        ([["begin group", "g", "G"], ["text", "a", "A"], ["end group"],
-          ["begin group", "g", "H"], ["text", "b", "B"], ["end group"]],
-         [('f.xlsx, survey!R5 column B "name"', "duplicate_key")]),
-        ([["text", "Bad Name", "A"]],
-         [('f.xlsx, survey!R2 column B "name"', "invalid_key")]),
-        ([["select_one yn", "a", "A"], ["text", "b", "B", "${a} = 'maybe'"]],
-         [('f.xlsx, survey!R3 column D "relevant"', "unknown_code")]),
-        ([["text", "b", "B", "${a} = 'yes'"], ["select_one yn", "a", "A"]],
-         [('f.xlsx, survey!R2 column D "relevant"', "forward_reference")]),
+        (
+            [["select_one nolist", "a", "A"]],
+            [('f.xlsx, survey!R2 column A "type"', "unknown_list")],
+        ),
+        ([["end group", None, None]], [('f.xlsx, survey!R2 column A "type"', "unbalanced_group")]),
+        (
+            [["begin group", "g", "G"], ["text", "a", "A"]],
+            [("f.xlsx, survey!R2", "unbalanced_group")],
+        ),
+        (
+            [["text", "a", "A"], ["text", "a", "B"]],
+            [('f.xlsx, survey!R3 column B "name"', "duplicate_key")],
+        ),
+        (
+            [
+                ["begin group", "g", "G"],
+                ["text", "a", "A"],
+                ["end group"],
+                ["begin group", "g", "H"],
+                ["text", "b", "B"],
+                ["end group"],
+            ],
+            [('f.xlsx, survey!R5 column B "name"', "duplicate_key")],
+        ),
+        ([["text", "Bad Name", "A"]], [('f.xlsx, survey!R2 column B "name"', "invalid_key")]),
+        (
+            [["select_one yn", "a", "A"], ["text", "b", "B", "${a} = 'maybe'"]],
+            [('f.xlsx, survey!R3 column D "relevant"', "unknown_code")],
+        ),
+        (
+            [["text", "b", "B", "${a} = 'yes'"], ["select_one yn", "a", "A"]],
+            [('f.xlsx, survey!R2 column D "relevant"', "forward_reference")],
+        ),
         ([["text", "a", ""]], [('f.xlsx, survey!R2 column C "label"', "missing_translation")]),
-        ([["integer", "n", "N", None, ". >= 10 and . <= 1"]],
-         [('f.xlsx, survey!R2 column E "constraint"', "invalid_bounds")]),
-        ([["text", "a", "A"], ["text", None, "B"]],
-         [('f.xlsx, survey!R3 column B "name"', "invalid_key")]),
+        (
+            [["integer", "n", "N", None, ". >= 10 and . <= 1"]],
+            [('f.xlsx, survey!R2 column E "constraint"', "invalid_bounds")],
+        ),
+        (
+            [["text", "a", "A"], ["text", None, "B"]],
+            [('f.xlsx, survey!R3 column B "name"', "invalid_key")],
+        ),
         ([["select_one yn", "a", "A"]], []),  # control: the same form without a mistake
     ],
 )
@@ -351,26 +502,55 @@ def test_errors_name_sheet_row_and_column(rows, expected):
 @pytest.mark.parametrize(
     ("rows", "expected"),
     [
-        ([["decimal", "d", "D"], ["text", "a", "A"]],
-         [('f.xlsx, survey!R2 column A "type"', "unsupported_type")]),
-        ([["geopoint", "g", "G"], ["text", "a", "A"]],
-         [('f.xlsx, survey!R2 column A "type"', "unsupported_type")]),
-        ([["slider", "s", "S"], ["text", "a", "A"]],
-         [('f.xlsx, survey!R2 column A "type"', "unknown_type")]),
-        ([["select_one yn or_other", "s", "S"], ["text", "a", "A"]],
-         [('f.xlsx, survey!R2 column A "type"', "unsupported_type")]),
-        ([["text", "a", "A", None, "string-length(.) < 10"]],
-         [('f.xlsx, survey!R2 column E "constraint"', "unsupported_constraint")]),
-        ([["select_one yn", "a", "A"],
-          ["text", "b", "B", "${a} = 'yes' and ${a} = 'no' or ${a} = 'yes'"]],
-         [('f.xlsx, survey!R3 column D "relevant"', "unsupported_relevant")]),
-        ([["begin group", "g", "G"], ["begin group", "h", "H"], ["text", "a", "A"],
-          ["end group"], ["end group"]],
-         [('f.xlsx, survey!R3 column A "type"', "nested_group")]),
-        ([["begin group", "g", "G"], ["calculate", "c", None], ["end group"],
-          ["text", "a", "A"]],
-         [('f.xlsx, survey!R3 column A "type"', "unsupported_type"),
-          ("f.xlsx, survey!R2", "empty_group")]),
+        (
+            [["decimal", "d", "D"], ["text", "a", "A"]],
+            [('f.xlsx, survey!R2 column A "type"', "unsupported_type")],
+        ),
+        (
+            [["geopoint", "g", "G"], ["text", "a", "A"]],
+            [('f.xlsx, survey!R2 column A "type"', "unsupported_type")],
+        ),
+        (
+            [["slider", "s", "S"], ["text", "a", "A"]],
+            [('f.xlsx, survey!R2 column A "type"', "unknown_type")],
+        ),
+        (
+            [["select_one yn or_other", "s", "S"], ["text", "a", "A"]],
+            [('f.xlsx, survey!R2 column A "type"', "unsupported_type")],
+        ),
+        (
+            [["text", "a", "A", None, "string-length(.) < 10"]],
+            [('f.xlsx, survey!R2 column E "constraint"', "unsupported_constraint")],
+        ),
+        (
+            [
+                ["select_one yn", "a", "A"],
+                ["text", "b", "B", "${a} = 'yes' and ${a} = 'no' or ${a} = 'yes'"],
+            ],
+            [('f.xlsx, survey!R3 column D "relevant"', "unsupported_relevant")],
+        ),
+        (
+            [
+                ["begin group", "g", "G"],
+                ["begin group", "h", "H"],
+                ["text", "a", "A"],
+                ["end group"],
+                ["end group"],
+            ],
+            [('f.xlsx, survey!R3 column A "type"', "nested_group")],
+        ),
+        (
+            [
+                ["begin group", "g", "G"],
+                ["calculate", "c", None],
+                ["end group"],
+                ["text", "a", "A"],
+            ],
+            [
+                ('f.xlsx, survey!R3 column A "type"', "unsupported_type"),
+                ("f.xlsx, survey!R2", "empty_group"),
+            ],
+        ),
     ],
 )
 def test_ignored_constructs_are_located(rows, expected):
@@ -382,15 +562,18 @@ def test_ignored_constructs_are_located(rows, expected):
 
 
 def test_integer_constraint_becomes_bounds():
-    q = qn.read_xlsform(simple_form([["integer", "n", "N", None, ". >= 1 and . <= 9"]]),
-                        filename="f.xlsx").questionnaire
+    q = qn.read_xlsform(
+        simple_form([["integer", "n", "N", None, ". >= 1 and . <= 9"]]), filename="f.xlsx"
+    ).questionnaire
     assert (q.question("n").min, q.question("n").max) == (1, 9)
 
 
 def test_unsupported_columns_and_languages_are_reported_per_cell():
     header = [*HEADER, "label::Español (es)", "media::image", "$kuid"]
-    rows = [["text", "a", "A", None, None, "Hola", "pic.png", "abc"],
-            ["text", "b", "B", None, None, None, None, "def"]]
+    rows = [
+        ["text", "a", "A", None, None, "Hola", "pic.png", "abc"],
+        ["text", "b", "B", None, None, None, None, "def"],
+    ]
     with pytest.raises(DefinitionError) as caught:
         qn.read_xlsform(simple_form(rows, header=header), filename="f.xlsx")
     assert codes(caught) == [
@@ -400,12 +583,20 @@ def test_unsupported_columns_and_languages_are_reported_per_cell():
 
 
 def test_ecoute_columns_keep_scale_types():
-    header = ["type", "name", "label", "ecoute::type", "ecoute::indicator", "ecoute::positive",
-              "ecoute::prefer_not_to_answer"]
+    header = [
+        "type",
+        "name",
+        "label",
+        "ecoute::type",
+        "ecoute::indicator",
+        "ecoute::positive",
+        "ecoute::prefer_not_to_answer",
+    ]
     choices = [["agree", str(n), f"Niveau {n}"] for n in range(1, 6)]
     rows = [["select_one agree", "a", "A", "agreement", "listening", "5", "yes"]]
-    result = qn.read_xlsform(simple_form(rows, choices, header), filename="f.xlsx",
-                             accept_ignored=True)
+    result = qn.read_xlsform(
+        simple_form(rows, choices, header), filename="f.xlsx", accept_ignored=True
+    )
     a = result.questionnaire.question("a")
     assert a.type == "agreement"
     assert a.choices == qn.AGREEMENT_CHOICES
@@ -478,8 +669,7 @@ def test_zip_bomb_is_refused():
 
 
 def test_highly_compressed_entry_is_refused():
-    assert upload_codes(zip_bytes({"a.xml": b"\0" * (2 * 1024 * 1024)})) == [
-        "zip_ratio_too_high"]
+    assert upload_codes(zip_bytes({"a.xml": b"\0" * (2 * 1024 * 1024)})) == ["zip_ratio_too_high"]
 
 
 def test_under_declared_size_is_caught_while_decompressing():
@@ -495,25 +685,41 @@ def test_under_declared_size_is_caught_while_decompressing():
 
 def test_too_many_entries_too_large_and_not_a_zip():
     assert upload_codes(zip_bytes({f"f{i}.xml": b"x" for i in range(201)})) == [
-        "zip_too_many_entries"]
+        "zip_too_many_entries"
+    ]
     assert upload_codes(b"\0" * (5 * 1024 * 1024 + 1)) == ["file_too_large"]
     assert upload_codes(b"type,name\ntext,a\n") == ["not_xlsx"]
 
 
 def test_a_normal_export_passes_the_upload_checks():
-    assert qn.check_upload(qn.write_xlsform(qn.load_builtin("impact-exit")),
-                           filename="x.xlsx") == []
+    assert (
+        qn.check_upload(qn.write_xlsform(qn.load_builtin("impact-exit")), filename="x.xlsx") == []
+    )
 
 
 @pytest.mark.parametrize("spec", [("fr", "en"), ("French", "English"), ("Français (fr)", "en")])
 def test_language_column_spellings(spec):
     fr, en = spec
-    data = workbook({
-        "survey": [["type", "name", f"label::{fr}", f"label::{en}"], ["text", "a", "Oui", "Yes"]],
-        "settings": [["form_id", "form_title", f"ecoute::title::{en}", f"ecoute::intro::{fr}",
-                      f"ecoute::intro::{en}", f"ecoute::consent::{fr}", f"ecoute::consent::{en}"],
-                     ["t", "Titre", "Title", "I", "I", "C", "C"]],
-    })
+    data = workbook(
+        {
+            "survey": [
+                ["type", "name", f"label::{fr}", f"label::{en}"],
+                ["text", "a", "Oui", "Yes"],
+            ],
+            "settings": [
+                [
+                    "form_id",
+                    "form_title",
+                    f"ecoute::title::{en}",
+                    f"ecoute::intro::{fr}",
+                    f"ecoute::intro::{en}",
+                    f"ecoute::consent::{fr}",
+                    f"ecoute::consent::{en}",
+                ],
+                ["t", "Titre", "Title", "I", "I", "C", "C"],
+            ],
+        }
+    )
     q = qn.read_xlsform(data, filename="f.xlsx").questionnaire
     assert q.languages == ("fr", "en")
     assert q.question("a").label == {"fr": "Oui", "en": "Yes"}
