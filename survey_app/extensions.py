@@ -56,5 +56,14 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection: Any) -> None:
+    """Take SQLite's write lock at BEGIN (IMMEDIATE), waiting up to the busy timeout.
+
+    With a plain (deferred) BEGIN, a transaction that read first and writes
+    later fails at once with "database is locked" when another gunicorn
+    worker committed in between (WAL cannot upgrade a stale read snapshot,
+    and the busy timeout does not apply). IMMEDIATE makes concurrent requests
+    queue for the lock instead: measured by bench/bench_load.py, see
+    docs/DEPLOYMENT.md.
+    """
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
