@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 
 SUPPORTED = ("fr", "en")
 
@@ -16,6 +16,9 @@ def select_locale() -> str:
     forced = getattr(g, "forced_locale", None)
     if forced in SUPPORTED:
         return forced
+    if not has_request_context():
+        # CLI commands and scripts translate domain messages too.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in SUPPORTED:
         session["lang"] = asked

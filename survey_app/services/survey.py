@@ -249,7 +249,18 @@ def _response_for_invitation(
             mode=mode,
             language=language,
         )
-        session.add(response)
+        try:
+            with session.begin_nested():
+                session.add(response)
+        except IntegrityError:
+            # The same link opened twice at the same moment (a double tap on a
+            # slow phone): the other request created the response first.
+            response = session.scalar(
+                select(Response).where(Response.invitation_id == invitation.id)
+            )
+            if response is None:
+                raise
+            response.mode = mode
     else:
         response.mode = mode
     session.flush()

@@ -78,3 +78,13 @@ def test_forwarded_address_trusted_only_behind_configured_proxy(tmp_path):
             environ_base={"REMOTE_ADDR": "127.0.0.1"},
         )
     assert seen == ["127.0.0.1", "203.0.113.9"]
+
+
+def test_translated_messages_work_outside_a_request(tmp_path):
+    from flask_babel import gettext
+
+    from tests.conftest import make_test_app
+
+    app = make_test_app(f"sqlite:///{tmp_path / 'i18n.sqlite3'}")
+    with app.app_context():
+        assert gettext("Page not found") == "Page introuvable"
