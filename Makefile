@@ -42,6 +42,7 @@ run: seed
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive --severity-level medium survey_app questionnaires analysis reports
 
 typecheck: install
 	$(BIN)/mypy analysis questionnaires

@@ -139,7 +139,8 @@ def _parse_text(text: str, report: Report, lines: dict[JsonPath, int]) -> Any:
         if node is not None:
             _node_lines(node, (), lines, report, set())
         if data is None:
-            data = yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 (a SafeLoader subclass)
+            # _Yaml12Loader is a SafeLoader subclass: no arbitrary objects.
+            data = yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506  # nosec B506
     except _AliasFound:
         report((), "YAML anchors and aliases (&name, *name) are not supported", "yaml_alias")
         return None

@@ -185,3 +185,22 @@ def session(app: Flask) -> Any:
     from survey_app.extensions import db
 
     return db.session
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say how many database tests ran on each backend (CI checks PostgreSQL ran)."""
+    counts: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            for backend in ("sqlite", "postgresql"):
+                if f"[{backend}" in nodeid or f"-{backend}]" in nodeid or f"-{backend}-" in nodeid:
+                    if outcome == "passed" and getattr(report, "when", "call") != "call":
+                        continue
+                    counts.setdefault(backend, {}).setdefault(outcome, 0)
+                    counts[backend][outcome] += 1
+    if counts:
+        terminalreporter.section("tests per database")
+        for backend in ("sqlite", "postgresql"):
+            line = ", ".join(f"{n} {what}" for what, n in sorted(counts.get(backend, {}).items()))
+            terminalreporter.write_line(f"{backend}: {line or 'none'}")
