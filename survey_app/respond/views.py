@@ -29,6 +29,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import refresh as refresh_locale
 from werkzeug.wrappers import Response as HttpResponse
 
 from questionnaires import PNA_CODE, Question, Questionnaire
@@ -374,10 +375,8 @@ def _question_page(
     )
 
 
-@blueprint.route("/s/q/<key>", methods=["GET", "POST"])
-@public
-def question(key: str) -> Page:
-    """One question per page; Continue saves the answer and moves to the next shown question."""
+def _question_survey(key: str) -> _Survey | Page:
+    """The session's survey when question ``key`` can be answered now, else the page to show."""
     current = _load()
     if current is None:
         return _no_session()
@@ -386,10 +385,20 @@ def question(key: str) -> Page:
         return closed
     if not current.response.consented:
         return redirect(url_for("respond.consent"), code=303)
-    answers = current.answers
-    if len(key) > 64 or not survey.is_visible(current.definition, answers, key):
+    if len(key) > 64 or not survey.is_visible(current.definition, current.answers, key):
         return redirect(_place_url(current), code=303)
+    return current
+
+
+@blueprint.route("/s/q/<key>", methods=["GET", "POST"])
+@public
+def question(key: str) -> Page:
+    """One question per page; Continue saves the answer and moves to the next shown question."""
+    current = _question_survey(key)
+    if not isinstance(current, _Survey):
+        return current
     question_ = current.definition.question(key)
+    answers = current.answers
     change = request.values.get("change") == "1"
     form = question_form(question_, _language())
     if not form.is_submitted():
@@ -436,6 +445,77 @@ def question(key: str) -> Page:
             url_for("respond.question", key=following) if following else url_for("respond.review")
         )
     return redirect(target, code=303)
+
+
+def _is_blank(form: QuestionForm) -> bool:
+    """Nothing chosen or typed on the page (a language switch then saves nothing)."""
+    if form.pna is not None and form.pna.data:
+        return False
+    data = form.answer.data
+    if isinstance(data, list):
+        return not data
+    return not (data or "").strip()
+
+
+@blueprint.post("/s/q/<key>/language")
+@public
+def question_language(key: str) -> Page:
+    """The language button of a question page: switch language without losing the page's answer.
+
+    The button belongs to the answer form (after Continue, so Enter still
+    means Continue) and posts what is on the page here. A valid answer is
+    saved exactly as Continue would save it (same idempotency key and
+    revision), then the same page is shown again in the other language. A
+    blank page saves nothing and shows no error. An answer that cannot be
+    saved (a word in a number field, a stale page) is not stored: the page is
+    shown again at once in the new language with what the person typed and
+    the usual message, as Continue does; nothing is kept in the session.
+    """
+    current = _question_survey(key)
+    if not isinstance(current, _Survey):
+        return current
+    question_ = current.definition.question(key)
+    language = request.form.get("lang")
+    if language in ("fr", "en"):
+        session["lang"] = language
+        refresh_locale()  # this reply is already in the new language
+    language = _language()
+    change = request.values.get("change") == "1"
+    form = question_form(question_, language)
+    submission_key, revision = _guarded(form)
+    same_page = url_for("respond.question", key=key, change="1" if change else None)
+    if _is_blank(form):
+        form.validate()
+        if set(form.errors) - {"answer"}:  # tampered hidden fields
+            abort(400)
+        if key in current.answers:  # an answer cleared on the page: keep the page as it is
+            form.answer.errors = []
+            return _question_page(current, question_, form, change=change)
+        return redirect(same_page, code=303)
+    if not form.validate():
+        if set(form.errors) - {"answer"}:
+            abort(400)
+        return _question_page(current, question_, form, change=change, status=400)
+    try:
+        survey.save_answer(
+            db.session,
+            current.response,
+            current.definition,
+            key,
+            form.stored_value(),
+            submission_key=submission_key,
+            revision=revision,
+            language=language,
+        )
+    except survey.StalePage:
+        db.session.rollback()
+        form.arm(current.response.revision)
+        return _question_page(current, question_, form, change=change, status=409, stale=True)
+    except DomainError:
+        db.session.rollback()
+        abort(400)
+    db.session.commit()
+    return redirect(same_page, code=303)
 
 
 def _display_answer(question: Question, value: str | None, language: str) -> str | None:

@@ -219,7 +219,13 @@ def test_mouse_survey_in_english_with_close_resume_and_errors(
     context = browser.new_context(viewport=PHONE, locale="en-GB")
     page = context.new_page()
     console_errors: list[str] = []
-    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+
+    def on_console(message: Any) -> None:
+        # The browser's own /favicon.ico request (404) is not the page's doing.
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            console_errors.append(message.text)
+
+    page.on("console", on_console)
     page.goto(f"{live_server.url}/s/{token}")
     check(page, "consent")
     page.get_by_role("button", name="Start").click()
@@ -390,3 +396,69 @@ def test_first_question_page_weighs_at_most_30_kb(browser, live_server):
     assert any(url.endswith(".svg") for url in urls)  # pictograms are loaded and counted
     total = sum(size for _url, size in loaded)
     assert total <= FIRST_PAGE_BUDGET, loaded
+
+
+def test_language_button_keeps_the_answer_on_the_page(browser, live_server, axe, screenshots):
+    """Tick, switch language: still ticked, in the other language; Enter still means Continue."""
+    (token,) = _seed(live_server)
+    check = Checker(axe, screenshots, "language-switch")
+    context = browser.new_context(viewport=PHONE, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/s/{token}")
+    page.get_by_role("button", name="Start").click()
+    assert page.url.endswith("/s/q/heard")
+    page.get_by_label("Agree", exact=True).click()
+    page.get_by_role("button", name="Français").click()
+    assert page.url.endswith("/s/q/heard")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("h1").inner_text() == "On m'écoute vraiment."
+    assert page.get_by_label("D'accord", exact=True).is_checked()
+    assert page.get_by_role("button", name="Continuer").is_visible()
+    assert page.get_by_role("alert").count() == 0
+    check(page, "question-after-switch-french")
+    page.get_by_role("button", name="Continuer").click()
+    assert page.url.endswith("/s/q/goal")
+    page.get_by_text("Non", exact=True).click()
+    page.get_by_role("button", name="Continuer").click()
+    # Ticked boxes survive a switch back to English.
+    page.get_by_label("Logement").click()
+    page.get_by_label("Argent").click()
+    page.get_by_role("button", name="English").click()
+    assert page.locator("h1").inner_text() == "What do you come for?"
+    assert page.get_by_label("Housing").is_checked()
+    assert page.get_by_label("Money").is_checked()
+    assert not page.get_by_label("Work").is_checked()
+    check(page, "checkboxes-after-switch-english")
+    page.get_by_role("button", name="Continue").click()
+    assert page.url.endswith("/s/q/children")
+    # A word in a number field, then the language button: kept, with the error, in French.
+    page.get_by_label("How many children?").fill("many")
+    page.get_by_role("button", name="Français").click()
+    assert page.get_by_label("Combien d'enfants ?").input_value() == "many"
+    assert page.get_by_role("alert").is_visible()
+    check(page, "invalid-number-after-switch-french")
+    # Enter in the text field is still Continue (not the language button after it).
+    page.get_by_label("Combien d'enfants ?").fill("2")
+    with page.expect_navigation():
+        page.get_by_label("Combien d'enfants ?").press("Enter")
+    assert page.url.endswith("/s/q/comment")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.get_by_label("Autre chose ?").fill("Merci")
+    page.get_by_role("button", name="English").click()
+    assert page.get_by_label("Anything else?").input_value() == "Merci"
+    page.get_by_role("button", name="Continue").click()
+    assert page.url.endswith("/s/review")
+    page.get_by_role("button", name="Send my answers").click()
+    assert page.url.endswith("/s/done")
+    assert token not in page.url
+    context.close()
+
+    response, answers = _response_of(live_server, token)
+    assert response.language == "en"
+    assert answers == {
+        "heard": "4",
+        "goal": "no",
+        "topics": "housing money",
+        "children": "2",
+        "comment": "Merci",
+    }

@@ -310,10 +310,13 @@ def test_every_page_offers_the_language_switch_without_the_token(client, link):
     assert 'name="next" value="/s/link-unavailable"' in html
     assert "not-a-real-token" not in html
     open_survey(client, link.token)
-    for path in ("/s/start", "/s/q/heard"):
-        page = client.get(path).get_data(as_text=True)
-        assert 'action="/language"' in page
-        assert link.token not in page
+    start = client.get("/s/start").get_data(as_text=True)
+    assert 'action="/language"' in start
+    assert link.token not in start
+    # On a question page the switch is a button of the answer form (it keeps the answer).
+    question = client.get("/s/q/heard").get_data(as_text=True)
+    assert 'formaction="/s/q/heard/language"' in question
+    assert link.token not in question
 
 
 def test_survey_pages_without_a_respondent_session_ask_to_reopen_the_link(client):
