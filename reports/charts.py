@@ -22,6 +22,7 @@ import textwrap
 import threading
 from collections.abc import Sequence
 from html import escape
+from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -130,30 +131,7 @@ def distribution_chart(
         colours = colours or _palette(len(segment_labels))
         any_hidden = False
         for row_index, (_label, shares) in enumerate(rows):
-            left = 0.0
-            for segment, share in enumerate(shares):
-                if share is None:
-                    continue
-                axes.barh(
-                    row_index,
-                    share * 100,
-                    left=left,
-                    color=colours[segment],
-                    edgecolor="white",
-                    linewidth=0.5,
-                    height=0.7,
-                )
-                if share >= 0.08:
-                    axes.text(
-                        left + share * 50,
-                        row_index,
-                        percent_number(share),
-                        ha="center",
-                        va="center",
-                        fontsize=7,
-                        color=_text_colour(colours[segment]),
-                    )
-                left += share * 100
+            left = _stacked_bar(axes, row_index, shares, colours, height=0.7)
             if any(share is None for share in shares) and left < 99.5:
                 any_hidden = True
                 axes.barh(
@@ -307,30 +285,7 @@ def gains_chart(
         axes = figure.add_subplot()
         colours = (IMPROVED, UNCHANGED, WORSE)
         for row_index, (_label, *shares) in enumerate(rows):
-            left = 0.0
-            for segment, share in enumerate(shares):
-                if share is None:
-                    continue
-                axes.barh(
-                    row_index,
-                    share * 100,
-                    left=left,
-                    color=colours[segment],
-                    edgecolor="white",
-                    linewidth=0.5,
-                    height=0.65,
-                )
-                if share >= 0.08:
-                    axes.text(
-                        left + share * 50,
-                        row_index,
-                        percent_number(share),
-                        ha="center",
-                        va="center",
-                        fontsize=7,
-                        color=_text_colour(colours[segment]),
-                    )
-                left += share * 100
+            _stacked_bar(axes, row_index, shares, colours, height=0.65)
         axes.set_yticks(range(len(rows)), [_wrap(row[0], 30) for row in rows])
         axes.invert_yaxis()
         axes.set_xlim(0, 100)
@@ -345,3 +300,42 @@ def gains_chart(
             frameon=False,
         )
     return render_svg(figure, name, title)
+
+
+def _stacked_bar(
+    axes: Any,
+    row_index: int,
+    shares: Sequence[float | None],
+    colours: Sequence[str],
+    *,
+    height: float,
+) -> float:
+    """Draw one 100 % bar of shares (hidden ones left out); return where it ends, in %.
+
+    Shares of 8 % or more carry their number; smaller segments would not fit it.
+    """
+    left = 0.0
+    for segment, share in enumerate(shares):
+        if share is None:
+            continue
+        axes.barh(
+            row_index,
+            share * 100,
+            left=left,
+            color=colours[segment],
+            edgecolor="white",
+            linewidth=0.5,
+            height=height,
+        )
+        if share >= 0.08:
+            axes.text(
+                left + share * 50,
+                row_index,
+                percent_number(share),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color=_text_colour(colours[segment]),
+            )
+        left += share * 100
+    return left
