@@ -46,7 +46,7 @@ from survey_app.respond.forms import (
 )
 from survey_app.security.permissions import Permission, public, requires
 from survey_app.security.sessions import current_organisation_id
-from survey_app.services import ratelimit, survey
+from survey_app.services import beneficiaries, ratelimit, survey
 from survey_app.services.errors import Conflict, DomainError, NotFound
 from survey_app.services.tokens import normalise_short_code
 
@@ -173,7 +173,8 @@ def open_anonymous(token: str) -> Page:
 def assist(invitation_id: int) -> Page:
     """A social worker opens the survey for a beneficiary of their sites (assisted mode)."""
     form = AssistForm()
-    site_ids = frozenset(link.site_id for link in g.membership.sites)
+    # The same rule as the worker's list: no listed site means every site.
+    site_ids = frozenset(beneficiaries.worker_site_ids(db.session, g.membership))
     try:
         invitation = survey.assistable_invitation(
             db.session, current_organisation_id(), site_ids, invitation_id

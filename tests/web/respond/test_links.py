@@ -16,7 +16,7 @@ from survey_app.models import (
     Role,
 )
 from survey_app.services.ratelimit import SURVEY_TOKEN_MISSES
-from tests.factories import login, make_organisation, make_user
+from tests.factories import login, make_organisation, make_site, make_user
 from tests.respond_factories import (
     make_invitation,
     make_open_link,
@@ -140,10 +140,16 @@ def test_good_tokens_are_not_counted(app, session, setup):
 
 
 def _worker(session, setup, *, with_site=True):
+    """A social worker listed on the survey's site, or (with_site=False) on another site only.
+
+    A worker with no listed site covers every site of the organisation
+    (services/beneficiaries.worker_site_ids), so "not on this site" means
+    "listed on another one".
+    """
     worker = make_user(session, setup.organisation, Role.SOCIAL_WORKER)
     membership = worker.memberships[0]
-    if with_site:
-        session.add(MembershipSite(membership_id=membership.id, site_id=setup.site.id))
+    site = setup.site if with_site else make_site(session, setup.organisation)
+    session.add(MembershipSite(membership_id=membership.id, site_id=site.id))
     session.commit()
     return worker
 
@@ -252,3 +258,12 @@ def test_closed_open_link_is_unavailable(client, session, setup):
     link.active = False
     session.commit()
     assert client.get(f"/o/{token}").status_code == 404
+
+
+def test_worker_with_no_listed_site_covers_every_site_as_in_their_list(app, session, setup):
+    link = make_invitation(session, setup)
+    worker = make_user(session, setup.organisation, Role.SOCIAL_WORKER)
+    session.commit()
+    client = app.test_client()
+    login(client, worker.email)
+    assert client.get(f"/s/assist/{link.invitation.id}").status_code == 200
