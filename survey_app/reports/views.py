@@ -126,6 +126,21 @@ def _valid_form_or_page() -> tuple[ReportForm, Any]:
     return form, None
 
 
+def _chosen_report() -> tuple[ReportForm, Any, Any, Any]:
+    """The form, study and parameters of the request, or the page to answer instead."""
+    form, page = _valid_form_or_page()
+    if page is not None:
+        return form, None, None, page
+    try:
+        study, params = _parameters(form)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        form.form_errors.append(str(error))
+        return form, None, None, (render_template("reports/index.html", form=form), 400)
+    return form, study, params, None
+
+
 def _audit(action: str, study: Study, params: reporting.ReportParameters, **extra: Any) -> None:
     audit.record(
         db.session,
@@ -168,16 +183,9 @@ def index() -> Any:
 @requires(Permission.VIEW_DASHBOARD)
 def preview() -> Any:
     """The dashboard: the report's content as a web page, cached like the PDF."""
-    form, page = _valid_form_or_page()
+    form, study, params, page = _chosen_report()
     if page is not None:
         return page
-    try:
-        study, params = _parameters(form)
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        form.form_errors.append(str(error))
-        return render_template("reports/index.html", form=form), 400
     version = survey_app.__version__
     cache = _cache()
     key = reporting.report_key(db.session, study, params, version)
@@ -206,16 +214,9 @@ def preview() -> Any:
 @requires(Permission.DOWNLOAD_REPORTS)
 def download_pdf() -> Any:
     """Serve the PDF from cache, or start generating it and show its progress."""
-    form, page = _valid_form_or_page()
+    _form_used, study, params, page = _chosen_report()
     if page is not None:
         return page
-    try:
-        study, params = _parameters(form)
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        form.form_errors.append(str(error))
-        return render_template("reports/index.html", form=form), 400
     version = survey_app.__version__
     cache = _cache()
     key = reporting.report_key(db.session, study, params, version)
