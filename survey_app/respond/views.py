@@ -407,29 +407,11 @@ def question(key: str) -> Page:
         form.arm(current.response.revision)
         return _question_page(current, question_, form, change=change)
     submission_key, revision = _guarded(form)
-    if not form.validate():
-        if set(form.errors) - {"answer"}:  # tampered hidden fields: nothing to show the person
-            abort(400)
-        return _question_page(current, question_, form, change=change, status=400)
-    try:
-        survey.save_answer(
-            db.session,
-            current.response,
-            current.definition,
-            key,
-            form.stored_value(),
-            submission_key=submission_key,
-            revision=revision,
-            language=_language(),
-        )
-    except survey.StalePage:
-        db.session.rollback()
-        form.arm(current.response.revision)
-        return _question_page(current, question_, form, change=change, status=409, stale=True)
-    except DomainError:
-        db.session.rollback()
-        abort(400)
-    db.session.commit()
+    refused = _save_page(
+        current, question_, form, key, submission_key, revision, _language(), change
+    )
+    if refused is not None:
+        return refused
     answers = current.answers
     if change:
         following = survey.first_unanswered(current.definition, answers)
@@ -493,8 +475,29 @@ def question_language(key: str) -> Page:
             form.answer.errors = []
             return _question_page(current, question_, form, change=change)
         return redirect(same_page, code=303)
+    refused = _save_page(current, question_, form, key, submission_key, revision, language, change)
+    if refused is not None:
+        return refused
+    return redirect(same_page, code=303)
+
+
+def _save_page(
+    current: _Survey,
+    question_: Question,
+    form: QuestionForm,
+    key: str,
+    submission_key: str,
+    revision: int,
+    language: str,
+    change: bool,
+) -> Page | None:
+    """Validate and save one page's answer and commit; or the page to show instead.
+
+    Shared by Continue and the language button, so both record an answer
+    through the same idempotency key and revision guard.
+    """
     if not form.validate():
-        if set(form.errors) - {"answer"}:
+        if set(form.errors) - {"answer"}:  # tampered hidden fields: nothing to show the person
             abort(400)
         return _question_page(current, question_, form, change=change, status=400)
     try:
@@ -516,7 +519,7 @@ def question_language(key: str) -> Page:
         db.session.rollback()
         abort(400)
     db.session.commit()
-    return redirect(same_page, code=303)
+    return None
 
 
 def _display_answer(question: Question, value: str | None, language: str) -> str | None:
