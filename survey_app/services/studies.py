@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -262,15 +263,7 @@ def update_study(
             wave.delay_days = delays[wave.key]
     session.flush()
     session.expire(study, ["sites"])
-    audit.record(
-        session,
-        "study.update",
-        actor=actor,
-        organisation_id=study.organisation_id,
-        object_type="study",
-        object_id=study.slug,
-        details={"sites": sorted(wanted), "delays": delays},
-    )
+    _audit_study(session, "study.update", study, actor, {"sites": sorted(wanted), "delays": delays})
     return study
 
 
@@ -293,15 +286,7 @@ def change_status(
                 link.active = False
                 link.closed_at = utcnow()
     session.flush()
-    audit.record(
-        session,
-        f"study.{action}",
-        actor=actor,
-        organisation_id=study.organisation_id,
-        object_type="study",
-        object_id=study.slug,
-        details={"from": previous, "to": new_status},
-    )
+    _audit_study(session, f"study.{action}", study, actor, {"from": previous, "to": new_status})
     return study
 
 
@@ -346,14 +331,12 @@ def move_wave_to_version(
     wave.questionnaire_version_id = version.id
     session.flush()
     session.expire(wave, ["questionnaire_version"])
-    audit.record(
+    _audit_study(
         session,
         "study.wave_version",
-        actor=actor,
-        organisation_id=study.organisation_id,
-        object_type="study",
-        object_id=study.slug,
-        details={"wave": wave.key, "from": current.label, "to": version.label},
+        study,
+        actor,
+        {"wave": wave.key, "from": current.label, "to": version.label},
     )
     return wave
 
@@ -432,3 +415,18 @@ def deactivate_open_link(
             details={"study": study.slug},
         )
     return link
+
+
+def _audit_study(
+    session: Session, action: str, study: Study, actor: User | None, details: dict[str, Any]
+) -> None:
+    """Every study change is audited the same way: by slug, never with personal data."""
+    audit.record(
+        session,
+        action,
+        actor=actor,
+        organisation_id=study.organisation_id,
+        object_type="study",
+        object_id=study.slug,
+        details=details,
+    )
