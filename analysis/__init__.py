@@ -39,6 +39,7 @@ from analysis.inputs import (
 )
 from analysis.intervals import nps, wilson_interval
 from analysis.paired import mcnemar_gain, paired_gain
+from analysis.redact import redact
 from analysis.results import StudyAnalysis
 from analysis.scales import cronbach_alpha
 from analysis.study import AnalysisOptions, analyse_study
@@ -62,6 +63,7 @@ __all__ = [
     "p_chart",
     "paired_gain",
     "read_answers_csv",
+    "redact",
     "suppress",
     "validate_answers",
     "wilson_interval",
