@@ -199,7 +199,7 @@ _ID_CUE = _compile(
     re.IGNORECASE,
 )
 _ID_VALUE = _compile(
-    r"(?<![\w])(?:[A-Za-z]{1,4}[ \t\-]?)?\d(?:[ \t.\-/]?[\dA-Za-z]){3,}(?![\w])"
+    r"(?<![\w'’])(?:[A-Z]{1,4}[ \t\-]?)?\d(?:[ \t.\-/]?[\dA-Za-z]){3,}(?![\w])"
     r"|(?<![\w])[A-Za-z]{1,3}\d{5,}[A-Za-z]?(?![\w])"
 )
 _LONG_DIGITS = _compile(r"(?<![\w])\+?\d(?:[ \t.\-]?\d){7,}(?![\w])")

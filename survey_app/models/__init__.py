@@ -4,6 +4,11 @@ from survey_app.models._base import utcnow
 from survey_app.models.audit import AuditEvent, AuditTrailIsAppendOnly
 from survey_app.models.beneficiary import Beneficiary, BeneficiaryContact
 from survey_app.models.invitation import CHANNELS, Invitation
+from survey_app.models.open_answers import (
+    OpenAnswerAssignment,
+    OpenAnswerQuoteExclusion,
+    OpenAnswerTheme,
+)
 from survey_app.models.organisation import Organisation, Site
 from survey_app.models.questionnaire import (
     PublishedVersionImmutable,
@@ -37,6 +42,9 @@ __all__ = [
     "LoginThrottle",
     "Membership",
     "MembershipSite",
+    "OpenAnswerAssignment",
+    "OpenAnswerQuoteExclusion",
+    "OpenAnswerTheme",
     "OpenLink",
     "Organisation",
     "PasswordResetToken",

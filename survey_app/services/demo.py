@@ -96,6 +96,9 @@ def seed_demo(session: Session, secret_key: str) -> DemoResult:
     if study is None:
         study = _create_study(session, organisation)
         _generate_answers(session, organisation, study)
+    from survey_app.services.demo_open_answers import ensure_open_answers  # issue 17
+
+    ensure_open_answers(session, study)
     token = _ensure_sample_link(session, organisation, study, secret_key)
     return DemoResult(created=created, logins=logins, survey_token=token)
 

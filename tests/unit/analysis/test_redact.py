@@ -60,6 +60,7 @@ def test_held_out_set_meets_the_name_address_and_clean_goals(evaluation):
         ("en", "I live at 14 Elm Road, London E1 6AN.", "I live at [address]."),
         ("fr", "Je suis né le 12/03/1985.", "Je suis né le [date]."),
         ("fr", "numéro allocataire 1234567", "numéro allocataire [numéro]"),
+        ("fr", "mon numéro allocataire c'est 2456789", "mon numéro allocataire c'est [numéro]"),
         ("fr", "sécu 1 85 03 75 115 023 42", "sécu [numéro]"),
         ("en", "IBAN GB29 NWBK 6016 1331 9268 19", "IBAN [number]"),
         (

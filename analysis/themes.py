@@ -1,0 +1,401 @@
+"""Themes in open answers: suggested by a statistical model, decided by people.
+
+Two halves, both pure:
+
+* :func:`suggest_themes` -- on **already de-identified** answers
+  (:func:`analysis.redact`), TF-IDF weights with French and English stop words
+  and a non-negative matrix factorisation (scikit-learn's ``NMF``, NNDSVDA
+  start, fixed ``random_state``: the same answers give the same suggestions,
+  computed locally without any network call). Each theme comes with its top
+  words and the answers that weigh most on it. These are suggestions: a
+  person renames, merges, splits, rejects and validates them.
+* :func:`theme_section` -- from the answers and the themes people validated,
+  the figures a report shows: how many people raised each theme with a Wilson
+  interval, by site when every site is large enough, up to three quotes, and
+  whether themes differ between self-completed and assisted answers and
+  between languages. Small groups follow :func:`analysis.disclosure.suppress`.
+
+References
+----------
+Lee, D. D. & Seung, H. S. (1999). Learning the parts of objects by
+non-negative matrix factorization. Nature 401:788–791. Boutsidis, C. &
+Gallopoulos, E. (2008). SVD based initialization: a head start for
+nonnegative matrix factorization. Pattern Recognition 41:1350–1362.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from analysis.disclosure import check_k, suppress
+from analysis.intervals import wilson_interval
+
+__all__ = [
+    "OpenAnswer",
+    "SuggestedTheme",
+    "ThemeSection",
+    "quote_is_safe",
+    "suggest_themes",
+    "theme_section",
+]
+
+_DATA = Path(__file__).resolve().parent / "data"
+_PLACEHOLDER = re.compile(r"\[[^\[\]]{1,20}\]")
+MAX_QUOTES = 3
+MAX_QUOTE_LENGTH = 220
+METHOD = "TF-IDF + NMF (scikit-learn), random_state=0"
+
+
+@dataclass(frozen=True)
+class SuggestedTheme:
+    """One suggestion: its most telling words and the answers (indices) it gathers."""
+
+    top_words: tuple[str, ...]
+    members: tuple[int, ...]
+    examples: tuple[int, ...]
+
+    @property
+    def label(self) -> str:
+        return ", ".join(self.top_words[:3])
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """French and English function words (sklearn's English list + ours for French)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    french = (_DATA / "stopwords_fr.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        {w.strip() for w in french if w.strip() and not w.startswith("#")}
+        | ENGLISH_STOP_WORDS
+        | _POLITE_WORDS
+    )
+
+
+# Courtesy that ends many answers and says nothing about a theme.
+_POLITE_WORDS = frozenset(
+    {"merci", "mercii", "voilà", "voila", "thanks", "thank", "bonjour", "hello", "cordialement"}
+)
+
+
+def _tokens(text: str) -> list[str]:
+    text = _PLACEHOLDER.sub(" ", text.lower())
+    words = re.findall(r"[a-zàâäçéèêëîïôöùûüÿæœ]{3,}", text)
+    return [w for w in words if w not in stop_words()]
+
+
+def suggest_themes(
+    texts: Sequence[str], *, n_themes: int | None = None, random_state: int = 0
+) -> tuple[SuggestedTheme, ...]:
+    """Suggest themes for de-identified answers; deterministic for a given input.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Answers already passed through :func:`analysis.redact` (placeholders are ignored).
+    n_themes : int, optional
+        Number of themes; by default about one per 25 answers, between 2 and 8.
+    random_state : int
+        Seed of the NMF start (NNDSVDA is deterministic; the seed only breaks ties).
+
+    Returns
+    -------
+    tuple of SuggestedTheme
+        Each answer belongs to the theme it weighs most on, or to none when it
+        has no word in the vocabulary; ``examples`` are the three answers that
+        weigh most on the theme.
+    """
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    documents = [" ".join(_tokens(t)) for t in texts]
+    usable = [i for i, d in enumerate(documents) if d]
+    if len(usable) < 4:
+        return ()
+    if n_themes is None:
+        n_themes = max(2, min(8, len(usable) // 25))
+    if n_themes < 1:
+        raise ValueError(f"n_themes must be at least 1, got {n_themes}")
+    vectorizer = TfidfVectorizer(
+        min_df=2 if len(usable) >= 20 else 1, max_df=0.6, ngram_range=(1, 1), sublinear_tf=True
+    )
+    try:
+        matrix = vectorizer.fit_transform([documents[i] for i in usable])
+    except ValueError:  # every word too rare or too common
+        return ()
+    n_themes = min(n_themes, matrix.shape[0], matrix.shape[1])
+    model = NMF(n_components=n_themes, init="nndsvda", random_state=random_state, max_iter=500)
+    weights = model.fit_transform(matrix)
+    vocabulary = vectorizer.get_feature_names_out()
+    themes = []
+    for topic in range(n_themes):
+        order = model.components_[topic].argsort()[::-1]
+        top_words = tuple(str(vocabulary[j]) for j in order[:8] if model.components_[topic, j] > 0)
+        members = tuple(
+            usable[row]
+            for row in range(weights.shape[0])
+            if weights[row].max() > 0 and int(weights[row].argmax()) == topic
+        )
+        ranked = sorted(members, key=lambda i: (-weights[usable.index(i), topic], i))
+        if members and top_words:
+            themes.append(SuggestedTheme(top_words, members, tuple(ranked[:MAX_QUOTES])))
+    themes.sort(key=lambda t: (-len(t.members), t.top_words))
+    return tuple(themes)
+
+
+# ---------------------------------------------------------------- report figures
+
+
+@dataclass(frozen=True)
+class OpenAnswer:
+    """One de-identified answer as the report sees it."""
+
+    person: str
+    site: str
+    mode: str
+    language: str
+    text: str
+    themes: frozenset[str]
+    quotable: bool = True
+
+
+@dataclass(frozen=True)
+class Share:
+    """People raising a theme among those who answered, with disclosure applied.
+
+    ``count``/``share``/``low``/``high`` are None when suppressed; ``bound`` then
+    says what can be published ("< 5", "> 95 %"), or is None when nothing can.
+    """
+
+    count: int | None
+    total: int | None
+    share: float | None
+    low: float | None
+    high: float | None
+    suppressed: bool
+    bound: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "total": self.total,
+            "share": self.share,
+            "low": self.low,
+            "high": self.high,
+            "suppressed": self.suppressed,
+            "bound": self.bound,
+        }
+
+
+def theme_share(count: int, total: int, k: int) -> Share:
+    """The one place where the disclosure rule meets theme counts.
+
+    A share is published when :func:`analysis.disclosure.suppress` lets its
+    row (raised / not raised) through with ``whole_rows=True``. Otherwise,
+    when at least ``k`` people answered, a bound is given for the small side
+    ("fewer than k people" or "all but fewer than k"); below ``k`` answers
+    nothing is shown.
+    """
+    if total == 0:
+        return Share(None, 0, None, None, None, True, None)
+    hidden = bool(suppress([[count, total - count]], k, whole_rows=True).mask.to_numpy().any())
+    if not hidden:
+        interval = wilson_interval(count, total)
+        return Share(count, total, count / total, interval.low, interval.high, False, None)
+    if total < k:
+        return Share(None, None, None, None, None, True, None)
+    bound = f"< {k}" if count < k else f"> {total - k}"
+    return Share(None, total, None, None, None, True, bound)
+
+
+@dataclass(frozen=True)
+class GroupComparison:
+    """Whether a theme is raised as often in two groups (exploratory)."""
+
+    groups: tuple[str, str]
+    shares: tuple[Share, Share]
+    p_value: float | None
+    test: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "groups": list(self.groups),
+            "shares": [s.to_dict() for s in self.shares],
+            "p_value": self.p_value,
+            "test": self.test,
+        }
+
+
+@dataclass(frozen=True)
+class ThemeFigures:
+    label: str
+    overall: Share
+    by_site: tuple[tuple[str, Share], ...]
+    quotes: tuple[str, ...]
+    by_mode: GroupComparison | None
+    by_language: GroupComparison | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "overall": self.overall.to_dict(),
+            "by_site": {site: share.to_dict() for site, share in self.by_site},
+            "quotes": list(self.quotes),
+            "by_mode": self.by_mode.to_dict() if self.by_mode else None,
+            "by_language": self.by_language.to_dict() if self.by_language else None,
+        }
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    """Everything "In their own words" shows; ``to_dict()`` is what the CLI prints."""
+
+    k: int
+    people: int
+    answers: int
+    sites_shown: bool
+    themes: tuple[ThemeFigures, ...]
+    method: str = METHOD
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "k": self.k,
+            "people": self.people,
+            "answers": self.answers,
+            "sites_shown": self.sites_shown,
+            "method": self.method,
+            "themes": [t.to_dict() for t in self.themes],
+        }
+
+
+# Words that may start a sentence or be an institution: a capital elsewhere may be a missed name.
+_SAFE_CAPITALS = frozenset(
+    {"je", "j", "i", "caf", "france", "travail", "pôle", "emploi", "rsa", "apl", "ok", "tv"}
+)
+
+
+def quote_is_safe(text: str) -> bool:
+    """A quote for a report: short, and with nothing that could point at one person.
+
+    Refused: a placeholder (the person wrote personal data, the rest of the
+    sentence may still point at them), any digit (ages, numbers of children,
+    dates), a capitalised word inside a sentence (maybe a name or place the
+    redactor missed), more than :data:`MAX_QUOTE_LENGTH` characters.
+    """
+    stripped = text.strip()
+    if not stripped or len(stripped) > MAX_QUOTE_LENGTH:
+        return False
+    if _PLACEHOLDER.search(stripped) or any(ch.isdigit() for ch in stripped):
+        return False
+    for match in re.finditer(r"(?<=[^\s.!?…])(\s+)([A-ZÀ-ÖØ-Þ][\w'’-]*)", stripped):
+        word = match.group(2).lower().split("'")[0].split("’")[0]
+        preceding = stripped[: match.start(1)].rstrip()
+        if preceding.endswith((".", "!", "?", "…", ":", "«", '"')):
+            continue
+        if word not in _SAFE_CAPITALS:
+            return False
+    return True
+
+
+def _compare(
+    answers: Sequence[OpenAnswer], label: str, attribute: str, groups: tuple[str, str], k: int
+) -> GroupComparison | None:
+    from analysis.groups import compare_groups
+
+    def in_group(answer: OpenAnswer, group: str) -> bool:
+        value = getattr(answer, attribute)
+        if attribute == "mode" and group == "assisted":
+            return value in ("assisted", "read_aloud")
+        return value == group
+
+    table = []
+    shares = []
+    for group in groups:
+        members = {a.person: a for a in answers if in_group(a, group)}
+        raised = sum(1 for a in members.values() if label in a.themes)
+        table.append([raised, len(members) - raised])
+        shares.append(theme_share(raised, len(members), k))
+    if min(sum(row) for row in table) < k:
+        return GroupComparison(groups, (shares[0], shares[1]), None, "too few people in a group")
+    result = compare_groups(table)
+    return GroupComparison(groups, (shares[0], shares[1]), result.p_value, result.note)
+
+
+def _people(answers: Sequence[OpenAnswer]) -> dict[str, set[str]]:
+    """Themes raised per person (a person who answered twice counts once)."""
+    raised: dict[str, set[str]] = {}
+    for answer in answers:
+        raised.setdefault(answer.person, set()).update(answer.themes)
+    return raised
+
+
+def theme_section(
+    answers: Sequence[OpenAnswer], validated: Sequence[str], *, k: int = 5
+) -> ThemeSection:
+    """Figures for the validated themes.
+
+    Counts are people, not answers. A site breakdown is given only when every
+    site has at least ``k`` people who answered. Quotes: at most
+    :data:`MAX_QUOTES` per theme, only from a theme that is itself published,
+    from a site with at least ``k`` people who answered, marked quotable by
+    the quality manager and passing :func:`quote_is_safe`; the shortest first
+    (ties by text), one per person.
+    """
+    k = check_k(k)
+    people = _people(answers)
+    total = len(people)
+    site_people: dict[str, set[str]] = {}
+    for answer in answers:
+        site_people.setdefault(answer.site, set()).add(answer.person)
+    sites_shown = len(site_people) > 1 and all(len(p) >= k for p in site_people.values())
+    figures = []
+    for label in validated:
+        raised = sum(1 for themes in people.values() if label in themes)
+        overall = theme_share(raised, total, k)
+        by_site: tuple[tuple[str, Share], ...] = ()
+        if sites_shown:
+            rows = []
+            for site in sorted(site_people):
+                site_raised = {
+                    a.person for a in answers if a.site == site and label in a.themes
+                } & site_people[site]
+                rows.append((site, theme_share(len(site_raised), len(site_people[site]), k)))
+            by_site = tuple(rows)
+        quotes: list[str] = []
+        if not overall.suppressed:
+            candidates = sorted(
+                (
+                    a
+                    for a in answers
+                    if label in a.themes
+                    and a.quotable
+                    and len(site_people[a.site]) >= k
+                    and quote_is_safe(a.text)
+                ),
+                key=lambda a: (len(a.text.strip()) < 40, len(a.text), a.text),
+            )
+            seen: set[str] = set()
+            for answer in candidates:
+                if answer.person in seen or answer.text.strip() in quotes:
+                    continue
+                seen.add(answer.person)
+                quotes.append(answer.text.strip())
+                if len(quotes) == MAX_QUOTES:
+                    break
+        figures.append(
+            ThemeFigures(
+                label,
+                overall,
+                by_site,
+                tuple(quotes),
+                _compare(answers, label, "mode", ("self", "assisted"), k),
+                _compare(answers, label, "language", ("fr", "en"), k),
+            )
+        )
+    return ThemeSection(k, total, len(answers), sites_shown, tuple(figures))
