@@ -317,11 +317,12 @@ def _compare(
     table = []
     shares = []
     for group in groups:
-        members = {a.person: a for a in answers if in_group(a, group)}
-        raised = sum(1 for a in members.values() if label in a.themes)
-        table.append([raised, len(members) - raised])
-        shares.append(theme_share(raised, len(members), k))
-    if min(sum(row) for row in table) < k:
+        people = _people([a for a in answers if in_group(a, group)])
+        raised = sum(1 for themes in people.values() if label in themes)
+        table.append([raised, len(people) - raised])
+        shares.append(theme_share(raised, len(people), k))
+    if any(share.suppressed for share in shares):
+        # A p value next to a hidden count would let a reader work the count out.
         return GroupComparison(groups, (shares[0], shares[1]), None, "too few people in a group")
     result = compare_groups(table)
     return GroupComparison(groups, (shares[0], shares[1]), result.p_value, result.note)
@@ -382,7 +383,8 @@ def theme_section(
             )
             seen: set[str] = set()
             for answer in candidates:
-                if answer.person in seen or answer.text.strip() in quotes:
+                same = answer.text.strip().casefold()
+                if answer.person in seen or same in {q.casefold() for q in quotes}:
                     continue
                 seen.add(answer.person)
                 quotes.append(answer.text.strip())

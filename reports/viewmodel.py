@@ -44,6 +44,7 @@ from reports.formatting import (
     format_percent_interval,
     format_signed,
 )
+from reports.open_answers import open_answers_view
 from reports.texts import (
     AGREEMENT_LABELS,
     INDICATOR_LABELS,
@@ -92,6 +93,7 @@ class ReportContext:
     choice_labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
     questionnaire_versions: Sequence[str] = ()
     logo_svg: bytes | None = None
+    open_answers: Any = None  # analysis.themes.ThemeSection (issue 17)
 
 
 class _Words:
@@ -1120,6 +1122,7 @@ def build_view_model(
         "gains": gains,
         "responses": responses,
         "methods": _methods(words, analysis),
+        "open_answers": open_answers_view(context.open_answers, lang, context.site_labels),
         "t": {key: words.t(key) for key in _TEMPLATE_WORDS},
     }
 

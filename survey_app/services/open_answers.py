@@ -12,7 +12,7 @@ values, flush, never commit, and raise :class:`NotFound`/:class:`Conflict`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -89,13 +89,23 @@ def staff_names(session: Session, organisation_id: int) -> list[str]:
     return sorted({n.strip() for n in names if n and n.strip()})
 
 
-def load_answers(session: Session, study: Study) -> list[OpenAnswerRow]:
-    """The study's non-empty open answers, de-identified, in a stable order."""
+def load_answers(
+    session: Session,
+    study: Study,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    sites: tuple[str, ...] = (),
+) -> list[OpenAnswerRow]:
+    """The study's non-empty open answers, de-identified, in a stable order.
+
+    The period and sites filter as a report's parameters do.
+    """
     keys = open_question_keys(session, study)
     if not keys:
         return []
     staff = staff_names(session, study.organisation_id)
-    rows = session.execute(
+    query = (
         select(
             Answer.response_id,
             Answer.question_key,
@@ -116,7 +126,14 @@ def load_answers(session: Session, study: Study) -> list[OpenAnswerRow]:
             Answer.value != "_pna",
         )
         .order_by(Response.completed_on, Answer.response_id, Answer.question_key)
-    ).all()
+    )
+    if date_from:
+        query = query.where(Response.completed_on >= date_from)
+    if date_to:
+        query = query.where(Response.completed_on <= date_to)
+    if sites:
+        query = query.where(Site.code.in_(sites))
+    rows = session.execute(query).all()
     assigned: dict[tuple[str, str], list[int]] = {}
     for theme_id, response_id, question_key in session.execute(
         select(
@@ -401,9 +418,17 @@ def set_quotable(
     )
 
 
-def report_section(session: Session, study: Study, k: int) -> ThemeSection:
+def report_section(
+    session: Session,
+    study: Study,
+    k: int,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    sites: tuple[str, ...] = (),
+) -> ThemeSection:
     """The figures of "In their own words": validated themes only."""
-    answers = load_answers(session, study)
+    answers = load_answers(session, study, date_from=date_from, date_to=date_to, sites=sites)
     validated = [t for t in themes_of(session, study) if t.status == "validated"]
     labels = {t.id: t.label for t in validated}
     return theme_section(
@@ -422,3 +447,34 @@ def report_section(session: Session, study: Study, k: int) -> ThemeSection:
         sorted(labels.values()),
         k=k,
     )
+
+
+def fingerprint(session: Session, study: Study) -> str:
+    """Changes whenever a person decides something about themes or quotes (report cache)."""
+    from sqlalchemy import func
+
+    theme = session.execute(
+        select(
+            func.count(OpenAnswerTheme.id),
+            func.max(OpenAnswerTheme.decided_at),
+            func.max(OpenAnswerTheme.created_at),
+        ).where(OpenAnswerTheme.study_id == study.id)
+    ).one()
+    assigned = session.execute(
+        select(func.count(), func.max(OpenAnswerAssignment.assigned_at))
+        .select_from(OpenAnswerAssignment)
+        .join(OpenAnswerTheme)
+        .where(OpenAnswerTheme.study_id == study.id)
+    ).one()
+    excluded = session.execute(
+        select(func.count(), func.max(OpenAnswerQuoteExclusion.excluded_at))
+        .select_from(OpenAnswerQuoteExclusion)
+        .join(Response, Response.id == OpenAnswerQuoteExclusion.response_id)
+        .where(Response.study_id == study.id)
+    ).one()
+    labels = session.scalars(
+        select(OpenAnswerTheme.label)
+        .where(OpenAnswerTheme.study_id == study.id, OpenAnswerTheme.status == "validated")
+        .order_by(OpenAnswerTheme.label)
+    ).all()
+    return repr((tuple(theme), tuple(assigned), tuple(excluded), tuple(labels)))

@@ -39,6 +39,7 @@ from survey_app.models import (
     Study,
     Wave,
 )
+from survey_app.services import open_answers
 from survey_app.services.analysis_input import StudyTables, load_study_tables
 from survey_app.services.errors import DomainError, NotFound
 
@@ -172,6 +173,7 @@ def data_fingerprint(session: Session, study: Study, params: ReportParameters) -
             organisation.name,
             hashlib.sha256(organisation.logo_svg or b"").hexdigest(),
             study.title,
+            open_answers.fingerprint(session, study),  # issue 17: theme decisions
         ]
     )
 
@@ -263,6 +265,14 @@ def report_context(
         choice_labels=choice_labels,
         questionnaire_versions=_version_titles(session, study, tables, params.lang),
         logo_svg=organisation.logo_svg,
+        open_answers=open_answers.report_section(  # issue 17
+            session,
+            study,
+            organisation.min_cell_size,
+            date_from=params.date_from,
+            date_to=params.date_to,
+            sites=params.sites,
+        ),
     )
 
 
