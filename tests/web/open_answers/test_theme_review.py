@@ -39,8 +39,9 @@ def test_suggestions_are_said_to_be_from_a_model_and_show_deidentified_text(clie
     session.commit()
     login(client, manager.email)
     page = client.get(f"/studies/{study.slug}/open-answers").get_data(as_text=True)
-    assert "statistical model" in page
-    assert "may be wrong" in page
+    # The manager reads French (the default): the model is named and said to be fallible.
+    assert "modèle statistique" in page
+    assert "peuvent être faux" in page
     themes = open_answers.themes_of(session, study)
     assert themes
     assert all(t.status == "suggested" for t in themes)
