@@ -126,7 +126,9 @@ def _share(share: Share, lang: str) -> tuple[str, str]:
 def _group(share: Share, lang: str) -> str:
     value, _interval = _share(share, lang)
     if share.suppressed:
-        return f"{_count(share, lang)}/{format_count(share.total, lang) if share.total else '?'}"
+        if not share.total:
+            return text(lang, "suppressed")
+        return f"{_count(share, lang)}/{format_count(share.total, lang)}"
     return f"{value} ({format_count(share.count, lang)}/{format_count(share.total, lang)})"
 
 
