@@ -131,8 +131,8 @@ _NOT_NAMES = frozenset(
     if line.strip() and not line.startswith("#")
 )
 
-_UP = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒ"
-_LOW = "a-zàâäçéèêëîïôöùûüÿæœß"
+_UP = "A-ZÀÁÂÃÄÅÇÉÈÊËÍÌÎÏÑÓÒÔÕÖØÚÙÛÜÝŸÆŒĆČĎĐĘĚŁŃŇŐŘŚŠŞŢŤŰŹŻŽİ"
+_LOW = "a-zàáâãäåçéèêëíìîïñóòôõöøúùûüýÿæœßćčďđęěłńňőřśšşţťűźżžı"
 _LETTER = _UP + _LOW
 _CAP = (
     rf"(?:[{_UP}][{_LETTER}]*(?:[-'’][{_UP}][{_LETTER}]+)+|[{_UP}][{_LETTER}]+|[{_UP}]\.)(?![\w])"
@@ -155,8 +155,9 @@ def _compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
 _EMAIL = _compile(
     r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
     r"|\b[\w.+-]+[ \t]*(?:\(at\)|\[at\]|[ \t]arobase[ \t]|[ \t]at[ \t])[ \t]*[\w-]+"
+    r"(?:[ \t]*(?:\.|\(dot\)|\[dot\]|[ \t]point[ \t]|[ \t]dot[ \t])[ \t]*(?:co|org|ac|gov))?"
     r"[ \t]*(?:\.|\(dot\)|\[dot\]|[ \t]point[ \t]|[ \t]dot[ \t])[ \t]*"
-    r"(?:com|fr|net|org|uk|co\.uk|org\.uk|eu|be|info)\b",
+    r"(?:com|fr|net|org|uk|eu|be|info)\b",
     re.IGNORECASE,
 )
 _IBAN = _compile(r"\b[A-Z]{2}\d{2}(?:[ \t]?[A-Z0-9]{4}){2,7}(?:[ \t]?[A-Z0-9]{1,4})?\b")
@@ -199,10 +200,15 @@ _ID_CUE = _compile(
     re.IGNORECASE,
 )
 _ID_VALUE = _compile(
-    r"(?<![\w'’])(?:[A-Z]{1,4}[ \t\-]?)?\d(?:[ \t.\-/]?[\dA-Za-z]){3,}(?![\w])"
+    r"(?<![\w'’])(?:[A-Z]{1,4}[ \t\-]?)?\d(?:[ \t.\-/]?\d|[A-Za-z]){3,}(?![\w])"
     r"|(?<![\w])[A-Za-z]{1,3}\d{5,}[A-Za-z]?(?![\w])"
 )
 _LONG_DIGITS = _compile(r"(?<![\w])\+?\d(?:[ \t.\-]?\d){7,}(?![\w])")
+# A code with no cue: seven digits in a row, or five with letters attached ("1234567X", "AB12345").
+_BARE_CODE = _compile(
+    r"(?<![\w])(?:[A-Za-z]{0,3}\d{7,}[A-Za-z]{0,2}|[A-Za-z]{1,3}\d{5,}[A-Za-z]{0,2}"
+    r"|\d{5,}[A-Za-z]{1,2})(?![\w])"
+)
 
 # ---------------------------------------------------------------- dates
 
@@ -279,11 +285,14 @@ _ADDRESS_PATTERNS = (
         re.IGNORECASE,
     ),
     # Baker Street, Elm Road (capitals required without a number)
-    _compile(rf"\b{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?i:{_STREET_EN})\b\.?(?=[\s,.;!?)]|$)"),
+    _compile(
+        rf"\b(?!(?:The|Le|La|Les|A|An|My|Our|Un|Une)\b){_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+"
+        rf"(?i:{_STREET_EN})\b\.?(?=[\s,.;!?)]|$)(?![ \t]+{_CAP})"
+    ),
     _compile(
         r"\b(?:b[âa]t(?:iment)?\.?|appartement|appart\.?|apt\.?|apartment|flat|escalier|esc\.|porte"
-        r"|[ée]tage|bo[iî]te\s+postale|BP|PO\s+box|P\.O\.\s+box)[ \t]*(?:n[°º]|no\.?)?[ \t]*"
-        r"(?=[A-Za-z]?\d|[A-Z]\b)[A-Za-z]?\d*[A-Za-z]?\b",
+        r"|bo[iî]te\s+postale|BP|PO\s+box|P\.O\.\s+box)[ \t]*(?:n[°º]|no\.?)?[ \t]*"
+        r"(?=[A-Za-z]?\d|(?-i:[A-Z])\b)[A-Za-z]?\d*[A-Za-z]?\b",
         re.IGNORECASE,
     ),
     _compile(_POSTCODE_UK),
@@ -291,7 +300,8 @@ _ADDRESS_PATTERNS = (
 )
 _PLACE_TYPE_FR = (
     r"(?:foyer|r[ée]sidence|cit[ée]|quartier|lotissement|hameau|[ée]cole|coll[èe]ge|lyc[ée]e|cr[èe]che"
-    r"|centre|maison|gymnase|h[ôo]tel|chrs|cada|h[ôo]pital|clinique|ehpad|paroisse|[ée]glise|mosqu[ée]e"
+    r"|centre|maison[ \t]+de[ \t]+quartier|gymnase|h[ôo]tel|chrs|cada|h[ôo]pital|clinique|ehpad"
+    r"|paroisse|[ée]glise|mosqu[ée]e"
     r"|[ée]picerie|association|asso|pension|internat|squat|camp|campement|bidonville)"
 )
 _PLACE_QUALIFIER = (
@@ -326,7 +336,8 @@ _TITLE = (
 )
 _TITLE_ABBREVIATED = r"(?i:mme|mlle|mr|mrs|ms|dr)\.?"
 _NAME_AFTER_TITLE = _compile(
-    rf"(?P<title>\b{_TITLE}|(?<![\w]){_TITLE_ABBREVIATED})[ \t]+"
+    rf"(?P<title>\b{_TITLE}|\b(?i:madame|monsieur|mademoiselle|docteur|doctor)"
+    rf"|(?<![\w]){_TITLE_ABBREVIATED})[ \t]+"
     rf"(?:(?P<name>{_NAME_SEQ})|(?P<lname>{_WORD}(?:[ \t]+{_CAP})?))"
 )
 _STRONG_CUE = _compile(
@@ -354,21 +365,26 @@ _RELATION_EN = (
     r"|teacher|carer|lawyer|solicitor|mentor|coach|volunteer|lady|guy|man|woman|officer|coordinator)"
 )
 _RELATION_CUE = _compile(
-    rf"(?i:\b(?:mon|ma|mes|notre|nos|son|sa|ses|le|la|l['’]|les|un|une|votre|my|our|his|her|their"
-    rf"|the|a|an)[ \t]+(?:(?:nouvelle?|new|petite?|little|grande?|older|younger|eldest|youngest)"
-    rf"[ \t]+)?(?:{_RELATION_FR}|{_RELATION_EN}))[ \t]*,?[ \t]*(?:\(|(?i:qui\s+s['’]appelle|called"
+    rf"(?i:(?:\b(?:mon|ma|mes|notre|nos|son|sa|ses|le|la|les|un|une|votre|my|our|his|her|their"
+    rf"|the|a|an)[ \t]+|\bl['’][ \t]*)"
+    rf"(?:(?:nouvelle?|new|petite?|little|grande?|older|younger|eldest|youngest)[ \t]+)?"
+    rf"(?:{_RELATION_FR}|{_RELATION_EN}))[ \t]*,?[ \t]*(?:\(|(?i:qui\s+s['’]appelle|called"
     rf"|named|nomm[ée]e?|pr[ée]nomm[ée]e?)[ \t]+)?(?P<name>{_NAME_SEQ})"
 )
 _WEAK_CUE = _compile(
     rf"(?i:\bmerci(?:[ \t]+(?:à|a|beaucoup[ \t]+à|[àa][ \t]+toi))?|\bremerci\w*"
     rf"|\bgr[âa]ce[ \t]+[àa]"
     rf"|\bavec|\bthanks?(?:[ \t]+(?:to|you))?|\bthank[ \t]+you|\bwith|\bhelped[ \t]+by|\bsaw"
+    rf"|\bask(?:ed)?[ \t]+for|\bdemandez|\bdemander|\bcontact(?:ez|er)?|\bsans|\bwithout"
+    rf"|\b(?:surtout|notamment|sp[ée]cialement|particuli[èe]rement)[ \t]+[àa]|\bespecially"
+    rf"|\bparticularly|\bi[ \t]+am|\bi['’]m|\bje[ \t]+suis"
     rf"|\bmet|\bspoke[ \t]+(?:to|with)|\bvu|\bparl[ée][ \t]+(?:à|a|avec)|\brencontr[ée]e?"
     rf"|\bappel[ée]e?|\bcalled|\bnamed|\bnomm[ée]e?|\bpr[ée]nomm[ée]e?|\bdit[ \t]+à|\btold|\basked"
     rf"|\bpour|\bfor|\bet|\band|\bou|\bor|\bc['’]est|\bit['’]s|\bthis[ \t]+is"
     rf"|\bde[ \t]+la[ \t]+part[ \t]+de|\bfrom)[ \t]*,?[ \t]+(?P<name>{_NAME_SEQ})"
 )
 _TOKEN = _compile(rf"{_WORD}")
+_NATIONALITY = _compile(r"(?:ienne|ien|aise|ais|aine|ain|oise|ois|ish|ese|ian|ean|ane|ine|que)s?$")
 _SENTENCE_START = _compile(r"(?:^|[.!?…:;\n\"«“(]|[-–—]\s)\s*$")
 
 
@@ -473,6 +489,7 @@ def _find_long_numbers(finder: _Finder) -> None:
         before = text[max(0, match.start() - 40) : match.start()]
         kind = "phone" if _PHONE_CUE.search(before) and _digits(match.group()) <= 15 else "number"
         finder.add(match.start(), match.end(), kind)
+    finder.add_all(_BARE_CODE, "number")
 
 
 def _plausible_date(value: str) -> bool:
@@ -548,6 +565,7 @@ def _add_name(finder: _Finder, start: int, end: int, *, first_word_checked: bool
     if len(words) > (0 if first_word_checked else 1) and (
         not first_word_checked or _is_name_word(words[0])
     ):
+        start, end = _extend_name(finder, start, end)
         finder.add(start, end, "name")
 
 
@@ -561,8 +579,12 @@ def _find_names(finder: _Finder, extra_names: tuple[str, ...]) -> None:
     for match in _NAME_AFTER_TITLE.finditer(text):
         group = "name" if match.group("name") else "lname"
         if group == "lname" and (
-            not re.fullmatch(_TITLE_ABBREVIATED, match.group("title"))
-            or not _is_name_word(match.group(group).split()[0])
+            not _is_name_word(match.group(group).split()[0])
+            or re.search(r"['’]", match.group(group))
+            or re.search(
+                r"(?i:\b(?:le|la|un|une|ce|cette|du|au|the|a|that))[ \t]+$",
+                text[: match.start("title")],
+            )
         ):
             continue
         # The title goes with the name: "Mme Dupont" becomes one placeholder.
@@ -582,7 +604,7 @@ def _find_names(finder: _Finder, extra_names: tuple[str, ...]) -> None:
             and words[1].group().lower() not in _first_names()[1]
         ):
             end = words[1].end()
-        finder.add(words[0].start(), end, "name")
+        finder.add(*_extend_name(finder, words[0].start(), end), "name")
     for pattern in (_RELATION_CUE, _WEAK_CUE):
         for match in pattern.finditer(text):
             word = match.group("name").split()[0]
@@ -598,9 +620,18 @@ def _find_names(finder: _Finder, extra_names: tuple[str, ...]) -> None:
                 and match.group(0).split()[0].lower() in {"et", "and", "ou", "or", "pour", "for"}
             ):
                 continue
+            # "Je suis Algérienne", "I am Polish": a nationality, unless a known first name.
+            if (
+                pattern is _WEAK_CUE
+                and re.match(r"(?i:je|i)\b", match.group(0))
+                and word.lower() not in _first_names()[0]
+                and _NATIONALITY.search(word)
+            ):
+                continue
             if _is_name_word(word):
                 _add_name(finder, match.start("name"), match.end("name"))
     _find_listed_names(finder)
+    _find_enumerated_names(finder)
 
 
 # After a sentence-initial word, what tells a name ("Rose m'a aidée")
@@ -660,6 +691,24 @@ def _find_listed_names(finder: _Finder) -> None:
                 or _NAME_FOLLOWER.match(text, token_end)
             ):
                 finder.add(start, end, "name")
+
+
+_ENUMERATION = _compile(rf"[ \t]*(?:,|&|\bet\b|\band\b)[ \t]*(?P<name>{_CAP})")
+
+
+def _find_enumerated_names(finder: _Finder) -> None:
+    """ "Inaya et Wassim", "Tom, Jess and Ali": a capitalised word listed with a name is one too."""
+    changed = True
+    while changed:
+        changed = False
+        for span in [s for s in finder.spans if s.kind == "name"]:
+            match = _ENUMERATION.match(finder.text, span.end)
+            if (
+                match
+                and _is_name_word(match.group("name"))
+                and finder.add(match.start("name"), match.end("name"), "name")
+            ):
+                changed = True
 
 
 def find_personal_data(

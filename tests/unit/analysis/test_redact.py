@@ -112,3 +112,41 @@ def test_bad_input_is_named():
 def test_labelled_file_errors_name_the_line():
     with pytest.raises(ValueError, match="line 2"):
         parse_labelled(["fr\tok", "xx\tbad"])
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("fr", "L'éducateur Yoann est génial.", "L'éducateur [nom] est génial."),
+        ("fr", "je remercie madame benchekroun", "je remercie [nom]"),
+        (
+            "fr",
+            "Mes enfants, Inaya et Wassim, vont bien.",
+            "Mes enfants, [nom] et [nom], vont bien.",
+        ),
+        ("fr", "Sans Rokhaya je serais perdue.", "Sans [nom] je serais perdue."),
+        ("fr", "Signé Fatou D.", "Signé [nom]"),
+        ("en", "Mr Wiśniewski helped me.", "[name] helped me."),
+        ("en", "email me: b.smith at hotmail dot co dot uk", "email me: [e-mail]"),
+        ("en", "Sort code 20-00-00 account 12345678", "Sort code [number] account [number]"),
+        ("fr", "Je suis au 1234567X", "Je suis au [numéro]"),
+    ],
+)
+def test_forms_outside_the_labelled_set(language, text, expected):
+    assert redact(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "Je suis Algérienne et je parle arabe."),
+        ("fr", "Le monsieur de l'accueil m'a aidé."),
+        ("fr", "Le bureau au 2e étage n'a pas d'ascenseur."),
+        ("fr", "J'ai appelé le 115 plusieurs fois."),
+        ("en", "Thank you Sir for your patience."),
+        ("en", "I'm Muslim and the food was fine."),
+        ("en", "Will they call me back?"),
+    ],
+)
+def test_clean_sentences_outside_the_labelled_set_stay(language, text):
+    assert redact(text, language) == text
