@@ -102,7 +102,7 @@ def evaluate(sentences: Iterable[LabelledSentence]) -> Evaluation:
     for sentence in sentences:
         result.sentences += 1
         predicted = find_personal_data(sentence.text, sentence.language)
-        covered = set()
+        covered: set[int] = set()
         for span in predicted:
             covered.update(range(span.start, span.end))
         if not sentence.truth:

@@ -36,6 +36,11 @@ def _theme_or_404(study: Study, theme_id: int) -> OpenAnswerTheme:
         abort(404)
 
 
+def _study_and_theme(slug: str, theme_id: int) -> tuple[Study, OpenAnswerTheme]:
+    study = _study_or_404(slug)
+    return study, _theme_or_404(study, theme_id)
+
+
 def _deciders(themes: list[OpenAnswerTheme]) -> dict[int, str]:
     ids = {t.decided_by_id for t in themes if t.decided_by_id}
     return {
@@ -130,8 +135,7 @@ def _render_answers_page(study: Study, theme: OpenAnswerTheme | None) -> str:
 @blueprint.get("/<slug>/open-answers/themes/<int:theme_id>")
 @requires(Permission.MANAGE_STUDIES)
 def open_answers_theme(slug: str, theme_id: int) -> str:
-    study = _study_or_404(slug)
-    return _render_answers_page(study, _theme_or_404(study, theme_id))
+    return _render_answers_page(*_study_and_theme(slug, theme_id))
 
 
 @blueprint.get("/<slug>/open-answers/unthemed")
@@ -149,8 +153,7 @@ def _back(slug: str, theme_id: int | None) -> Response:
 @blueprint.post("/<slug>/open-answers/themes/<int:theme_id>/rename")
 @requires(Permission.MANAGE_STUDIES)
 def open_answers_rename(slug: str, theme_id: int) -> Response:
-    study = _study_or_404(slug)
-    theme = _theme_or_404(study, theme_id)
+    study, theme = _study_and_theme(slug, theme_id)
     form = ThemeNameForm()
     if not form.validate_on_submit():
         flash(_("A theme needs a name of at most 120 characters."), "error")
@@ -164,8 +167,7 @@ def open_answers_rename(slug: str, theme_id: int) -> Response:
 @blueprint.post("/<slug>/open-answers/themes/<int:theme_id>/decide")
 @requires(Permission.MANAGE_STUDIES)
 def open_answers_decide(slug: str, theme_id: int) -> Response:
-    study = _study_or_404(slug)
-    theme = _theme_or_404(study, theme_id)
+    study, theme = _study_and_theme(slug, theme_id)
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -183,8 +185,7 @@ def open_answers_decide(slug: str, theme_id: int) -> Response:
 @blueprint.post("/<slug>/open-answers/themes/<int:theme_id>/merge")
 @requires(Permission.MANAGE_STUDIES)
 def open_answers_merge(slug: str, theme_id: int) -> Response:
-    study = _study_or_404(slug)
-    theme = _theme_or_404(study, theme_id)
+    study, theme = _study_and_theme(slug, theme_id)
     form = MergeForm()
     form.target.choices = options(
         [(t.id, t.label) for t in open_answers.themes_of(db.session, study)]
