@@ -172,7 +172,7 @@ _CARD = _compile(r"(?<![\d])\d{4}(?:[ \t-]?\d{4}){3}(?![\d])")
 _PHONE_PATTERNS = (
     # French: 06 12 34 56 78, 06.12.34.56.78, +33 6 12 34 56 78, +33 (0)6..., 0033 6...
     _compile(
-        r"(?<![\d+])(?:\(?(?:\+|00)[ \t]?33\)?[ \t.\-]?(?:\(0\)[ \t.\-]?)?[1-9]|0[1-9])"
+        r"(?<![\d+])(?:\(?(?:\+|00)[ \t]?33\)?[ \t.\-]?(?:\(0\)[ \t.\-]?|0)?[1-9]|0[1-9])"
         r"(?:[ \t.\-/]?\d{2}){4}(?![\d])"
     ),
     # Other international: +44 7700 900123, +1 (555) 123-4567, +212 6 12 34 56 78
@@ -181,7 +181,7 @@ _PHONE_PATTERNS = (
         r"(?:[ \t.\-]?\d{2,4}){2,4}(?![\d])"
     ),
     # UK national: 07700 900123, 020 7946 0958, 0161 496 0000
-    _compile(r"(?<![\d])0\d{2,4}[ \t\-]?\d{3,4}[ \t\-]?\d{3,4}(?![\d])"),
+    _compile(r"(?<![\d])(?:0\d{2,4}|\(0\d{2,4}\))[ \t\-]?\d{3,4}[ \t\-]?\d{3,4}(?![\d])"),
     # US: (555) 123-4567, 555-123-4567, 555.123.4567
     _compile(r"(?<![\d])(?:1[ \t.\-])?\(?\d{3}\)?[ \t.\-]?\d{3}[ \t.\-]\d{4}(?![\d])"),
 )
@@ -220,12 +220,12 @@ _MONTHS_EN = (
     r"(?:january|jan\.?|february|feb\.?|march|mar\.?|april|apr\.?|may|june|jun\.?|july|jul\.?"
     r"|august|aug\.?|september|sept?\.?|october|oct\.?|november|nov\.?|december|dec\.?)"
 )
-_DAY = r"(?:1er|1st|2nd|3rd|[0-3]?\d(?:st|nd|rd|th|e|er)?)"
+_DAY = r"(?:1er|1st|2nd|3rd|[0-3]?\d(?:st|nd|rd|th|e|er)?)(?![\d])"
 _YEAR = r"(?:19|20)\d{2}"
 _DATE_FULL = _compile(
     rf"(?<![\d/])\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:{_YEAR}|\d{{2}})(?![\d/])"
-    rf"|(?<![\d])(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}(?![\d])"
-    rf"|\b{_DAY}[ \t]+(?:of[ \t]+)?(?:{_MONTHS_FR}|{_MONTHS_EN})[ \t,]+{_YEAR}\b"
+    rf"|(?<![\d])(?:19|20)\d{{2}}[/.\-]\d{{1,2}}[/.\-]\d{{1,2}}(?![\d])"
+    rf"|\b{_DAY}[ \t\-/.]+(?:of[ \t]+)?(?:{_MONTHS_FR}|{_MONTHS_EN})[ \t,\-/.]+{_YEAR}\b"
     rf"|\b{_MONTHS_EN}[ \t]+{_DAY},?[ \t]+{_YEAR}\b",
     re.IGNORECASE,
 )
@@ -235,7 +235,8 @@ _BIRTH_CUE = _compile(
     re.IGNORECASE,
 )
 _BIRTH_VALUE = _compile(
-    rf"{_DAY}[ \t]+(?:of[ \t]+)?(?:{_MONTHS_FR}|{_MONTHS_EN})(?:[ \t,]+{_YEAR})?"
+    rf"{_DAY}[ \t]+(?:of[ \t]+)?(?:{_MONTHS_FR}|{_MONTHS_EN})(?:[ \t,]+(?:{_YEAR}|\d{{2}}(?!\d)))?"
+    rf"|(?:{_MONTHS_FR}|{_MONTHS_EN})[ \t]+{_YEAR}"
     rf"|{_MONTHS_EN}[ \t]+{_DAY}(?:,?[ \t]+{_YEAR})?|\d{{1,2}}[/.]\d{{1,2}}|{_YEAR}",
     re.IGNORECASE,
 )
@@ -487,7 +488,13 @@ def _find_long_numbers(finder: _Finder) -> None:
     text = finder.text
     for match in _LONG_DIGITS.finditer(text):
         before = text[max(0, match.start() - 40) : match.start()]
-        kind = "phone" if _PHONE_CUE.search(before) and _digits(match.group()) <= 15 else "number"
+        digits = _digits(match.group())
+        looks_like_phone = match.group()[0] in "0+" and 9 <= digits <= 13
+        kind = (
+            "phone"
+            if (_PHONE_CUE.search(before) or looks_like_phone) and digits <= 15
+            else "number"
+        )
         finder.add(match.start(), match.end(), kind)
     finder.add_all(_BARE_CODE, "number")
 

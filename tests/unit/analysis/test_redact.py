@@ -130,6 +130,12 @@ def test_labelled_file_errors_name_the_line():
         ("en", "email me: b.smith at hotmail dot co dot uk", "email me: [e-mail]"),
         ("en", "Sort code 20-00-00 account 12345678", "Sort code [number] account [number]"),
         ("fr", "Je suis au 1234567X", "Je suis au [numéro]"),
+        ("fr", "+33 06 12 34 56 78", "[téléphone]"),
+        ("fr", "06 123 456 78", "[téléphone]"),
+        ("en", "(0161) 496 0000", "[phone]"),
+        ("en", "DOB 12-Mar-1987", "DOB [date]"),
+        ("fr", "née en mars 1990", "née en [date]"),
+        ("en", "I was born in May 1990", "I was born in [date]"),
     ],
 )
 def test_forms_outside_the_labelled_set(language, text, expected):
@@ -146,6 +152,8 @@ def test_forms_outside_the_labelled_set(language, text, expected):
         ("en", "Thank you Sir for your patience."),
         ("en", "I'm Muslim and the food was fine."),
         ("en", "Will they call me back?"),
+        ("fr", "Depuis mars 2023 je suis suivie."),
+        ("en", "In May 2020 I moved here."),
     ],
 )
 def test_clean_sentences_outside_the_labelled_set_stay(language, text):
