@@ -67,3 +67,23 @@ def make_open_answer_study(
         session.add(Answer(response_id=response.id, question_key="comment", value=text))
     session.flush()
     return study
+
+
+def theme_of_world(world) -> int:
+    """A theme of the permission walk's study (created once), for ``<theme_id>`` routes."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import object_session
+
+    from survey_app.models import OpenAnswerTheme
+
+    session = object_session(world.study)
+    theme = session.scalar(
+        select(OpenAnswerTheme).where(OpenAnswerTheme.study_id == world.study.id)
+    )
+    if theme is None:
+        theme = OpenAnswerTheme(
+            organisation_id=world.organisation.id, study_id=world.study.id, label="Logement"
+        )
+        session.add(theme)
+        session.commit()
+    return theme.id

@@ -27,6 +27,7 @@ from survey_app.security.permissions import (
     undeclared_endpoints,
 )
 from tests.conftest import make_test_app
+from tests.open_answers_factories import theme_of_world
 from tests.security_factories import World, build_world, sign_in
 
 Resolver = Callable[[World], Any]
@@ -49,6 +50,7 @@ PARAMETERS: dict[str, Resolver] = {
     "org_slug": lambda w: w.organisation.slug,
     "filename": lambda w: "css/ecoute.css",
     "kind": lambda w: "answers",
+    "theme_id": theme_of_world,  # issue 17
 }
 #: Arguments that name no object of an organisation (formats, public tokens, files).
 NOT_OBJECTS = frozenset({"fmt", "kind", "token", "filename", "org_slug"})
