@@ -344,7 +344,8 @@ def theme_section(
     Counts are people, not answers. A site breakdown is given only when every
     site has at least ``k`` people who answered. Quotes: at most
     :data:`MAX_QUOTES` per theme, only from a theme that is itself published,
-    from a site with at least ``k`` people who answered, marked quotable by
+    from a site and a language each with at least ``k`` people who answered
+    (a quote shows its language), marked quotable by
     the quality manager and passing :func:`quote_is_safe`; the shortest first
     (ties by text), one per person.
     """
@@ -352,8 +353,10 @@ def theme_section(
     people = _people(answers)
     total = len(people)
     site_people: dict[str, set[str]] = {}
+    language_people: dict[str, set[str]] = {}
     for answer in answers:
         site_people.setdefault(answer.site, set()).add(answer.person)
+        language_people.setdefault(answer.language, set()).add(answer.person)
     sites_shown = len(site_people) > 1 and all(len(p) >= k for p in site_people.values())
     figures = []
     for label in validated:
@@ -377,6 +380,7 @@ def theme_section(
                     if label in a.themes
                     and a.quotable
                     and len(site_people[a.site]) >= k
+                    and len(language_people[a.language]) >= k
                     and quote_is_safe(a.text)
                 ),
                 key=lambda a: (len(a.text.strip()) < 40, len(a.text), a.text),

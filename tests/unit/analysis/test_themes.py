@@ -128,3 +128,14 @@ def test_no_p_value_beside_a_hidden_count():
 )
 def test_a_quote_with_anything_that_could_identify_is_refused(quote, safe):
     assert quote_is_safe(quote) is safe
+
+
+def test_no_quote_in_a_language_fewer_than_k_people_used():
+    answers = _answers({"a": 20})
+    answers += [
+        OpenAnswer(f"e{i}", "a", "self", "en", "Housing is so hard here.", frozenset({"Logement"}))
+        for i in range(3)
+    ]
+    quotes = theme_section(answers, ["Logement"], k=5).themes[0].quotes
+    assert quotes
+    assert "Housing is so hard here." not in quotes
