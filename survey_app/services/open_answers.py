@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from analysis import redact
-from analysis.themes import OpenAnswer, ThemeSection, suggest_themes, theme_section
 from survey_app.models import (
     Answer,
     Membership,
@@ -35,6 +34,11 @@ from survey_app.models import (
 from survey_app.services import audit, questionnaire_store
 from survey_app.services.errors import Conflict, NotFound
 
+if TYPE_CHECKING:
+    from analysis.themes import ThemeSection
+
+# analysis (pandas, scikit-learn) is imported inside the functions that use it:
+# start-up is a hot path and most requests never read an open answer.
 OPEN_TYPES = ("text_long",)
 MAX_LABEL = 120
 
@@ -101,6 +105,8 @@ def load_answers(
 
     The period and sites filter as a report's parameters do.
     """
+    from analysis.redact import redact
+
     keys = open_question_keys(session, study)
     if not keys:
         return []
@@ -223,6 +229,8 @@ def suggest(session: Session, study: Study, actor: User | None) -> list[OpenAnsw
     they are; only the model's pending suggestions are recomputed, on the
     answers no validated theme holds yet.
     """
+    from analysis.themes import suggest_themes
+
     answers = load_answers(session, study)
     pending = [
         t for t in themes_of(session, study) if t.status == "suggested" and t.origin == "model"
@@ -428,6 +436,8 @@ def report_section(
     sites: tuple[str, ...] = (),
 ) -> ThemeSection:
     """The figures of "In their own words": validated themes only."""
+    from analysis.themes import OpenAnswer, theme_section
+
     answers = load_answers(session, study, date_from=date_from, date_to=date_to, sites=sites)
     validated = [t for t in themes_of(session, study) if t.status == "validated"]
     labels = {t.id: t.label for t in validated}
