@@ -460,13 +460,25 @@ def _digits(value: str) -> int:
     return sum(ch.isdigit() for ch in value)
 
 
-def _find_numbers(finder: _Finder) -> None:
+# "numéro", "number", "n°" alone say nothing of the kind: a phone pattern decides first.
+_GENERIC_ID_CUE = re.compile(r"(?i:num[ée]ros?|num\.|n[°º]|no\.|numbers?)")
+
+
+def _find_numbers(finder: _Finder, *, generic: bool = False) -> None:
+    """Identifiers: structured forms, then values after a cue.
+
+    Called twice: first with the specific cues ("allocataire", "NHS"), which
+    win over phone patterns; then, after the phones, with the generic ones.
+    """
     text = finder.text
-    for pattern in (_IBAN, _NIR, _SSN, _NINO, _CARD):
-        finder.add_all(pattern, "number")
+    if not generic:
+        for pattern in (_IBAN, _NIR, _SSN, _NINO, _CARD):
+            finder.add_all(pattern, "number")
     # A number after an identifier cue ("n° allocataire 1234567", "NHS number 943 476 5919"),
     # unless the cue is about a phone.
     for cue in _ID_CUE.finditer(text):
+        if bool(_GENERIC_ID_CUE.fullmatch(cue.group())) != generic:
+            continue
         window_end = min(len(text), cue.end() + 40)
         value = _ID_VALUE.search(text, cue.end(), window_end)
         if value is None or _digits(value.group()) < 5:
@@ -728,6 +740,7 @@ def find_personal_data(
     _find_emails(finder)
     _find_numbers(finder)
     _find_phones(finder)
+    _find_numbers(finder, generic=True)
     _find_addresses(finder, language)
     _find_dates(finder)
     _find_long_numbers(finder)

@@ -17,6 +17,7 @@ from analysis.redaction_metrics import evaluate, format_table, read_labelled  # 
 SETS = {
     "tuning": ROOT / "tests" / "data" / "redaction_tuning.txt",
     "held-out": ROOT / "tests" / "data" / "redaction_heldout.txt",
+    "held-out 2": ROOT / "tests" / "data" / "redaction_heldout2.txt",
 }
 
 
