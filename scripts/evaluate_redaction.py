@@ -18,6 +18,7 @@ SETS = {
     "tuning": ROOT / "tests" / "data" / "redaction_tuning.txt",
     "held-out": ROOT / "tests" / "data" / "redaction_heldout.txt",
     "held-out 2": ROOT / "tests" / "data" / "redaction_heldout2.txt",
+    "held-out 3": ROOT / "tests" / "data" / "redaction_heldout3.txt",
 }
 
 
