@@ -723,4 +723,6 @@ def email(invitation_id: int) -> Response:
         return back
     flash(_("The invitation was e-mailed."), "success")
     return back
+
+
 from survey_app.studies import open_answers_views  # noqa: E402, F401  (issue 17: theme review)
