@@ -9,7 +9,8 @@ is one POST, committed once at the end of the view (Post/Redirect/Get).
 Unknown, used, expired and paused links all get the same page with status
 404 — not 410 for expired ones, because a distinct status would tell a
 prober that a token once existed. Unknown tokens are counted per client and
-refused with 429 after :data:`~survey_app.services.ratelimit.SURVEY_TOKEN_MISSES`.
+refused with 429 after :data:`~survey_app.services.ratelimit.SURVEY_TOKEN_MISSES`;
+a valid token is never refused (only misses are limited).
 """
 
 from __future__ import annotations
@@ -92,17 +93,30 @@ def _start_respondent_session(response_id: str | None, open_link_id: int | None 
 # --- entering a survey ---------------------------------------------------------------
 
 
-def _exchange(token: str) -> Page:
+def _miss(key: str) -> bool:
+    """Count one unusable token or code for this client; True when it is over its limit.
+
+    Only misses are limited: a valid link or card code is always looked up and
+    always works, so one mistyped card on a shelter's shared connection never
+    locks everyone else there out of their surveys.
+    """
+    db.session.rollback()
+    limited = ratelimit.is_limited(db.session, key, ratelimit.SURVEY_TOKEN_MISSES)
+    if not limited:
+        ratelimit.count(db.session, key, ratelimit.SURVEY_TOKEN_MISSES)
+    db.session.commit()
+    return limited
+
+
+def _exchange(token: str, *, missed: Any = None) -> Page:
+    """Start the survey of ``token``; on a miss, ``missed()`` (default: the unusable page)."""
     key = _client_key()
-    if ratelimit.is_limited(db.session, key, ratelimit.SURVEY_TOKEN_MISSES):
-        return _too_many()
     try:
         response = survey.open_invitation(db.session, token, language=_language())
     except survey.LinkUnavailable:
-        db.session.rollback()
-        ratelimit.count(db.session, key, ratelimit.SURVEY_TOKEN_MISSES)
-        db.session.commit()
-        return _unavailable()
+        if _miss(key):
+            return _too_many()
+        return missed() if missed is not None else _unavailable()
     _start_respondent_session(response.id)
     db.session.commit()
     return redirect(url_for("respond.resume"), code=303)
@@ -122,9 +136,10 @@ def enter_code() -> Page:
 
     The code is sent by POST (CSRF-protected) so it does not stay in the
     browser history; a GET with ``?code=`` from an old bookmark still works.
-    A code of the wrong shape is shown again with a GOV.UK-style error; a
-    well-formed code that matches nothing gets the same page as any unusable
-    link, so codes cannot be probed.
+    A code of the wrong shape, or one that cannot be used (unknown, used,
+    expired: all alike, so codes cannot be probed), is shown again in the
+    field with a GOV.UK-style error; an unusable code counts as a miss for
+    the rate limit.
     """
     form = CodeForm()
     typed = request.values.get("code", "")
@@ -138,7 +153,13 @@ def enter_code() -> Page:
             _("Type the 10 letters and numbers of your card, for example K7QM-4TZ2-9B.")
         ]
         return render_template("respond/enter_code.html", form=form), 400
-    return _exchange(code)
+
+    def not_recognised() -> Page:
+        form.code.data = typed
+        form.code.errors = [_("We do not recognise this code: check the letters and numbers")]
+        return render_template("respond/enter_code.html", form=form), 400
+
+    return _exchange(code, missed=not_recognised)
 
 
 @blueprint.get("/s/link-unavailable")
@@ -152,16 +173,10 @@ def unavailable() -> Page:
 @public
 def open_anonymous(token: str) -> Page:
     """An open link (poster, reception desk): anonymous answers, basic duplicate protection."""
-    key = _client_key()
-    if ratelimit.is_limited(db.session, key, ratelimit.SURVEY_TOKEN_MISSES):
-        return _too_many()
     try:
         link = survey.find_open_link(db.session, token)
     except survey.LinkUnavailable:
-        db.session.rollback()
-        ratelimit.count(db.session, key, ratelimit.SURVEY_TOKEN_MISSES)
-        db.session.commit()
-        return _unavailable()
+        return _too_many() if _miss(_client_key()) else _unavailable()
     if str(link.id) in request.cookies.get(OPEN_LINK_DONE_COOKIE, "").split("."):
         return render_template("respond/already_answered.html")
     _start_respondent_session(None, open_link_id=link.id)
