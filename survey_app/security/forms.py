@@ -29,7 +29,8 @@ _SINGLE_LINE = NoControlCharacters(allow_line_breaks=False)
 def _guard(field: Any) -> Any:
     if isinstance(field, StringField):  # also TextArea, Password, Email, Hidden, Search
         guard = _MULTI_LINE if isinstance(field, TextAreaField) else _SINGLE_LINE
-        field.validators = [guard, *field.validators]
+        others = [v for v in field.validators if not isinstance(v, NoControlCharacters)]
+        field.validators = [guard, *others]
     return field
 
 
