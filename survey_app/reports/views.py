@@ -154,7 +154,7 @@ def _audit(action: str, study: Study, params: reporting.ReportParameters, **extr
 
 
 def _download(content: bytes, filename: str, fmt: str) -> Response:
-    response = Response(content, mimetype=MIME[fmt])
+    response = Response(content, content_type=MIME[fmt])  # MIME holds the charset already
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -46,7 +46,7 @@ from survey_app.respond.forms import (
     question_form,
 )
 from survey_app.security.permissions import Permission, public, requires
-from survey_app.security.sessions import current_organisation_id
+from survey_app.security.sessions import SESSION_KEY, current_organisation_id
 from survey_app.services import beneficiaries, ratelimit, survey
 from survey_app.services.errors import Conflict, DomainError, NotFound
 from survey_app.services.tokens import normalise_short_code
@@ -609,20 +609,32 @@ def done() -> Page:
     page = current_app.make_response(
         render_template("respond/done.html", assisted=current.response.mode != "self")
     )
-    if survey.is_open_link_response(current.response):
-        link_id = session.pop(OPEN_LINK_KEY, None)
-        if isinstance(link_id, int):
-            seen = [v for v in request.cookies.get(OPEN_LINK_DONE_COOKIE, "").split(".") if v]
-            seen = [*seen[-20:], str(link_id)]
-            page.set_cookie(
-                OPEN_LINK_DONE_COOKIE,
-                ".".join(dict.fromkeys(seen)),
-                max_age=OPEN_LINK_DONE_DAYS * 24 * 3600,
-                httponly=True,
-                samesite="Lax",
-                secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-            )
+    link_id = session.get(OPEN_LINK_KEY)
+    if survey.is_open_link_response(current.response) and isinstance(link_id, int):
+        seen = [v for v in request.cookies.get(OPEN_LINK_DONE_COOKIE, "").split(".") if v]
+        seen = [*seen[-20:], str(link_id)]
+        page.set_cookie(
+            OPEN_LINK_DONE_COOKIE,
+            ".".join(dict.fromkeys(seen)),
+            max_age=OPEN_LINK_DONE_DAYS * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        )
+    _end_respondent_session()
     return page
+
+
+def _end_respondent_session() -> None:
+    """Forget the finished survey: nothing of it stays reachable from this browser.
+
+    A staff member's sign-in (assisted mode) is kept; otherwise the whole
+    session goes, and with it the cookie.
+    """
+    session.pop(RESPONSE_KEY, None)
+    session.pop(OPEN_LINK_KEY, None)
+    if SESSION_KEY not in session:
+        session.clear()
 
 
 @blueprint.get("/privacy")

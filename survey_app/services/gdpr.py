@@ -202,10 +202,9 @@ def export_as_csv(export: dict[str, Any]) -> str:
 
 
 def _csv_safe(value: Any) -> str:
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    from survey_app.services.exports import safe_cell
+
+    return str(safe_cell("" if value is None else str(value)))
 
 
 @dataclass(frozen=True)

@@ -270,3 +270,71 @@ def test_used_and_unknown_codes_look_alike_on_the_code_page(app, session, survey
         body = reply.get_data(as_text=True).replace(code, "")
         bodies.add(re.sub(r'name="csrf_token" value="[^"]*"', "", body))
     assert len(bodies) == 1
+
+
+# --- 9. session cleared on completion, one charset, formula injection ---------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "＝1+1", "＋1", "－1", "＠SUM(A1)", "|calc"],
+)
+def test_formula_starts_are_neutralised_in_every_export(value):
+    from survey_app.services.exports import safe_cell
+    from survey_app.services.gdpr import export_as_csv
+
+    assert safe_cell(value) == "'" + value
+    export = {
+        "beneficiary": {"code": value},
+        "contact": None,
+        "invitations": [],
+        "responses": [],
+    }
+    assert f",'{value}" in export_as_csv(export).replace('"', "")
+
+
+@pytest.mark.parametrize("value", ["hello", "1", "5 ans", "", "Marie-Claire"])
+def test_ordinary_cells_are_left_alone(value):
+    from survey_app.services.exports import safe_cell
+
+    assert safe_cell(value) == value
+
+
+def test_csv_download_says_charset_once(client, session, tmp_path, app):
+    from tests.reports_factories import make_report_study
+
+    app.config["REPORT_CACHE_DIR"] = str(tmp_path / "report-cache")
+    built = make_report_study(session, people=12)
+    director = make_user(session, built.organisation)
+    session.commit()
+    client.post("/auth/login", data={"email": director.email, "password": TEST_PASSWORD})
+    reply = client.get(f"/reports/export/answers.csv?study={built.study.id}&period=all&lang=fr")
+    app.config.pop("REPORT_CACHE_DIR", None)
+    assert reply.status_code == 200
+    assert reply.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def _cookie_values(reply) -> list[str]:
+    return reply.headers.getlist("Set-Cookie")
+
+
+def test_respondent_session_cookie_is_cleared_on_completion(app, session, survey_setup):
+    from tests.web.respond.helpers import submit_review
+
+    link = make_invitation(session, survey_setup)
+    session.commit()
+    client = app.test_client()
+    open_survey(client, link.token)
+    for key, value in [("heard", "4"), ("goal", "no"), ("topics", "work"), ("children", "0")]:
+        answer(client, key, value)
+    answer(client, "comment", "")
+    submit_review(client)
+    done = client.get("/s/done", headers={"Accept-Language": "en"})
+    assert done.status_code == 200
+    assert "Thank you" in done.get_data(as_text=True)
+    cleared = [c for c in _cookie_values(done) if c.startswith("ecoute=")]
+    assert cleared, "the session cookie is not touched on completion"
+    assert "Expires=Thu, 01 Jan 1970" in cleared[0]
+    assert client.get_cookie("ecoute") is None
+    # Nothing of the survey is reachable from this browser afterwards.
+    assert client.get("/s/review").status_code == 404
