@@ -31,6 +31,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_locale
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response as HttpResponse
 
 from questionnaires import PNA_CODE, Question, Questionnaire
@@ -58,6 +59,10 @@ OPEN_LINK_KEY = "respond_open_link"
 #: Cookie set after an open-link response, so the same phone is not counted twice.
 OPEN_LINK_DONE_COOKIE = "ecoute_open_done"
 OPEN_LINK_DONE_DAYS = 180
+#: Per open link, the unfinished response this browser started (signed, random id only):
+#: opening the poster's link again on the same phone continues where the person stopped.
+OPEN_LINK_RESUME_COOKIE = "ecoute_open_resume_%d"
+OPEN_LINK_RESUME_DAYS = 14
 
 Page = HttpResponse | str | tuple[str, int] | tuple[str, int, dict[str, str]]
 
@@ -179,8 +184,59 @@ def open_anonymous(token: str) -> Page:
         return _too_many() if _miss(_client_key()) else _unavailable()
     if str(link.id) in request.cookies.get(OPEN_LINK_DONE_COOKIE, "").split("."):
         return render_template("respond/already_answered.html")
+    # Never throw away an answer in progress: this tab's survey, or the one this
+    # browser started earlier through the same link, is continued.
+    in_progress = _open_response_in_progress(link, session.get(RESPONSE_KEY))
+    if in_progress is None:
+        in_progress = _open_response_in_progress(link, _resume_cookie_response_id(link.id))
+    if in_progress is not None:
+        _start_respondent_session(in_progress.id, open_link_id=link.id)
+        return redirect(url_for("respond.resume"), code=303)
     _start_respondent_session(None, open_link_id=link.id)
     return redirect(url_for("respond.consent"), code=303)
+
+
+def _resume_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key or "", salt="open-link-resume")
+
+
+def _resume_cookie_response_id(link_id: int) -> str | None:
+    raw = request.cookies.get(OPEN_LINK_RESUME_COOKIE % link_id)
+    if not raw or len(raw) > 200:
+        return None
+    try:
+        value = _resume_signer().loads(raw)
+    except BadSignature:
+        return None
+    if not isinstance(value, list) or len(value) != 2 or value[0] != link_id:
+        return None
+    return value[1] if isinstance(value[1], str) else None
+
+
+def _remember_open_response(page: HttpResponse, link_id: int, response_id: str) -> None:
+    """The per-link resume cookie: a signed random response id, nothing about the person."""
+    page.set_cookie(
+        OPEN_LINK_RESUME_COOKIE % link_id,
+        _resume_signer().dumps([link_id, response_id]),
+        max_age=OPEN_LINK_RESUME_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+
+
+def _open_response_in_progress(link: OpenLink, response_id: object) -> Response | None:
+    """The unfinished open-link response ``response_id`` of ``link``, if it is one."""
+    response = survey.respondent_response(db.session, response_id)
+    if (
+        response is None
+        or not survey.is_open_link_response(response)
+        or response.completed_on is not None
+        or (response.study_id, response.wave_id, response.site_id)
+        != (link.study_id, link.wave_id, link.site_id)
+    ):
+        return None
+    return response
 
 
 @blueprint.route("/s/assist/<int:invitation_id>", methods=["GET", "POST"])
@@ -281,12 +337,15 @@ def resume() -> Page:
     return redirect(_place_url(current), code=303)
 
 
-def _consent_page(definition: Questionnaire, form: ConsentForm, status: int = 200) -> Page:
+def _consent_page(
+    definition: Questionnaire, form: ConsentForm, status: int = 200, *, open_link: bool = False
+) -> Page:
     language = _language()
     return (
         render_template(
             "respond/consent.html",
             form=form,
+            open_link=open_link,
             title=_text(definition.title, language),
             intro=_text(definition.intro, language),
             consent_text=_text(definition.consent, language),
@@ -318,9 +377,11 @@ def _open_link_consent() -> Page:
         db.session.commit()
         first = survey.first_unanswered(definition, survey.stored_answers(response))
         target = url_for("respond.question", key=first) if first else url_for("respond.review")
-        return redirect(target, code=303)
+        page = redirect(target, code=303)
+        _remember_open_response(page, link.id, response.id)
+        return page
     form.arm(0)
-    return _consent_page(definition, form)
+    return _consent_page(definition, form, open_link=True)
 
 
 @blueprint.route("/s/start", methods=["GET", "POST"])
@@ -345,7 +406,9 @@ def consent() -> Page:
         db.session.commit()
         return redirect(_place_url(current), code=303)
     form.arm(current.response.revision)
-    return _consent_page(current.definition, form)
+    return _consent_page(
+        current.definition, form, open_link=survey.is_open_link_response(current.response)
+    )
 
 
 def _text(texts: Any, language: str) -> str:
@@ -621,6 +684,7 @@ def done() -> Page:
             samesite="Lax",
             secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
         )
+        page.delete_cookie(OPEN_LINK_RESUME_COOKIE % link_id, httponly=True, samesite="Lax")
     _end_respondent_session()
     return page
 
