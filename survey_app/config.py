@@ -92,6 +92,16 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "SESSION_COOKIE_NAME": "__Host-ecoute" if production else "ecoute",
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        # Old secret keys still accepted while rotating (Flask 3.1): sessions signed with
+        # them stay valid, and second-factor secrets encrypted with them stay readable.
+        "SECRET_KEY_FALLBACKS": [
+            key.strip() for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key
+        ],
+        # Fernet keys for second-factor secrets, newest first (rotation: docs/DEPLOYMENT.md);
+        # empty: a key derived from SECRET_KEY.
+        "TOTP_ENCRYPTION_KEYS": [
+            key.strip() for key in os.environ.get("TOTP_ENCRYPTION_KEYS", "").split(",") if key
+        ],
         # Host names the app answers to (Flask refuses others with 400); empty: any.
         "TRUSTED_HOSTS": _host_list(os.environ.get("TRUSTED_HOSTS", "")),
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 30)),
@@ -112,6 +122,16 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
     return config
 
 
+def _is_fernet_key(key: str) -> bool:
+    import base64
+    import binascii
+
+    try:
+        return len(base64.urlsafe_b64decode(key.strip().encode("ascii"))) == 32
+    except (binascii.Error, ValueError, UnicodeError):
+        return False
+
+
 def _host_list(value: str) -> list[str] | None:
     hosts = [host.strip() for host in value.split(",") if host.strip()]
     return hosts or None
@@ -124,6 +144,13 @@ def check_config(config: dict[str, Any]) -> None:
     ``PUBLIC_BASE_URL`` they would be built from the request's ``Host``
     header, which anyone can set on the public "forgot password" page.
     """
+    for key in config.get("TOTP_ENCRYPTION_KEYS") or []:
+        if not _is_fernet_key(key):
+            raise ConfigurationError(
+                "TOTP_ENCRYPTION_KEYS holds a value that is not a Fernet key (44 characters of "
+                "URL-safe base64); make one with: python -c 'from cryptography.fernet import "
+                "Fernet; print(Fernet.generate_key().decode())'"
+            )
     mail_on = bool(config.get("MAIL_SERVER")) and bool(config.get("MAIL_SENDER"))
     if mail_on and not str(config.get("PUBLIC_BASE_URL") or "").strip():
         raise ConfigurationError(

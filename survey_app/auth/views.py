@@ -150,6 +150,7 @@ def second_factor() -> str | Response | tuple[str, int]:
                 db.session.commit()
                 error, status = _("This code is not valid. Try the current code."), 401
             else:
+                throttle.forget(db.session, keys)  # a later typo starts from zero again
                 complete_second_factor(user)
                 _audit_for_user("login.success", user, second_factor=kind)
                 db.session.commit()
@@ -254,7 +255,7 @@ def totp_setup() -> str | tuple[str, int]:
             mandatory=_must_keep_second_factor(user),
             remaining_codes=totp.remaining_recovery_codes(db.session, user),
         )
-    if not user.totp_secret:
+    if not user.totp_secret_encrypted or totp.secret_of(user) is None:
         totp.begin_enrolment(db.session, user)
         db.session.commit()
     form = TotpConfirmForm()
@@ -275,7 +276,7 @@ def totp_setup() -> str | tuple[str, int]:
         form=form,
         error=error,
         qr_code=totp.qr_code_data_uri(uri),
-        secret=user.totp_secret,
+        secret=totp.secret_of(user),
         required=g.get("membership") is not None and _must_keep_second_factor(user),
     ), (400 if error else 200)
 
