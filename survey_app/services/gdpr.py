@@ -248,6 +248,10 @@ def erase_beneficiary(
     )
     session.execute(delete(Beneficiary).where(Beneficiary.id == beneficiary_id))
     session.expunge(beneficiary)
+    # Cached reports were computed from the erased answers: they go too.
+    from survey_app.services.reporting import purge_app_reports
+
+    purge_app_reports(organisation_id)
     report = ErasureReport(
         beneficiary_id=beneficiary_id,
         contact_erased=contact_erased,
