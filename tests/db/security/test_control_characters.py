@@ -56,3 +56,25 @@ def test_tab_and_new_lines_are_kept_in_a_long_answer(app, session, survey_link):
     session.expire_all()
     values = session.scalars(select(Answer.value).where(Answer.question_key == "comment")).all()
     assert values == ["line one\r\n\tline two"] or values == ["line one\n\tline two"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/privacy/a%00b",
+        "/privacy/%1b",
+        "/s/q/he%00ard",
+        "/code?code=K7QM%00",
+        "/s/link-unavailable?lang=%00",
+        "/o/abc%00def",
+        "/s/abc%00",
+        "/auth/reset/abc%00def",
+    ],
+)
+def test_control_characters_in_addresses_never_give_a_500(app, path):
+    app.config["RENDER_500_IN_TESTS"] = True
+    try:
+        reply = app.test_client().get(path)
+    finally:
+        app.config.pop("RENDER_500_IN_TESTS", None)
+    assert reply.status_code in (200, 302, 303, 400, 404)
