@@ -93,35 +93,39 @@ def _convert_secrets(source: str, target: str, convert) -> None:
         )
 
 
-def upgrade():
-    from survey_app.security import secret_box
-
+def _migrate(*, new: sa.Column, old: str, convert, autoincrement: bool) -> None:
+    """Move the secrets from column ``old`` to ``new`` through ``convert``; rebuild on SQLite."""
     sqlite = _is_sqlite()
     if sqlite:
         _foreign_keys(on=False)
     with op.batch_alter_table("user_account") as batch:
-        batch.add_column(sa.Column("totp_secret_encrypted", sa.String(length=512), nullable=True))
-    _convert_secrets("totp_secret", "totp_secret_encrypted", secret_box.encrypt)
+        batch.add_column(new)
+    _convert_secrets(old, new.name, convert)
     with op.batch_alter_table("user_account") as batch:
-        batch.drop_column("totp_secret")
+        batch.drop_column(old)
     if sqlite:
-        _rebuild_sqlite_tables(autoincrement=True)
+        _rebuild_sqlite_tables(autoincrement=autoincrement)
         _check_foreign_keys()
         _foreign_keys(on=True)
+
+
+def upgrade():
+    from survey_app.security import secret_box
+
+    _migrate(
+        new=sa.Column("totp_secret_encrypted", sa.String(length=512), nullable=True),
+        old="totp_secret",
+        convert=secret_box.encrypt,
+        autoincrement=True,
+    )
 
 
 def downgrade():
     from survey_app.security import secret_box
 
-    sqlite = _is_sqlite()
-    if sqlite:
-        _foreign_keys(on=False)
-    with op.batch_alter_table("user_account") as batch:
-        batch.add_column(sa.Column("totp_secret", sa.String(length=64), nullable=True))
-    _convert_secrets("totp_secret_encrypted", "totp_secret", secret_box.decrypt)
-    with op.batch_alter_table("user_account") as batch:
-        batch.drop_column("totp_secret_encrypted")
-    if sqlite:
-        _rebuild_sqlite_tables(autoincrement=False)
-        _check_foreign_keys()
-        _foreign_keys(on=True)
+    _migrate(
+        new=sa.Column("totp_secret", sa.String(length=64), nullable=True),
+        old="totp_secret_encrypted",
+        convert=secret_box.decrypt,
+        autoincrement=False,
+    )

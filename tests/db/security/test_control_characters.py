@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from survey_app.models import Answer
 from tests.respond_factories import make_invitation, make_survey_study
-from tests.web.respond.helpers import answer, open_survey
+from tests.web.respond.helpers import answer, answer_up_to_comment, open_survey
 
 MESSAGE = "This contains invisible characters that cannot be saved"
 
@@ -31,8 +31,7 @@ def test_nul_in_a_text_answer_is_refused_inline_and_never_stored(app, session, s
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     open_survey(client, survey_link.token)
-    for key, value in [("heard", "4"), ("goal", "no"), ("topics", "work"), ("children", "1")]:
-        answer(client, key, value)
+    answer_up_to_comment(client)
     before = session.scalar(select(func.count()).select_from(Answer))
     reply = answer(client, "comment", bad)
     assert reply.status_code == 400
@@ -50,8 +49,7 @@ def test_nul_in_a_text_answer_is_refused_inline_and_never_stored(app, session, s
 def test_tab_and_new_lines_are_kept_in_a_long_answer(app, session, survey_link):
     client = app.test_client()
     open_survey(client, survey_link.token)
-    for key, value in [("heard", "4"), ("goal", "no"), ("topics", "work"), ("children", "1")]:
-        answer(client, key, value)
+    answer_up_to_comment(client)
     assert answer(client, "comment", "line one\r\n\tline two").status_code == 303
     session.expire_all()
     values = session.scalars(select(Answer.value).where(Answer.question_key == "comment")).all()

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.respond_factories import make_invitation, make_survey_study
-from tests.web.respond.helpers import answer, guards, open_survey, submit_review
+from tests.web.respond.helpers import (
+    answer,
+    answer_up_to_comment,
+    guards,
+    open_survey,
+    submit_review,
+)
 
 STATIC = Path(__file__).resolve().parents[3] / "survey_app" / "static"
 
@@ -45,8 +51,7 @@ def _respondent_pages(app, session, setup) -> dict[str, str]:
     client.post("/s/start", data=guards(pages["consent"]))
     pages["question"] = client.get("/s/q/heard").get_data(as_text=True)
     pages["question error"] = answer(client, "heard", None).get_data(as_text=True)
-    for key, value in [("heard", "4"), ("goal", "no"), ("topics", "work"), ("children", "0")]:
-        answer(client, key, value)
+    answer_up_to_comment(client)
     pages["text question"] = client.get("/s/q/comment").get_data(as_text=True)
     answer(client, "comment", "")
     pages["review"] = client.get("/s/review").get_data(as_text=True)

@@ -21,7 +21,13 @@ from survey_app.services.ratelimit import SURVEY_TOKEN_MISSES
 from tests.conftest import make_test_app, migrate_to_head
 from tests.factories import TEST_PASSWORD, make_organisation, make_user
 from tests.respond_factories import make_invitation, make_survey_study
-from tests.web.respond.helpers import answer, guards, open_survey
+from tests.web.respond.helpers import (
+    answer,
+    answer_up_to_comment,
+    finish_survey,
+    guards,
+    open_survey,
+)
 
 # --- 1. reset links never use the request's Host ----------------------------------------
 
@@ -86,9 +92,7 @@ def test_failing_write_logs_no_answer_text(tmp_path, caplog, capfd):
         try:
             client = app.test_client()
             open_survey(client, link.token)
-            for key, value in [("heard", "4"), ("goal", "no"), ("topics", "work")]:
-                reply = answer(client, key, value)
-            reply = answer(client, "children", "1")
+            answer_up_to_comment(client)
             reply = answer(client, "comment", ANSWER_TEXT)
         finally:
             event.remove(db.engine, "before_cursor_execute", _break_answer_insert)
@@ -319,16 +323,11 @@ def _cookie_values(reply) -> list[str]:
 
 
 def test_respondent_session_cookie_is_cleared_on_completion(app, session, survey_setup):
-    from tests.web.respond.helpers import submit_review
-
     link = make_invitation(session, survey_setup)
     session.commit()
     client = app.test_client()
     open_survey(client, link.token)
-    for key, value in [("heard", "4"), ("goal", "no"), ("topics", "work"), ("children", "0")]:
-        answer(client, key, value)
-    answer(client, "comment", "")
-    submit_review(client)
+    finish_survey(client)
     done = client.get("/s/done", headers={"Accept-Language": "en"})
     assert done.status_code == 200
     assert "Thank you" in done.get_data(as_text=True)
