@@ -74,6 +74,7 @@ def _trust_reverse_proxy(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from survey_app.security.headers import apply_security_headers
+    from survey_app.security.input_guard import refuse_control_characters_in_address
     from survey_app.security.permissions import enforce_access
     from survey_app.security.sessions import load_current_user, persist_session_touch
 
@@ -85,6 +86,7 @@ def _register_request_hooks(app: Flask) -> None:
         g.request_id = secrets.token_hex(8)
         g.started = time.perf_counter()
 
+    app.before_request(refuse_control_characters_in_address)
     app.before_request(load_current_user)
     app.before_request(enforce_access)
     app.after_request(persist_session_touch)

@@ -15,6 +15,10 @@ from typing import Any
 DEFAULT_PORT = 5000
 
 
+class ConfigurationError(RuntimeError):
+    """A setting is missing or unsafe: the app refuses to start and says which."""
+
+
 def normalise_database_url(url: str) -> str:
     """Accept the standard ``postgresql://`` form and pick the psycopg 3 driver.
 
@@ -73,7 +77,9 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "ENV_NAME": environment,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a failing statement's error text (logged) must not
+        # carry the bound values, which are answers, names and addresses.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "PORT": int(os.environ.get("PORT", DEFAULT_PORT)),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
@@ -86,6 +92,18 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "SESSION_COOKIE_NAME": "__Host-ecoute" if production else "ecoute",
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        # Old secret keys still accepted while rotating (Flask 3.1): sessions signed with
+        # them stay valid, and second-factor secrets encrypted with them stay readable.
+        "SECRET_KEY_FALLBACKS": [
+            key.strip() for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key
+        ],
+        # Fernet keys for second-factor secrets, newest first (rotation: docs/DEPLOYMENT.md);
+        # empty: a key derived from SECRET_KEY.
+        "TOTP_ENCRYPTION_KEYS": [
+            key.strip() for key in os.environ.get("TOTP_ENCRYPTION_KEYS", "").split(",") if key
+        ],
+        # Host names the app answers to (Flask refuses others with 400); empty: any.
+        "TRUSTED_HOSTS": _host_list(os.environ.get("TRUSTED_HOSTS", "")),
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 30)),
         "SESSION_ABSOLUTE_HOURS": int(os.environ.get("SESSION_ABSOLUTE_HOURS", 12)),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
@@ -100,4 +118,43 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "TESTING": testing,
     }
     config.update(overrides)
+    check_config(config)
     return config
+
+
+def _is_fernet_key(key: str) -> bool:
+    import base64
+    import binascii
+
+    try:
+        return len(base64.urlsafe_b64decode(key.strip().encode("ascii"))) == 32
+    except (binascii.Error, ValueError, UnicodeError):
+        return False
+
+
+def _host_list(value: str) -> list[str] | None:
+    hosts = [host.strip() for host in value.split(",") if host.strip()]
+    return hosts or None
+
+
+def check_config(config: dict[str, Any]) -> None:
+    """Refuse settings that would make the app unsafe (raises :class:`ConfigurationError`).
+
+    Password-reset and invitation e-mails carry links; without
+    ``PUBLIC_BASE_URL`` they would be built from the request's ``Host``
+    header, which anyone can set on the public "forgot password" page.
+    """
+    for key in config.get("TOTP_ENCRYPTION_KEYS") or []:
+        if not _is_fernet_key(key):
+            raise ConfigurationError(
+                "TOTP_ENCRYPTION_KEYS holds a value that is not a Fernet key (44 characters of "
+                "URL-safe base64); make one with: python -c 'from cryptography.fernet import "
+                "Fernet; print(Fernet.generate_key().decode())'"
+            )
+    mail_on = bool(config.get("MAIL_SERVER")) and bool(config.get("MAIL_SENDER"))
+    if mail_on and not str(config.get("PUBLIC_BASE_URL") or "").strip():
+        raise ConfigurationError(
+            "PUBLIC_BASE_URL must be set when mail is on (MAIL_SERVER and MAIL_SENDER): "
+            "links in e-mails are built from it, never from the request's Host header. "
+            "Set it to the address people use, e.g. PUBLIC_BASE_URL=https://ecoute.example.org"
+        )

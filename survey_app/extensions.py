@@ -65,5 +65,9 @@ def _sqlite_begin(connection: Any) -> None:
     queue for the lock instead: measured by bench/bench_load.py, see
     docs/DEPLOYMENT.md.
     """
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.dialect.name != "sqlite":
+        return
+    # An AUTOCOMMIT block (migration 0002 turns foreign keys off there) has no transaction.
+    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

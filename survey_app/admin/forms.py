@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from survey_app.models import Role
+from survey_app.security.forms import SecureForm as FlaskForm
 from survey_app.security.validators import NoControlCharacters
 from survey_app.services.organisation_admin import MAX_RETENTION_DAYS, SITE_CODE_PATTERN
 

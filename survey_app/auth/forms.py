@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from survey_app.security.forms import SecureForm as FlaskForm
 from survey_app.security.validators import NoControlCharacters
 from survey_app.services.passwords import MAX_LENGTH
 

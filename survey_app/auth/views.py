@@ -36,6 +36,7 @@ from survey_app.auth.forms import (
 from survey_app.extensions import db
 from survey_app.models import Role, User, utcnow
 from survey_app.security.permissions import member_required, public
+from survey_app.security.redirects import safe_next
 from survey_app.security.sessions import (
     ORG_KEY,
     complete_second_factor,
@@ -52,9 +53,7 @@ RESET_REQUESTS_PER_HOUR = 5
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("studies.index")
+    return safe_next(target, url_for("studies.index"))
 
 
 def _address_key() -> str:
@@ -151,6 +150,7 @@ def second_factor() -> str | Response | tuple[str, int]:
                 db.session.commit()
                 error, status = _("This code is not valid. Try the current code."), 401
             else:
+                throttle.forget(db.session, keys)  # a later typo starts from zero again
                 complete_second_factor(user)
                 _audit_for_user("login.success", user, second_factor=kind)
                 db.session.commit()
@@ -255,7 +255,7 @@ def totp_setup() -> str | tuple[str, int]:
             mandatory=_must_keep_second_factor(user),
             remaining_codes=totp.remaining_recovery_codes(db.session, user),
         )
-    if not user.totp_secret:
+    if not user.totp_secret_encrypted or totp.secret_of(user) is None:
         totp.begin_enrolment(db.session, user)
         db.session.commit()
     form = TotpConfirmForm()
@@ -276,7 +276,7 @@ def totp_setup() -> str | tuple[str, int]:
         form=form,
         error=error,
         qr_code=totp.qr_code_data_uri(uri),
-        secret=user.totp_secret,
+        secret=totp.secret_of(user),
         required=g.get("membership") is not None and _must_keep_second_factor(user),
     ), (400 if error else 200)
 
@@ -344,6 +344,14 @@ def forgot_password() -> str | tuple[str, int]:
 
 
 def reset_link(token: str) -> str:
+    """A reset link on ``PUBLIC_BASE_URL``.
+
+    Mail on requires ``PUBLIC_BASE_URL`` (the app refuses to start without it,
+    see :func:`survey_app.config.check_config`), so an e-mailed link never
+    uses the request's ``Host``, which whoever asks for a reset chooses. With
+    mail off the link is only shown on screen to a signed-in administrator,
+    on the address they are using.
+    """
     base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
     path = url_for("auth.reset_password", token=token)
     return base + path if base else url_for("auth.reset_password", token=token, _external=True)

@@ -16,6 +16,24 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_org)
     app.cli.add_command(create_user)
     app.cli.add_command(reset_password)
+    app.cli.add_command(totp_rotate_keys)
+
+
+@click.command("totp-rotate-keys")
+def totp_rotate_keys() -> None:
+    """Re-encrypt every second-factor secret with the first configured key (docs/DEPLOYMENT.md)."""
+    from flask import current_app
+
+    from survey_app.services import totp
+
+    with command_transaction() as session:
+        done, unreadable = totp.rotate_keys(session, current_app.config)
+    click.echo(f"re-encrypted {done} second-factor secret(s)")
+    if unreadable:
+        raise click.ClickException(
+            f"{unreadable} secret(s) could not be decrypted with any configured key "
+            "(those people must sign in with a recovery code and enrol again)"
+        )
 
 
 @click.command("create-org")

@@ -12,13 +12,11 @@ import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
     FloatField,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -34,6 +32,8 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 import questionnaires
+from survey_app.security.forms import SecureForm as FlaskForm
+from survey_app.security.forms import SecureSubform
 
 QUESTIONNAIRE_KEY = r"^[a-z][a-z0-9_-]{0,63}$"
 ITEM_KEY = r"^[a-z][a-z0-9_]{0,63}$"
@@ -92,7 +92,7 @@ def _key_validators(pattern: str) -> list[Any]:
     ]
 
 
-class TextPairForm(Form):
+class TextPairForm(SecureSubform):
     """One text in each language, side by side."""
 
     fr = TextAreaField(_l("French"), validators=[Optional(), Length(max=TEXT_MAX)])
@@ -145,7 +145,7 @@ class SettingsForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ChoiceRowForm(Form):
+class ChoiceRowForm(SecureSubform):
     code = StringField(_l("Code"), validators=[Optional(), Length(max=64)])
     fr = StringField(_l("French"), validators=[Optional(), Length(max=TEXT_MAX)])
     en = StringField(_l("English"), validators=[Optional(), Length(max=TEXT_MAX)])
@@ -157,7 +157,7 @@ class ChoiceRowForm(Form):
         )
 
 
-class ClauseRowForm(Form):
+class ClauseRowForm(SecureSubform):
     question = SelectField(_l("Question"), choices=[], validate_choice=False)
     operator = SelectField(
         _l("Operator"),

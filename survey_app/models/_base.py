@@ -18,6 +18,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+#: ``__table_args__`` of every table whose integer ids must never be reused: an
+#: erased beneficiary's id given to a new one would put the erased person's audit
+#: events beside the new person. PostgreSQL identities never reuse values;
+#: SQLite needs AUTOINCREMENT (migration 0002 rebuilt the tables with it).
+NEVER_REUSE_IDS: dict[str, bool] = {"sqlite_autoincrement": True}
+
+
 class IdMixin:
     id: Mapped[int] = mapped_column(primary_key=True)
 
@@ -36,4 +43,4 @@ def check_in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({quoted})"
 
 
-__all__ = ["Base", "CreatedMixin", "IdMixin", "check_in", "utcnow"]
+__all__ = ["NEVER_REUSE_IDS", "Base", "CreatedMixin", "IdMixin", "check_in", "utcnow"]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from survey_app.models._base import Base, utcnow
+from survey_app.models._base import NEVER_REUSE_IDS, Base, utcnow
 
 
 class AuditTrailIsAppendOnly(Exception):
@@ -24,7 +24,10 @@ class AuditEvent(Base):
     """
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_org_time", "organisation_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_audit_event_org_time", "organisation_id", "occurred_at"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.models._base import Base, CreatedMixin, IdMixin
+from survey_app.models._base import NEVER_REUSE_IDS, Base, CreatedMixin, IdMixin
 
 if TYPE_CHECKING:
     from survey_app.models.organisation import Site
@@ -18,7 +18,7 @@ class Beneficiary(IdMixin, CreatedMixin, Base):
     """A person supported, known only by a pseudonymous code within the organisation."""
 
     __tablename__ = "beneficiary"
-    __table_args__ = (UniqueConstraint("organisation_id", "code"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "code"), NEVER_REUSE_IDS)
 
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True

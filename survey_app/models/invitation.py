@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.models._base import Base, CreatedMixin, IdMixin, check_in
+from survey_app.models._base import NEVER_REUSE_IDS, Base, CreatedMixin, IdMixin, check_in
 
 if TYPE_CHECKING:
     from survey_app.models.beneficiary import Beneficiary
@@ -32,6 +32,7 @@ class Invitation(IdMixin, CreatedMixin, Base):
         CheckConstraint(check_in("channel", CHANNELS), name="channel_known"),
         CheckConstraint("reminders_sent >= 0", name="reminders_not_negative"),
         Index("ix_invitation_due", "wave_id", "completed_at", "expires_at"),
+        NEVER_REUSE_IDS,
     )
 
     beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiary.id", ondelete="CASCADE"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.models._base import Base, CreatedMixin, IdMixin
+from survey_app.models._base import NEVER_REUSE_IDS, Base, CreatedMixin, IdMixin
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
@@ -17,6 +17,7 @@ class Organisation(IdMixin, CreatedMixin, Base):
     __table_args__ = (
         CheckConstraint("min_cell_size >= 3", name="min_cell_size_at_least_3"),
         CheckConstraint("contact_retention_days >= 1", name="contact_retention_positive"),
+        NEVER_REUSE_IDS,
     )
 
     slug: Mapped[str] = mapped_column(String(63), unique=True)
@@ -44,7 +45,7 @@ class Site(IdMixin, CreatedMixin, Base):
     """A service, team or office of an organisation; breakdowns are by site."""
 
     __tablename__ = "site"
-    __table_args__ = (UniqueConstraint("organisation_id", "code"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "code"), NEVER_REUSE_IDS)
 
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from survey_app.models._base import Base, CreatedMixin, IdMixin, check_in
+from survey_app.models._base import NEVER_REUSE_IDS, Base, CreatedMixin, IdMixin, check_in
 
 VERSION_STATUSES = ("draft", "published", "archived")
 
@@ -24,7 +24,7 @@ class PublishedVersionImmutable(Exception):
 
 class Questionnaire(IdMixin, CreatedMixin, Base):
     __tablename__ = "questionnaire"
-    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "key"), NEVER_REUSE_IDS)
 
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
@@ -45,6 +45,7 @@ class QuestionnaireVersion(IdMixin, CreatedMixin, Base):
         UniqueConstraint("questionnaire_id", "number"),
         CheckConstraint(check_in("status", VERSION_STATUSES), name="status_known"),
         CheckConstraint("number >= 1", name="number_positive"),
+        NEVER_REUSE_IDS,
     )
 
     questionnaire_id: Mapped[int] = mapped_column(

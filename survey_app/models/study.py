@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.models._base import Base, CreatedMixin, IdMixin, check_in
+from survey_app.models._base import NEVER_REUSE_IDS, Base, CreatedMixin, IdMixin, check_in
 
 if TYPE_CHECKING:
     from survey_app.models.organisation import Site
@@ -26,6 +26,7 @@ class Study(IdMixin, CreatedMixin, Base):
         UniqueConstraint("organisation_id", "slug"),
         CheckConstraint(check_in("status", STUDY_STATUSES), name="status_known"),
         CheckConstraint("invitation_validity_days >= 1", name="validity_positive"),
+        NEVER_REUSE_IDS,
     )
 
     organisation_id: Mapped[int] = mapped_column(
@@ -63,6 +64,7 @@ class Wave(IdMixin, Base):
         UniqueConstraint("study_id", "position"),
         CheckConstraint(check_in("kind", WAVE_KINDS), name="kind_known"),
         CheckConstraint("delay_days >= 0", name="delay_not_negative"),
+        NEVER_REUSE_IDS,
     )
 
     study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
@@ -86,6 +88,7 @@ class OpenLink(IdMixin, CreatedMixin, Base):
     """
 
     __tablename__ = "open_link"
+    __table_args__ = NEVER_REUSE_IDS
 
     study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))

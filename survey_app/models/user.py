@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.models._base import Base, CreatedMixin, IdMixin, check_in
+from survey_app.models._base import NEVER_REUSE_IDS, Base, CreatedMixin, IdMixin, check_in
 
 if TYPE_CHECKING:
     from survey_app.models.organisation import Organisation
@@ -29,6 +29,7 @@ class User(IdMixin, CreatedMixin, Base):
     """A member of staff. Beneficiaries never have accounts."""
 
     __tablename__ = "user_account"
+    __table_args__ = NEVER_REUSE_IDS
 
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(200), default="")
@@ -36,7 +37,9 @@ class User(IdMixin, CreatedMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str] = mapped_column(String(2), default="fr")
     password_changed_at: Mapped[datetime | None] = mapped_column(default=None)
-    totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    #: The second factor's secret, encrypted at rest (survey_app/security/secret_box.py);
+    #: read it with ``survey_app.services.totp.secret_of``.
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(String(512), default=None)
     totp_enabled: Mapped[bool] = mapped_column(default=False)
 
     memberships: Mapped[list[Membership]] = relationship(
@@ -51,6 +54,7 @@ class Membership(IdMixin, CreatedMixin, Base):
     __table_args__ = (
         UniqueConstraint("user_id", "organisation_id"),
         CheckConstraint(check_in("role", ROLE_VALUES), name="role_known"),
+        NEVER_REUSE_IDS,
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
@@ -84,6 +88,7 @@ class UserSession(IdMixin, CreatedMixin, Base):
     """
 
     __tablename__ = "user_session"
+    __table_args__ = NEVER_REUSE_IDS
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
@@ -98,6 +103,7 @@ class RecoveryCode(IdMixin, Base):
     """One-time recovery code for the second factor, stored as a hash."""
 
     __tablename__ = "recovery_code"
+    __table_args__ = NEVER_REUSE_IDS
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
@@ -125,6 +131,7 @@ class PasswordResetToken(IdMixin, CreatedMixin, Base):
     """Single-use, expiring password reset token (hash only)."""
 
     __tablename__ = "password_reset_token"
+    __table_args__ = NEVER_REUSE_IDS
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from survey_app.extensions import db
 from survey_app.security.permissions import public
+from survey_app.security.redirects import safe_next
 
 blueprint = Blueprint("public", __name__)
 
@@ -39,7 +40,4 @@ def switch_language() -> Response:
     language = request.form.get("lang")
     if language in ("fr", "en"):
         session["lang"] = language
-    target = request.form.get("next") or url_for("public.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("public.home")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), url_for("public.home")))

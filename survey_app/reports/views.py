@@ -13,7 +13,6 @@ then serves the file, from the cache on later visits.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
@@ -51,10 +50,9 @@ REFRESH_SECONDS = 2
 
 
 def _cache() -> reporting.ReportCache:
-    directory = current_app.config.get("REPORT_CACHE_DIR") or (
-        Path(current_app.instance_path) / "report-cache"
-    )
-    return reporting.ReportCache(Path(directory))
+    """This organisation's report cache (purged with its data: services/reporting.py)."""
+    root = reporting.cache_root(current_app.config, current_app.instance_path)
+    return reporting.ReportCache.for_organisation(root, current_organisation_id())
 
 
 def _form(data: MultiDict | None = None) -> ReportForm:
@@ -154,7 +152,7 @@ def _audit(action: str, study: Study, params: reporting.ReportParameters, **extr
 
 
 def _download(content: bytes, filename: str, fmt: str) -> Response:
-    response = Response(content, mimetype=MIME[fmt])
+    response = Response(content, content_type=MIME[fmt])  # MIME holds the charset already
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

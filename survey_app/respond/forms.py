@@ -22,7 +22,6 @@ import secrets
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
@@ -36,6 +35,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from questionnaires import PNA_CODE, DisplayChoice, Question
+from survey_app.security.forms import SecureForm as FlaskForm
 
 KEY_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 INTEGER_PATTERN = re.compile(r"^[+-]?\d{1,9}$")

@@ -9,7 +9,8 @@ is one POST, committed once at the end of the view (Post/Redirect/Get).
 Unknown, used, expired and paused links all get the same page with status
 404 — not 410 for expired ones, because a distinct status would tell a
 prober that a token once existed. Unknown tokens are counted per client and
-refused with 429 after :data:`~survey_app.services.ratelimit.SURVEY_TOKEN_MISSES`.
+refused with 429 after :data:`~survey_app.services.ratelimit.SURVEY_TOKEN_MISSES`;
+a valid token is never refused (only misses are limited).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_locale
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response as HttpResponse
 
 from questionnaires import PNA_CODE, Question, Questionnaire
@@ -45,7 +47,7 @@ from survey_app.respond.forms import (
     question_form,
 )
 from survey_app.security.permissions import Permission, public, requires
-from survey_app.security.sessions import current_organisation_id
+from survey_app.security.sessions import SESSION_KEY, current_organisation_id
 from survey_app.services import beneficiaries, ratelimit, survey
 from survey_app.services.errors import Conflict, DomainError, NotFound
 from survey_app.services.tokens import normalise_short_code
@@ -57,6 +59,10 @@ OPEN_LINK_KEY = "respond_open_link"
 #: Cookie set after an open-link response, so the same phone is not counted twice.
 OPEN_LINK_DONE_COOKIE = "ecoute_open_done"
 OPEN_LINK_DONE_DAYS = 180
+#: Per open link, the unfinished response this browser started (signed, random id only):
+#: opening the poster's link again on the same phone continues where the person stopped.
+OPEN_LINK_RESUME_COOKIE = "ecoute_open_resume_%d"
+OPEN_LINK_RESUME_DAYS = 14
 
 Page = HttpResponse | str | tuple[str, int] | tuple[str, int, dict[str, str]]
 
@@ -92,17 +98,30 @@ def _start_respondent_session(response_id: str | None, open_link_id: int | None 
 # --- entering a survey ---------------------------------------------------------------
 
 
-def _exchange(token: str) -> Page:
+def _miss(key: str) -> bool:
+    """Count one unusable token or code for this client; True when it is over its limit.
+
+    Only misses are limited: a valid link or card code is always looked up and
+    always works, so one mistyped card on a shelter's shared connection never
+    locks everyone else there out of their surveys.
+    """
+    db.session.rollback()
+    limited = ratelimit.is_limited(db.session, key, ratelimit.SURVEY_TOKEN_MISSES)
+    if not limited:
+        ratelimit.count(db.session, key, ratelimit.SURVEY_TOKEN_MISSES)
+    db.session.commit()
+    return limited
+
+
+def _exchange(token: str, *, missed: Any = None) -> Page:
+    """Start the survey of ``token``; on a miss, ``missed()`` (default: the unusable page)."""
     key = _client_key()
-    if ratelimit.is_limited(db.session, key, ratelimit.SURVEY_TOKEN_MISSES):
-        return _too_many()
     try:
         response = survey.open_invitation(db.session, token, language=_language())
     except survey.LinkUnavailable:
-        db.session.rollback()
-        ratelimit.count(db.session, key, ratelimit.SURVEY_TOKEN_MISSES)
-        db.session.commit()
-        return _unavailable()
+        if _miss(key):
+            return _too_many()
+        return missed() if missed is not None else _unavailable()
     _start_respondent_session(response.id)
     db.session.commit()
     return redirect(url_for("respond.resume"), code=303)
@@ -122,9 +141,10 @@ def enter_code() -> Page:
 
     The code is sent by POST (CSRF-protected) so it does not stay in the
     browser history; a GET with ``?code=`` from an old bookmark still works.
-    A code of the wrong shape is shown again with a GOV.UK-style error; a
-    well-formed code that matches nothing gets the same page as any unusable
-    link, so codes cannot be probed.
+    A code of the wrong shape, or one that cannot be used (unknown, used,
+    expired: all alike, so codes cannot be probed), is shown again in the
+    field with a GOV.UK-style error; an unusable code counts as a miss for
+    the rate limit.
     """
     form = CodeForm()
     typed = request.values.get("code", "")
@@ -138,7 +158,13 @@ def enter_code() -> Page:
             _("Type the 10 letters and numbers of your card, for example K7QM-4TZ2-9B.")
         ]
         return render_template("respond/enter_code.html", form=form), 400
-    return _exchange(code)
+
+    def not_recognised() -> Page:
+        form.code.data = typed
+        form.code.errors = [_("We do not recognise this code: check the letters and numbers")]
+        return render_template("respond/enter_code.html", form=form), 400
+
+    return _exchange(code, missed=not_recognised)
 
 
 @blueprint.get("/s/link-unavailable")
@@ -152,20 +178,65 @@ def unavailable() -> Page:
 @public
 def open_anonymous(token: str) -> Page:
     """An open link (poster, reception desk): anonymous answers, basic duplicate protection."""
-    key = _client_key()
-    if ratelimit.is_limited(db.session, key, ratelimit.SURVEY_TOKEN_MISSES):
-        return _too_many()
     try:
         link = survey.find_open_link(db.session, token)
     except survey.LinkUnavailable:
-        db.session.rollback()
-        ratelimit.count(db.session, key, ratelimit.SURVEY_TOKEN_MISSES)
-        db.session.commit()
-        return _unavailable()
+        return _too_many() if _miss(_client_key()) else _unavailable()
     if str(link.id) in request.cookies.get(OPEN_LINK_DONE_COOKIE, "").split("."):
         return render_template("respond/already_answered.html")
+    # Never throw away an answer in progress: this tab's survey, or the one this
+    # browser started earlier through the same link, is continued.
+    in_progress = _open_response_in_progress(link, session.get(RESPONSE_KEY))
+    if in_progress is None:
+        in_progress = _open_response_in_progress(link, _resume_cookie_response_id(link.id))
+    if in_progress is not None:
+        _start_respondent_session(in_progress.id, open_link_id=link.id)
+        return redirect(url_for("respond.resume"), code=303)
     _start_respondent_session(None, open_link_id=link.id)
     return redirect(url_for("respond.consent"), code=303)
+
+
+def _resume_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key or "", salt="open-link-resume")
+
+
+def _resume_cookie_response_id(link_id: int) -> str | None:
+    raw = request.cookies.get(OPEN_LINK_RESUME_COOKIE % link_id)
+    if not raw or len(raw) > 200:
+        return None
+    try:
+        value = _resume_signer().loads(raw)
+    except BadSignature:
+        return None
+    if not isinstance(value, list) or len(value) != 2 or value[0] != link_id:
+        return None
+    return value[1] if isinstance(value[1], str) else None
+
+
+def _remember_open_response(page: HttpResponse, link_id: int, response_id: str) -> None:
+    """The per-link resume cookie: a signed random response id, nothing about the person."""
+    page.set_cookie(
+        OPEN_LINK_RESUME_COOKIE % link_id,
+        _resume_signer().dumps([link_id, response_id]),
+        max_age=OPEN_LINK_RESUME_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+
+
+def _open_response_in_progress(link: OpenLink, response_id: object) -> Response | None:
+    """The unfinished open-link response ``response_id`` of ``link``, if it is one."""
+    response = survey.respondent_response(db.session, response_id)
+    if (
+        response is None
+        or not survey.is_open_link_response(response)
+        or response.completed_on is not None
+        or (response.study_id, response.wave_id, response.site_id)
+        != (link.study_id, link.wave_id, link.site_id)
+    ):
+        return None
+    return response
 
 
 @blueprint.route("/s/assist/<int:invitation_id>", methods=["GET", "POST"])
@@ -266,12 +337,15 @@ def resume() -> Page:
     return redirect(_place_url(current), code=303)
 
 
-def _consent_page(definition: Questionnaire, form: ConsentForm, status: int = 200) -> Page:
+def _consent_page(
+    definition: Questionnaire, form: ConsentForm, status: int = 200, *, open_link: bool = False
+) -> Page:
     language = _language()
     return (
         render_template(
             "respond/consent.html",
             form=form,
+            open_link=open_link,
             title=_text(definition.title, language),
             intro=_text(definition.intro, language),
             consent_text=_text(definition.consent, language),
@@ -303,9 +377,11 @@ def _open_link_consent() -> Page:
         db.session.commit()
         first = survey.first_unanswered(definition, survey.stored_answers(response))
         target = url_for("respond.question", key=first) if first else url_for("respond.review")
-        return redirect(target, code=303)
+        page = redirect(target, code=303)
+        _remember_open_response(page, link.id, response.id)
+        return page
     form.arm(0)
-    return _consent_page(definition, form)
+    return _consent_page(definition, form, open_link=True)
 
 
 @blueprint.route("/s/start", methods=["GET", "POST"])
@@ -330,7 +406,9 @@ def consent() -> Page:
         db.session.commit()
         return redirect(_place_url(current), code=303)
     form.arm(current.response.revision)
-    return _consent_page(current.definition, form)
+    return _consent_page(
+        current.definition, form, open_link=survey.is_open_link_response(current.response)
+    )
 
 
 def _text(texts: Any, language: str) -> str:
@@ -594,20 +672,33 @@ def done() -> Page:
     page = current_app.make_response(
         render_template("respond/done.html", assisted=current.response.mode != "self")
     )
-    if survey.is_open_link_response(current.response):
-        link_id = session.pop(OPEN_LINK_KEY, None)
-        if isinstance(link_id, int):
-            seen = [v for v in request.cookies.get(OPEN_LINK_DONE_COOKIE, "").split(".") if v]
-            seen = [*seen[-20:], str(link_id)]
-            page.set_cookie(
-                OPEN_LINK_DONE_COOKIE,
-                ".".join(dict.fromkeys(seen)),
-                max_age=OPEN_LINK_DONE_DAYS * 24 * 3600,
-                httponly=True,
-                samesite="Lax",
-                secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-            )
+    link_id = session.get(OPEN_LINK_KEY)
+    if survey.is_open_link_response(current.response) and isinstance(link_id, int):
+        seen = [v for v in request.cookies.get(OPEN_LINK_DONE_COOKIE, "").split(".") if v]
+        seen = [*seen[-20:], str(link_id)]
+        page.set_cookie(
+            OPEN_LINK_DONE_COOKIE,
+            ".".join(dict.fromkeys(seen)),
+            max_age=OPEN_LINK_DONE_DAYS * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        )
+        page.delete_cookie(OPEN_LINK_RESUME_COOKIE % link_id, httponly=True, samesite="Lax")
+    _end_respondent_session()
     return page
+
+
+def _end_respondent_session() -> None:
+    """Forget the finished survey: nothing of it stays reachable from this browser.
+
+    A staff member's sign-in (assisted mode) is kept; otherwise the whole
+    session goes, and with it the cookie.
+    """
+    session.pop(RESPONSE_KEY, None)
+    session.pop(OPEN_LINK_KEY, None)
+    if SESSION_KEY not in session:
+        session.clear()
 
 
 @blueprint.get("/privacy")

@@ -48,11 +48,14 @@ RESPONSE_COLUMNS = (
     "mode",
     "language",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: First characters that make a spreadsheet run a cell as a formula (OWASP "CSV
+#: injection"), with the fullwidth forms some spreadsheets read as the ASCII ones
+#: and ``|`` (DDE in older Excel).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20", "|")
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralise text a spreadsheet would evaluate as a formula."""
+    """Neutralise text a spreadsheet would evaluate as a formula (every export uses this)."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value

@@ -202,10 +202,9 @@ def export_as_csv(export: dict[str, Any]) -> str:
 
 
 def _csv_safe(value: Any) -> str:
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    from survey_app.services.exports import safe_cell
+
+    return str(safe_cell("" if value is None else str(value)))
 
 
 @dataclass(frozen=True)
@@ -249,6 +248,10 @@ def erase_beneficiary(
     )
     session.execute(delete(Beneficiary).where(Beneficiary.id == beneficiary_id))
     session.expunge(beneficiary)
+    # Cached reports were computed from the erased answers: they go too.
+    from survey_app.services.reporting import purge_app_reports
+
+    purge_app_reports(organisation_id)
     report = ErasureReport(
         beneficiary_id=beneficiary_id,
         contact_erased=contact_erased,

@@ -8,6 +8,11 @@ without touching the database. The result is stored under
 fingerprint of the data (number of completed responses and the latest
 completion time in scope): the same download is served from the file until
 new answers arrive, which changes the key.
+
+Each organisation's reports live in their own folder (``org-<id>``) so that
+they go with the data they derive from: an erasure and ``retention apply``
+delete the organisation's cached reports (:func:`purge_reports`), and entries
+older than :data:`CACHE_MAX_AGE` expire even when nothing new is written.
 """
 
 from __future__ import annotations
@@ -351,17 +356,35 @@ def build_dashboard(report_input: ReportInput) -> str:
 # --- cache and background jobs ------------------------------------------------------
 
 
+#: Cached reports older than this are deleted: a stale key is never asked for
+#: again (the data fingerprint has moved on), and aggregated figures need not stay
+#: on disk longer than useful.
+CACHE_MAX_AGE = dt.timedelta(days=7)
+
+
+def cache_root(config: Any, instance_path: str | Path) -> Path:
+    """Where cached reports live: ``REPORT_CACHE_DIR`` or ``instance/report-cache``."""
+    return Path(config.get("REPORT_CACHE_DIR") or Path(instance_path) / "report-cache")
+
+
+def _organisation_folder(root: Path, organisation_id: int) -> Path:
+    return root / f"org-{int(organisation_id)}"
+
+
 class ReportCache:
     """Files ``<key>.pdf`` / ``<key>.html`` written atomically under one directory.
 
-    Entries older than ``max_age`` are deleted whenever a new one is written:
-    a stale key is never asked for again (the data fingerprint has moved on),
-    and aggregated figures need not stay on disk longer than useful.
+    Entries older than ``max_age`` are deleted whenever a new one is written,
+    and one found expired is not served (and deleted).
     """
 
-    def __init__(self, directory: Path, max_age: dt.timedelta = dt.timedelta(days=7)) -> None:
+    def __init__(self, directory: Path, max_age: dt.timedelta = CACHE_MAX_AGE) -> None:
         self.directory = directory
         self.max_age = max_age
+
+    @classmethod
+    def for_organisation(cls, root: Path, organisation_id: int) -> ReportCache:
+        return cls(_organisation_folder(root, organisation_id))
 
     def path(self, key: str, suffix: str) -> Path:
         if not key.isalnum():
@@ -371,9 +394,15 @@ class ReportCache:
     def get(self, key: str, suffix: str) -> bytes | None:
         path = self.path(key, suffix)
         try:
+            if path.stat().st_mtime < self._oldest_allowed():
+                path.unlink(missing_ok=True)
+                return None
             return path.read_bytes()
         except FileNotFoundError:
             return None
+
+    def _oldest_allowed(self) -> float:
+        return dt.datetime.now().timestamp() - self.max_age.total_seconds()
 
     def put(self, key: str, suffix: str, content: bytes) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -391,7 +420,7 @@ class ReportCache:
 
     def prune(self) -> int:
         """Delete entries older than ``max_age``; return how many were deleted."""
-        limit = dt.datetime.now().timestamp() - self.max_age.total_seconds()
+        limit = self._oldest_allowed()
         removed = 0
         for path in self.directory.glob("*.*"):
             try:
@@ -401,6 +430,58 @@ class ReportCache:
             except FileNotFoundError:
                 continue
         return removed
+
+
+def purge_reports(root: Path, organisation_id: int | None = None) -> int:
+    """Delete the cached reports of one organisation (of all, when None); return files removed.
+
+    Called when data they derive from is erased or purged. Files of the
+    layout before per-organisation folders cannot be attributed and go too.
+    Finished generation jobs are forgotten, so none points at a deleted file.
+    """
+    if not root.is_dir():
+        return 0
+    folders = (
+        [_organisation_folder(root, organisation_id)]
+        if organisation_id is not None
+        else [p for p in root.iterdir() if p.is_dir()]
+    )
+    removed = 0
+    for path in [root, *folders]:
+        if not path.is_dir():
+            continue
+        for entry in path.iterdir():
+            if entry.is_file():
+                entry.unlink(missing_ok=True)
+                removed += 1
+    JOBS.forget_finished()
+    return removed
+
+
+def purge_app_reports(organisation_id: int | None = None) -> int:
+    """:func:`purge_reports` in the running app's cache (no-op outside an app)."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        return 0
+    return purge_reports(cache_root(current_app.config, current_app.instance_path), organisation_id)
+
+
+def expire_app_reports() -> int:
+    """:func:`expire_reports` in the running app's cache (no-op outside an app)."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        return 0
+    return expire_reports(cache_root(current_app.config, current_app.instance_path))
+
+
+def expire_reports(root: Path, max_age: dt.timedelta = CACHE_MAX_AGE) -> int:
+    """Delete every cached report older than ``max_age``, in every organisation's folder."""
+    if not root.is_dir():
+        return 0
+    folders = [root, *(p for p in root.iterdir() if p.is_dir())]
+    return sum(ReportCache(folder, max_age).prune() for folder in folders)
 
 
 @dataclass
@@ -422,6 +503,14 @@ class ReportJobs:
     def status(self, key: str) -> Job | None:
         with self._lock:
             return self._jobs.get(key)
+
+    def forget_finished(self) -> int:
+        """Drop finished and failed jobs (their keys are stale once the cache is purged)."""
+        with self._lock:
+            finished = [k for k, job in self._jobs.items() if job.state in ("done", "failed")]
+            for key in finished:
+                del self._jobs[key]
+        return len(finished)
 
     def submit(self, key: str, work: Callable[[], bytes], cache: ReportCache, suffix: str) -> Job:
         with self._lock:

@@ -25,6 +25,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from types import ModuleType
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
@@ -63,11 +64,15 @@ class RetentionReport:
     sessions_purged: int = 0
     reset_tokens_purged: int = 0
     counters_purged: int = 0
+    report_files_purged: int = 0
 
     @property
     def anything(self) -> bool:
         return any(o.anything for o in self.organisations) or bool(
-            self.sessions_purged or self.reset_tokens_purged or self.counters_purged
+            self.sessions_purged
+            or self.reset_tokens_purged
+            or self.counters_purged
+            or self.report_files_purged
         )
 
 
@@ -213,6 +218,13 @@ def _housekeeping(session: Session, report: RetentionReport, now: datetime) -> N
     report.counters_purged = int(spent_codes or 0) + throttle.purge_stale(session)
 
 
+def _report_cache() -> ModuleType:
+    """The report cache functions, imported late (reporting pulls in the report stack)."""
+    from survey_app.services import reporting
+
+    return reporting
+
+
 def apply_retention(session: Session, *, now: datetime | None = None) -> RetentionReport:
     """Purge what the retention rules say is due; audit each organisation touched."""
     now = now or utcnow()
@@ -223,6 +235,8 @@ def apply_retention(session: Session, *, now: datetime | None = None) -> Retenti
         purge.tokens_invalidated = _invalidate_completed_tokens(session, organisation)
         report.organisations.append(purge)
         if purge.anything:
+            # Cached reports go with the data they derive from.
+            report.report_files_purged += _report_cache().purge_app_reports(organisation.id)
             audit.record(
                 session,
                 "retention.purge",
@@ -237,5 +251,6 @@ def apply_retention(session: Session, *, now: datetime | None = None) -> Retenti
                 },
             )
     _housekeeping(session, report, now)
+    report.report_files_purged += _report_cache().expire_app_reports()
     session.flush()
     return report

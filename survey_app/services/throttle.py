@@ -111,6 +111,11 @@ def record_success(session: Session, email: str) -> None:
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == account_key(email)))
 
 
+def forget(session: Session, keys: list[str]) -> None:
+    """Clear the counters of ``keys`` (a right second-factor code clears its failures)."""
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(keys)))
+
+
 def purge_stale(session: Session) -> int:
     """Forget counters without a failure for a day and no running lock."""
     now = utcnow()

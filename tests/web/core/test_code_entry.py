@@ -22,10 +22,10 @@ def test_malformed_code_is_shown_again_with_an_error(client):
     assert 'value="12"' in html
 
 
-def test_wellformed_unknown_code_gets_the_unusable_link_page(client):
+def test_wellformed_unknown_code_stays_on_the_code_page(client):
     page = client.post("/code", data={"code": "K7QM-4TZ2-9B"}, headers={"Accept-Language": "en"})
-    assert page.status_code == 404
-    assert "This link cannot be used" in page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert "We do not recognise this code" in page.get_data(as_text=True)
 
 
 def test_code_form_requires_csrf(tmp_path):

@@ -45,3 +45,20 @@ def submit_review(client: Any) -> Any:
     page = client.get("/s/review")
     assert page.status_code == 200, page.status_code
     return client.post("/s/review", data=guards(page.get_data(as_text=True)))
+
+
+#: Answers that reach the last (free-text) question of the small test questionnaire.
+UP_TO_COMMENT = (("heard", "4"), ("goal", "no"), ("topics", "work"), ("children", "0"))
+
+
+def answer_up_to_comment(client: Any) -> None:
+    """Answer the small questionnaire up to its free-text ``comment`` question."""
+    for key, value in UP_TO_COMMENT:
+        answer(client, key, value)
+
+
+def finish_survey(client: Any) -> Any:
+    """Answer the rest of the small questionnaire, leave the comment blank and send."""
+    answer_up_to_comment(client)
+    answer(client, "comment", "")
+    return submit_review(client)

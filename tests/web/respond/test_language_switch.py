@@ -63,16 +63,21 @@ def _reach(client, link, key):
         assert answer(client, step, value).status_code == 303
 
 
-def test_question_page_has_the_language_button_after_continue_in_the_form(client, link):
+def test_question_page_language_button_is_in_the_header_and_belongs_to_the_form(client, link):
+    """One place for the language switch (the header, issue 13 item 14), still part of the
+    answer form so switching keeps the answer; a hidden Continue of the same form comes
+    first, so Enter still means Continue."""
     open_survey(client, link.token, **ENGLISH)
     html = client.get("/s/q/heard", headers=ENGLISH).get_data(as_text=True)
-    assert 'action="/language"' not in html  # no header form on a question page
-    form = html[html.index('<form method="post" action="/s/q/heard"') : html.index("</form>")]
-    continue_at = form.index(">Continue</button>")
-    button = re.search(r'<button type="submit"[^>]*formaction="/s/q/heard/language"[^>]*>', form)
-    assert button is not None
-    assert button.start() > continue_at  # Continue stays the default button (Enter)
-    assert 'name="lang" value="fr" lang="fr"' in button.group(0)
+    assert 'action="/language"' not in html  # not the plain header form on a question page
+    header = html[html.index("<header") : html.index("</header>")]
+    buttons = re.findall(r'<button type="submit" form="answer-form"[^>]*>', html)
+    assert len(buttons) == 2
+    assert "hidden" in buttons[0]
+    assert 'formaction="/s/q/heard/language"' in buttons[1]
+    assert 'name="lang" value="fr" lang="fr"' in buttons[1]
+    assert buttons[1] in header
+    assert 'id="answer-form"' in html
     assert link.token not in html
     # Other respondent pages keep the header switch.
     assert 'action="/language"' in client.get("/s/start", headers=ENGLISH).get_data(as_text=True)

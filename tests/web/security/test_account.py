@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from survey_app.models import AuditEvent, PasswordResetToken, RecoveryCode, Role, UserSession
 from survey_app.services import passwords
+from survey_app.services import totp as totp_service
 from tests.factories import TEST_PASSWORD, login, make_organisation, make_user
 from tests.security_factories import sign_in
 
@@ -118,7 +119,7 @@ def _enrol(client, session, user) -> tuple[pyotp.TOTP, list[str], str]:
     page = client.get("/auth/two-factor").get_data(as_text=True)
     assert 'src="data:image/svg+xml;charset=utf-8,%3Csvg xmlns=' in page
     session.refresh(user)
-    totp = pyotp.TOTP(user.totp_secret)
+    totp = pyotp.TOTP(totp_service.secret_of(user))
     used = totp.now()
     response = client.post("/auth/two-factor", data={"code": used})
     assert response.status_code == 200
@@ -190,7 +191,7 @@ def test_disable_needs_the_password(english, session, user):
     english.post("/auth/two-factor/disable", data={"password": TEST_PASSWORD})
     session.refresh(user)
     assert not user.totp_enabled
-    assert user.totp_secret is None
+    assert user.totp_secret_encrypted is None
     assert "totp.disable" in _actions(session)
 
 
