@@ -75,6 +75,8 @@ class Answer(Base):
     """
 
     __tablename__ = "answer"
+    # SQLite keeps the rows in (response, question) order: a study's answers are read in place.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     response_id: Mapped[str] = mapped_column(
         ForeignKey("response.id", ondelete="CASCADE"), primary_key=True

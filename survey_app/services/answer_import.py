@@ -12,14 +12,12 @@ from __future__ import annotations
 import io
 import uuid
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import questionnaires
-from analysis.inputs import AnswerTableError, TableProblem, read_answers_csv
 from survey_app.models import (
     Answer,
     Beneficiary,
@@ -31,6 +29,11 @@ from survey_app.models import (
 )
 from survey_app.services.analysis_input import question_specs
 from survey_app.services.errors import DomainError
+
+if TYPE_CHECKING:  # pandas and the analysis package load when a file is imported
+    import pandas as pd
+
+    from analysis.inputs import TableProblem
 
 # Imported response ids are derived from the study and the file's response id,
 # so importing the same file twice is detected instead of doubling the data.
@@ -63,6 +66,8 @@ def imported_response_id(study: Study, external_id: str) -> str:
 def _raw_table(data: bytes) -> pd.DataFrame | None:
     """The file as text cells, to check what only the database knows even when
     the analysis validation already found problems (all problems in one pass)."""
+    import pandas as pd
+
     try:
         table = pd.read_csv(
             io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
@@ -75,6 +80,10 @@ def _raw_table(data: bytes) -> pd.DataFrame | None:
 
 
 def import_answers_csv(session: Session, study: Study, source: IO[Any] | str) -> ImportSummary:
+    import pandas as pd
+
+    from analysis.inputs import AnswerTableError, TableProblem, read_answers_csv
+
     data = source.read() if hasattr(source, "read") else open(source, "rb").read()  # noqa: SIM115
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -177,6 +186,8 @@ def import_answers_csv(session: Session, study: Study, source: IO[Any] | str) ->
 
 
 def _write(session, study, table, waves, sites, versions) -> ImportSummary:
+    import pandas as pd
+
     beneficiaries = {
         b.code: b
         for b in session.scalars(

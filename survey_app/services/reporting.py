@@ -23,14 +23,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import analysis
 import questionnaires
-import reports
 from survey_app.models import (
     Organisation,
     QuestionnaireVersion,
@@ -41,6 +39,10 @@ from survey_app.models import (
 )
 from survey_app.services.analysis_input import StudyTables, load_study_tables
 from survey_app.services.errors import DomainError, NotFound
+
+if TYPE_CHECKING:  # analysis and reports (pandas, matplotlib, WeasyPrint) load when a report is made
+    import analysis
+    import reports
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +207,8 @@ def analysis_options(
     session: Session, study: Study, params: ReportParameters
 ) -> analysis.AnalysisOptions:
     """The options ``indicators --json`` uses for the same parameters (same numbers)."""
+    import analysis
+
     organisation = session.get(Organisation, study.organisation_id)
     return analysis.AnalysisOptions(
         k=organisation.min_cell_size if organisation else 5,
@@ -223,6 +227,8 @@ def report_context(
     software_version: str,
     now: dt.datetime | None = None,
 ) -> reports.ReportContext:
+    import reports
+
     organisation = session.get(Organisation, study.organisation_id)
     assert organisation is not None  # noqa: S101 - foreign key
     sites = session.scalars(
@@ -318,6 +324,8 @@ def prepare(
 
 
 def analyse(report_input: ReportInput) -> analysis.StudyAnalysis:
+    import analysis
+
     tables = report_input.tables
     return analysis.analyse_study(
         tables.answers,
@@ -329,10 +337,14 @@ def analyse(report_input: ReportInput) -> analysis.StudyAnalysis:
 
 def build_pdf(report_input: ReportInput) -> bytes:
     """Analyse and render (pure: safe in a worker thread)."""
+    import reports
+
     return reports.build_report(analyse(report_input), report_input.context, report_input.lang)
 
 
 def build_dashboard(report_input: ReportInput) -> str:
+    import reports
+
     return str(
         reports.render_dashboard(analyse(report_input), report_input.context, report_input.lang)
     )
