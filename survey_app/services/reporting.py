@@ -40,7 +40,7 @@ from survey_app.models import (
 from survey_app.services.analysis_input import StudyTables, load_study_tables
 from survey_app.services.errors import DomainError, NotFound
 
-if TYPE_CHECKING:  # analysis and reports (pandas, matplotlib, WeasyPrint) load when a report is made
+if TYPE_CHECKING:  # analysis, reports (pandas, matplotlib, WeasyPrint) load when a report is made
     import analysis
     import reports
 
