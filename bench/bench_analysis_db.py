@@ -70,42 +70,51 @@ def _drop_postgres(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
 
 
+def create_study(session):
+    """Migrate, then the bench organisation, its 5 sites and the two-wave study ``bench``."""
+    from flask_migrate import upgrade
+
+    from survey_app.models import Site
+    from survey_app.services import accounts, questionnaire_store, studies
+
+    upgrade(revision="heads")
+    organisation = accounts.create_organisation(session, "bench", "Bench")
+    sites = [
+        Site(organisation_id=organisation.id, code=f"s{i}", name=f"Site {i}") for i in range(5)
+    ]
+    session.add_all(sites)
+    session.flush()
+    baseline = questionnaire_store.install_builtin(session, organisation, "impact-baseline")
+    follow_up = questionnaire_store.install_builtin(session, organisation, "impact-followup")
+    study = studies.create_study(
+        session,
+        organisation,
+        slug="bench",
+        title="Bench",
+        sites=sites,
+        waves=[
+            studies.WavePlan("baseline", "baseline", 0, baseline),
+            studies.WavePlan("followup1", "follow_up", 90, follow_up),
+        ],
+    )
+    session.commit()
+    return organisation, sites, baseline, follow_up, study
+
+
 def fill(url: str, n_beneficiaries: int, seed: int) -> float:
     """Migrate and fill the database; return the seconds it took."""
     import numpy as np
-    from flask_migrate import upgrade
     from sqlalchemy import insert
 
     import questionnaires
     from survey_app.extensions import db
-    from survey_app.models import Answer, Beneficiary, Response, Site
-    from survey_app.services import accounts, questionnaire_store, studies
+    from survey_app.models import Answer, Beneficiary, Response
 
     started = time.perf_counter()
     app = _app(url)
     with app.app_context():
-        upgrade(revision="heads")
         session = db.session
-        organisation = accounts.create_organisation(session, "bench", "Bench")
-        sites = [
-            Site(organisation_id=organisation.id, code=f"s{i}", name=f"Site {i}") for i in range(5)
-        ]
-        session.add_all(sites)
-        session.flush()
-        baseline = questionnaire_store.install_builtin(session, organisation, "impact-baseline")
-        follow_up = questionnaire_store.install_builtin(session, organisation, "impact-followup")
-        study = studies.create_study(
-            session,
-            organisation,
-            slug="bench",
-            title="Bench",
-            sites=sites,
-            waves=[
-                studies.WavePlan("baseline", "baseline", 0, baseline),
-                studies.WavePlan("followup1", "follow_up", 90, follow_up),
-            ],
-        )
-        session.commit()
+        organisation, sites, baseline, follow_up, study = create_study(session)
         definition = questionnaires.load_builtin("impact-baseline")
         closed = [q for q in definition.questions if q.is_closed][:N_QUESTIONS]
         rng = np.random.default_rng(seed)

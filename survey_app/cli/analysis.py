@@ -114,7 +114,9 @@ def import_responses(study_slug: str, csv_file, org_slug: str | None) -> None:
     """Import answers from a CSV tidy table (all or nothing; every problem listed)."""
     with command_transaction() as session:
         study = find_study(study_slug, org_slug)
-        summary = import_answers_csv(session, study, csv_file)
+        summary = import_answers_csv(
+            session, study, csv_file, progress=lambda line: click.echo(line, err=True)
+        )
     click.echo(
         f"imported {summary.responses} responses, {summary.answers} answers "
         f"({summary.beneficiaries_created} new beneficiary codes)"
