@@ -227,6 +227,38 @@ def worker(url: str) -> dict:
     }
 
 
+def indicators_command(url: str, n_answers: int) -> dict:
+    """``flask --app wsgi indicators bench --json`` as a user runs it: wall, CPU, peak memory."""
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench", LOG_LEVEL="WARNING")  # noqa: S106
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    child = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("flask")),
+            "--app",
+            "wsgi",
+            "indicators",
+            "bench",
+            "--json",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert json.loads(child.stdout)["n_answers"] == n_answers
+    return {
+        "cmd_wall_s": round(wall, 2),
+        "cmd_cpu_s": round(
+            (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 2
+        ),
+        "cmd_peak_mb": round(after.ru_maxrss / 1024),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
@@ -239,8 +271,11 @@ def main() -> int:
         return 0
     print(
         f"{'backend':<11} {'beneficiaries':>13} {'answers':>10} {'fill s':>7} "
-        f"{'load s':>7} {'analysis s':>10} {'total s':>8} {'peak MB':>8}"
+        f"{'load s':>7} {'analysis s':>10} {'total s':>8} {'peak MB':>8} "
+        f"{'cmd wall s':>10} {'cmd CPU s':>9} {'cmd MB':>7}"
+        f"  (load average {os.getloadavg()[0]:.1f})"
     )
+    results = []
     for size in args.sizes:
         for backend in args.backends:
             with tempfile.TemporaryDirectory() as tmp:
@@ -259,14 +294,20 @@ def main() -> int:
                         cwd=ROOT,
                     )
                     row = json.loads(child.stdout.strip().splitlines()[-1])
+                    row.update(indicators_command(url, row["answers"]))
                 finally:
                     if backend == "postgresql":
                         _drop_postgres(url)
             print(
                 f"{backend:<11} {size:>13,} {row['answers']:>10,} {fill_s:>7.1f} "
                 f"{row['load_s']:>7.2f} {row['analysis_s']:>10.2f} "
-                f"{row['total_s']:>8.2f} {row['peak_mb']:>8}"
+                f"{row['total_s']:>8.2f} {row['peak_mb']:>8} {row['cmd_wall_s']:>10.2f} "
+                f"{row['cmd_cpu_s']:>9.2f} {row['cmd_peak_mb']:>7}"
             )
+            results.append({"backend": backend, "beneficiaries": size, **row})
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    (out / "analysis_db.json").write_text(json.dumps(results, indent=2))
     return 0
 
 
