@@ -391,6 +391,14 @@ class ReportCache:
         self.prune()
         return target
 
+    def clear(self) -> int:
+        """Delete every entry; return how many were deleted."""
+        removed = 0
+        for path in self.directory.glob("*.*"):
+            path.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
     def prune(self) -> int:
         """Delete entries older than ``max_age``; return how many were deleted."""
         limit = dt.datetime.now().timestamp() - self.max_age.total_seconds()
@@ -403,6 +411,17 @@ class ReportCache:
             except FileNotFoundError:
                 continue
         return removed
+
+
+def purge_report_cache(cache: ReportCache) -> int:
+    """Delete every cached report and dashboard: the seam for retention and erasure.
+
+    Cache keys mix parameters and a data fingerprint, not an organisation, so
+    an erasure empties the whole cache; reports are rebuilt on the next
+    request. (With several app servers the cache must live in the database:
+    see docs/DEPLOYMENT.md, "Several app servers".)
+    """
+    return cache.clear()
 
 
 @dataclass
