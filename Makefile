@@ -6,16 +6,25 @@ PORT   ?= 5000
 HOST   ?= 127.0.0.1
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: install system-deps migrate seed run test lint typecheck bench clean
+.PHONY: install install-dev system-deps migrate seed run test lint typecheck bench clean
 
+# Runtime only (what `make run` needs): requirements.txt. Binary wheels, no bytecode
+# compiled up front (Python compiles what it imports), no pip
+# self-upgrade: the target is a listening server within 90 s of `make run` on a fresh machine.
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --prefer-binary --no-compile -r requirements.txt
+	@touch $@
+
+# Runtime + development and test tools (`make test`): requirements-dev.txt.
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --prefer-binary -r requirements-dev.txt
 	@touch $@
 
 install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
 
 # Debian packages used by the browser tests and the PDF checks. Installed only
 # when missing, and only when we can (root); otherwise those tests say why they skip.
@@ -39,18 +48,18 @@ run: seed
 	@echo ""
 	PORT=$(PORT) $(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) wsgi:app
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --recursive --severity-level medium survey_app questionnaires analysis reports
 
-typecheck: install
+typecheck: install-dev
 	$(BIN)/mypy analysis questionnaires
 
-test: install system-deps lint
+test: install-dev system-deps lint
 	$(BIN)/pytest
 
-bench: install
+bench: install-dev
 	@mkdir -p bench-results
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 

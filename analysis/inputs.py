@@ -526,6 +526,13 @@ def prepare_answers(
         if pd.api.types.is_datetime64_any_dtype(col.dtype):
             arr = col.to_numpy().astype("datetime64[ns]").view(np.int64)
             differs = arr != arr[ref_row]
+        elif isinstance(col.dtype, pd.CategoricalDtype):  # compare codes, confirm as text below
+            codes = col.cat.codes.to_numpy()
+            differs = codes != codes[ref_row]
+            if differs.any():
+                arr = col.to_numpy(dtype=object)
+                idx = np.flatnonzero(differs)
+                differs[idx] = [_clean_text(arr[i]) != _clean_text(arr[ref_row[i]]) for i in idx]
         else:
             arr = col.to_numpy(dtype=object)
             differs = np.asarray(arr != arr[ref_row], dtype=bool)

@@ -70,42 +70,51 @@ def _drop_postgres(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
 
 
+def create_study(session):
+    """Migrate, then the bench organisation, its 5 sites and the two-wave study ``bench``."""
+    from flask_migrate import upgrade
+
+    from survey_app.models import Site
+    from survey_app.services import accounts, questionnaire_store, studies
+
+    upgrade(revision="heads")
+    organisation = accounts.create_organisation(session, "bench", "Bench")
+    sites = [
+        Site(organisation_id=organisation.id, code=f"s{i}", name=f"Site {i}") for i in range(5)
+    ]
+    session.add_all(sites)
+    session.flush()
+    baseline = questionnaire_store.install_builtin(session, organisation, "impact-baseline")
+    follow_up = questionnaire_store.install_builtin(session, organisation, "impact-followup")
+    study = studies.create_study(
+        session,
+        organisation,
+        slug="bench",
+        title="Bench",
+        sites=sites,
+        waves=[
+            studies.WavePlan("baseline", "baseline", 0, baseline),
+            studies.WavePlan("followup1", "follow_up", 90, follow_up),
+        ],
+    )
+    session.commit()
+    return organisation, sites, baseline, follow_up, study
+
+
 def fill(url: str, n_beneficiaries: int, seed: int) -> float:
     """Migrate and fill the database; return the seconds it took."""
     import numpy as np
-    from flask_migrate import upgrade
     from sqlalchemy import insert
 
     import questionnaires
     from survey_app.extensions import db
-    from survey_app.models import Answer, Beneficiary, Response, Site
-    from survey_app.services import accounts, questionnaire_store, studies
+    from survey_app.models import Answer, Beneficiary, Response
 
     started = time.perf_counter()
     app = _app(url)
     with app.app_context():
-        upgrade(revision="heads")
         session = db.session
-        organisation = accounts.create_organisation(session, "bench", "Bench")
-        sites = [
-            Site(organisation_id=organisation.id, code=f"s{i}", name=f"Site {i}") for i in range(5)
-        ]
-        session.add_all(sites)
-        session.flush()
-        baseline = questionnaire_store.install_builtin(session, organisation, "impact-baseline")
-        follow_up = questionnaire_store.install_builtin(session, organisation, "impact-followup")
-        study = studies.create_study(
-            session,
-            organisation,
-            slug="bench",
-            title="Bench",
-            sites=sites,
-            waves=[
-                studies.WavePlan("baseline", "baseline", 0, baseline),
-                studies.WavePlan("followup1", "follow_up", 90, follow_up),
-            ],
-        )
-        session.commit()
+        organisation, sites, baseline, follow_up, study = create_study(session)
         definition = questionnaires.load_builtin("impact-baseline")
         closed = [q for q in definition.questions if q.is_closed][:N_QUESTIONS]
         rng = np.random.default_rng(seed)
@@ -218,6 +227,38 @@ def worker(url: str) -> dict:
     }
 
 
+def indicators_command(url: str, n_answers: int) -> dict:
+    """``flask --app wsgi indicators bench --json`` as a user runs it: wall, CPU, peak memory."""
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench", LOG_LEVEL="WARNING")  # noqa: S106
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    child = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("flask")),
+            "--app",
+            "wsgi",
+            "indicators",
+            "bench",
+            "--json",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert json.loads(child.stdout)["n_answers"] == n_answers
+    return {
+        "cmd_wall_s": round(wall, 2),
+        "cmd_cpu_s": round(
+            (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 2
+        ),
+        "cmd_peak_mb": round(after.ru_maxrss / 1024),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
@@ -230,8 +271,11 @@ def main() -> int:
         return 0
     print(
         f"{'backend':<11} {'beneficiaries':>13} {'answers':>10} {'fill s':>7} "
-        f"{'load s':>7} {'analysis s':>10} {'total s':>8} {'peak MB':>8}"
+        f"{'load s':>7} {'analysis s':>10} {'total s':>8} {'peak MB':>8} "
+        f"{'cmd wall s':>10} {'cmd CPU s':>9} {'cmd MB':>7}"
+        f"  (load average {os.getloadavg()[0]:.1f})"
     )
+    results = []
     for size in args.sizes:
         for backend in args.backends:
             with tempfile.TemporaryDirectory() as tmp:
@@ -250,14 +294,20 @@ def main() -> int:
                         cwd=ROOT,
                     )
                     row = json.loads(child.stdout.strip().splitlines()[-1])
+                    row.update(indicators_command(url, row["answers"]))
                 finally:
                     if backend == "postgresql":
                         _drop_postgres(url)
             print(
                 f"{backend:<11} {size:>13,} {row['answers']:>10,} {fill_s:>7.1f} "
                 f"{row['load_s']:>7.2f} {row['analysis_s']:>10.2f} "
-                f"{row['total_s']:>8.2f} {row['peak_mb']:>8}"
+                f"{row['total_s']:>8.2f} {row['peak_mb']:>8} {row['cmd_wall_s']:>10.2f} "
+                f"{row['cmd_cpu_s']:>9.2f} {row['cmd_peak_mb']:>7}"
             )
+            results.append({"backend": backend, "beneficiaries": size, **row})
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    (out / "analysis_db.json").write_text(json.dumps(results, indent=2))
     return 0
 
 

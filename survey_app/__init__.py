@@ -55,6 +55,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from survey_app.templating import register_template_helpers
 
     register_template_helpers(app)
+
+    from survey_app.static_files import init_static
+
+    init_static(app)
     return app
 
 

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
 from sqlalchemy import select
 
-import analysis
 from survey_app.cli._common import command_transaction
 from survey_app.extensions import db
 from survey_app.models import Organisation, Study
 from survey_app.services.analysis_input import load_study_tables
 from survey_app.services.answer_import import import_answers_csv
 from survey_app.services.errors import DomainError, NotFound
+
+if TYPE_CHECKING:  # pandas and statsmodels load when a command needs them: `--help` stays fast
+    import analysis
 
 
 def register(app: Flask) -> None:
@@ -59,6 +62,8 @@ def run_analysis(
     study: Study, date_from: date | None, date_to: date | None, sites: list[str] | None
 ) -> analysis.StudyAnalysis:
     """Load the study's tables and analyse them with the organisation's settings."""
+    import analysis
+
     tables = load_study_tables(
         db.session, study, date_from=date_from, date_to=date_to, site_codes=sites or None
     )
@@ -109,7 +114,9 @@ def import_responses(study_slug: str, csv_file, org_slug: str | None) -> None:
     """Import answers from a CSV tidy table (all or nothing; every problem listed)."""
     with command_transaction() as session:
         study = find_study(study_slug, org_slug)
-        summary = import_answers_csv(session, study, csv_file)
+        summary = import_answers_csv(
+            session, study, csv_file, progress=lambda line: click.echo(line, err=True)
+        )
     click.echo(
         f"imported {summary.responses} responses, {summary.answers} answers "
         f"({summary.beneficiaries_created} new beneficiary codes)"

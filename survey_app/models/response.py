@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -75,6 +76,8 @@ class Answer(Base):
     """
 
     __tablename__ = "answer"
+    # SQLite keeps the rows in (response, question) order: a study's answers are read in place.
+    __table_args__: ClassVar[dict] = {"sqlite_with_rowid": False}
 
     response_id: Mapped[str] = mapped_column(
         ForeignKey("response.id", ondelete="CASCADE"), primary_key=True

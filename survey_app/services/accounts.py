@@ -28,7 +28,16 @@ from survey_app.services.messages import translate
 _hasher = PasswordHasher()
 # Verifying against this hash when the e-mail is unknown costs the same time
 # as a real check, so response times do not reveal which accounts exist.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# Made on first use, not at import: an Argon2 hash costs every `flask` command ~0.1 s or more.
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+    return _DUMMY_HASH
+
 
 MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 
@@ -61,7 +70,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None (same cost either way)."""
     user = find_user_by_email(session, email)
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         return None
     if not verify_password(user.password_hash, password) or not user.active:
         return None

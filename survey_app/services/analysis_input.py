@@ -2,22 +2,29 @@
 
 Everything statistical happens in :mod:`analysis`; this module only selects
 the rows of one study (optionally a period and some sites) and shapes them as
-``docs/CONTRACTS.md`` says. It reads with a single SQL query per table through
-pandas, because a large study has millions of answers and ORM objects would
-cost far more memory than the analysis itself.
+``docs/CONTRACTS.md`` says.
+
+A large study has millions of answers, so the answers are read as integer
+codes, never one Python object per cell kept in memory: one query reads the
+responses in scope (one row each, with their wave, site, version ids), a
+second streams ``(response, question, value)`` in chunks that are turned
+into integer codes at once. The text columns of the tidy table are pandas
+categoricals built from those codes (labels mapped afterwards). The filters
+(study, period, sites, closed questions) are applied by the database.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import and_, literal_column, select
 from sqlalchemy.orm import Session
 
 import questionnaires
-from analysis.inputs import ANSWER_COLUMNS, INVITATION_COLUMNS, QuestionSpec
 from survey_app.models import (
     Answer,
     Beneficiary,
@@ -29,6 +36,15 @@ from survey_app.models import (
     Study,
     Wave,
 )
+
+if TYPE_CHECKING:  # pandas loads when a study is analysed, not when the app starts
+    import numpy as np
+    import pandas as pd
+
+    from analysis.inputs import QuestionSpec
+
+#: Answers converted to codes per round trip: bounds the memory of the Python rows.
+ANSWER_CHUNK = 100_000
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,8 @@ def question_specs(session: Session, study: Study) -> list[QuestionSpec]:
     When a key appears in several versions, the most recent version's metadata
     wins (the designer warns when a new version breaks comparability).
     """
+    from analysis.inputs import QuestionSpec
+
     version_ids = {wave.questionnaire_version_id for wave in study.waves}
     version_ids |= set(
         session.scalars(
@@ -83,53 +101,41 @@ def load_study_tables(
     date_to: date | None = None,
     site_codes: list[str] | None = None,
 ) -> StudyTables:
+    import numpy as np
+    import pandas as pd
+
+    from analysis.inputs import ANSWER_COLUMNS
+
     specs = question_specs(session, study)
     closed = {spec.key: spec for spec in specs if spec.analysed}
-    conditions = [Response.study_id == study.id, Response.completed_on.is_not(None)]
-    if date_from is not None:
-        conditions.append(Response.completed_on >= date_from)
-    if date_to is not None:
-        conditions.append(Response.completed_on <= date_to)
-    if site_codes:
-        conditions.append(Site.code.in_(site_codes))
-    version_label = (
-        Questionnaire.key + literal("@") + func.cast(QuestionnaireVersion.number, _text_type())
+    scope = _response_scope(session, study, date_from, date_to, site_codes)
+    responses = _responses(session, study, scope)
+    response, question, value, values = _answer_codes(session, scope, closed, responses["key"])
+    keys = list(closed)
+    indicators = sorted({spec.indicator for spec in closed.values() if spec.indicator})
+    indicator_of = np.array(
+        [indicators.index(closed[k].indicator) if closed[k].indicator else -1 for k in keys] + [-1],
+        dtype=np.int32,
     )
-    query = (
-        select(
-            Response.id.label("response_id"),
-            Beneficiary.code.label("beneficiary_code"),
-            literal(study.slug).label("study"),
-            Wave.key.label("wave"),
-            Wave.kind.label("wave_kind"),
-            Site.code.label("site"),
-            version_label.label("questionnaire_version"),
-            Answer.question_key,
-            Answer.value,
-            Response.completed_on.label("completed_date"),
-            Response.mode,
-            Response.language,
-        )
-        .select_from(Answer)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Wave, Wave.id == Response.wave_id)
-        .join(Site, Site.id == Response.site_id)
-        .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.questionnaire_version_id)
-        .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
-        .outerjoin(Beneficiary, Beneficiary.id == Response.beneficiary_id)
-        .where(and_(*conditions), Answer.question_key.in_(list(closed)))
-    )
-    frame = pd.read_sql(query, session.connection())
-    frame["indicator"] = frame["question_key"].map(
-        {key: spec.indicator for key, spec in closed.items()}
-    )
-    frame["completed_date"] = pd.to_datetime(frame["completed_date"])
-    frame["beneficiary_code"] = (
-        frame["beneficiary_code"].astype(object).where(frame["beneficiary_code"].notna(), None)
-    )
-    frame["value"] = frame["value"].astype(object).where(frame["value"].notna(), None)
-    answers = frame.loc[:, list(ANSWER_COLUMNS)]
-    versions = sorted(answers["questionnaire_version"].unique().tolist())
+    columns: dict[str, object] = {}
+    for column in ANSWER_COLUMNS:
+        if column == "question_key":
+            columns[column] = pd.Categorical.from_codes(question, categories=keys)
+        elif column == "indicator":
+            columns[column] = pd.Categorical.from_codes(
+                indicator_of[question], categories=indicators
+            )
+        elif column == "value":
+            columns[column] = pd.Categorical.from_codes(value, categories=values)
+        elif column == "completed_date":
+            columns[column] = responses[column][response]
+        else:
+            per_response = responses[column]
+            columns[column] = pd.Categorical.from_codes(
+                per_response.codes[response], dtype=per_response.dtype
+            )
+    answers = pd.DataFrame(columns)
+    versions = sorted(str(label) for label in answers["questionnaire_version"].unique())
     return StudyTables(
         answers=answers,
         questions=list(closed.values()),
@@ -138,10 +144,174 @@ def load_study_tables(
     )
 
 
-def _text_type():
-    from sqlalchemy import String
+def _response_scope(
+    session: Session,
+    study: Study,
+    date_from: date | None,
+    date_to: date | None,
+    site_codes: list[str] | None,
+) -> list:
+    """Conditions on ``Response`` for the responses in scope (sites resolved to ids)."""
+    conditions = [Response.study_id == study.id, Response.completed_on.is_not(None)]
+    if date_from is not None:
+        conditions.append(Response.completed_on >= date_from)
+    if date_to is not None:
+        conditions.append(Response.completed_on <= date_to)
+    if site_codes:
+        site_ids = select(Site.id).where(
+            Site.organisation_id == study.organisation_id, Site.code.in_(site_codes)
+        )
+        conditions.append(Response.site_id.in_(site_ids))
+    return conditions
 
-    return String()
+
+def _responses(session: Session, study: Study, scope: list) -> dict:
+    """One entry per response in scope: ids, and each response-level column as a categorical."""
+    import numpy as np
+    import pandas as pd
+
+    rows = _fetch_all(
+        session,
+        select(
+            _response_key(session),
+            Response.id,
+            Beneficiary.code,
+            Response.wave_id,
+            Response.site_id,
+            Response.questionnaire_version_id,
+            Response.completed_on,
+            Response.mode,
+            Response.language,
+        )
+        .outerjoin(Beneficiary, Beneficiary.id == Response.beneficiary_id)
+        .where(and_(*scope)),
+    )
+    table = np.array(rows, dtype=object).reshape(len(rows), 9)
+    del rows
+    keys, ids, codes, wave_ids, site_ids, version_ids, days, modes, languages = table.T
+    waves = {
+        wave.id: wave for wave in session.scalars(select(Wave).where(Wave.study_id == study.id))
+    }
+    sites = dict(
+        session.execute(
+            select(Site.id, Site.code).where(Site.organisation_id == study.organisation_id)
+        ).all()
+    )
+    version_labels = {
+        version_id: f"{key}@{number}"
+        for version_id, key, number in session.execute(
+            select(QuestionnaireVersion.id, Questionnaire.key, QuestionnaireVersion.number)
+            .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
+            .where(QuestionnaireVersion.id.in_(set(version_ids)))
+        )
+    }
+
+    def by_id(ids_: list, labels: dict) -> pd.Categorical:
+        distinct, inverse = np.unique(np.asarray(ids_, dtype=np.int64), return_inverse=True)
+        mapped = [labels[int(i)] for i in distinct]
+        categories = sorted(set(mapped))
+        remap = np.array([categories.index(m) for m in mapped], dtype=np.int32)
+        return pd.Categorical.from_codes(remap[inverse] if len(ids_) else [], categories)
+
+    return {
+        "key": keys,
+        "response_id": pd.Categorical(ids),
+        "beneficiary_code": pd.Categorical(codes),
+        "study": pd.Categorical.from_codes(np.zeros(len(ids), dtype=np.int8), [study.slug]),
+        "wave": by_id(wave_ids, {i: w.key for i, w in waves.items()}),
+        "wave_kind": by_id(wave_ids, {i: w.kind for i, w in waves.items()}),
+        "site": by_id(site_ids, sites),
+        "questionnaire_version": by_id(version_ids, version_labels),
+        # ISO text on SQLite, dates on PostgreSQL: numpy reads both.
+        "completed_date": np.asarray(days, dtype="datetime64[D]").astype("datetime64[ns]"),
+        "mode": pd.Categorical(modes),
+        "language": pd.Categorical(languages),
+    }
+
+
+def _response_key(session: Session) -> Any:
+    """How answers name their response: SQLite's integer rowid (cheaper to read and match
+    than 32 characters), the response id on PostgreSQL."""
+    if session.connection().dialect.name == "sqlite":
+        return literal_column("response.rowid")
+    return Response.id
+
+
+def _fetch_chunks(session: Session, query) -> Iterator[list[tuple]]:
+    """The query's rows as the driver's plain tuples, ``ANSWER_CHUNK`` at a time.
+
+    The statement runs on the session's own DBAPI connection (same
+    transaction), without SQLAlchemy's per-row processing: only for text,
+    integer and date columns (dates arrive as ISO text on SQLite). On
+    PostgreSQL a server-side cursor keeps the memory bounded by the chunk.
+    """
+    connection = session.connection()
+    compiled = query.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    params = compiled.construct_params()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:  # the sqlite3 module's own date adapter is deprecated: bind ISO text
+        params = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
+    arguments = tuple(params[name] for name in compiled.positiontup or ()) or params
+    driver = connection.connection.driver_connection
+    cursor = driver.cursor() if sqlite else driver.cursor(name=f"answers_{uuid.uuid4().hex}")
+    try:
+        cursor.execute(str(compiled), arguments)
+        while rows := cursor.fetchmany(ANSWER_CHUNK):
+            yield rows
+    finally:
+        cursor.close()
+
+
+def _fetch_all(session: Session, query) -> list[tuple]:
+    return [row for rows in _fetch_chunks(session, query) for row in rows]
+
+
+def _answer_codes(
+    session: Session, scope: list, closed: dict[str, QuestionSpec], response_keys: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Stream the answers in scope as integer codes.
+
+    Returns the row of each answer's response (in ``response_keys``), its
+    question (index in ``closed``), its value (index in the returned list of
+    distinct values, −1 when missing) and that list.
+    """
+    import numpy as np
+    import pandas as pd
+
+    response_index = pd.Index(list(response_keys))
+    integer_keys = response_index.dtype.kind == "i"
+    question_index = pd.Index(np.asarray(list(closed), dtype=object), dtype=object)
+    value_codes: dict[str, int] = {}
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    query = (
+        select(_response_key(session), Answer.question_key, Answer.value)
+        .join(Response, Response.id == Answer.response_id)
+        .where(and_(*scope), Answer.question_key.in_(list(closed)))
+    )
+    for rows in _fetch_chunks(session, query):
+        table = np.array(rows, dtype=object).reshape(len(rows), 3)  # far quicker than zip(*rows)
+        del rows
+        keys = table[:, 0].astype(np.int64) if integer_keys else table[:, 0]
+        response = response_index.get_indexer(keys)
+        question = question_index.get_indexer(table[:, 1])
+        codes, distinct = pd.factorize(table[:, 2], use_na_sentinel=True)
+        remap = np.array(
+            [value_codes.setdefault(v, len(value_codes)) for v in distinct] + [-1], dtype=np.int32
+        )
+        # A response completed between the two queries is left for the next analysis.
+        known = response >= 0
+        parts.append((response[known], question[known], remap[codes][known]))
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, []
+    return (
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+        list(value_codes),
+    )
 
 
 def _invitations(
@@ -151,6 +321,10 @@ def _invitations(
     date_to: date | None,
     site_codes: list[str] | None,
 ) -> pd.DataFrame:
+    import pandas as pd
+
+    from analysis.inputs import INVITATION_COLUMNS
+
     conditions = [Wave.study_id == study.id]
     if site_codes:
         conditions.append(Site.code.in_(site_codes))

@@ -5,23 +5,28 @@ The CSV has the columns of ``analysis.ANSWER_COLUMNS`` (see
 question; this module then checks what only the database knows (waves,
 sites, questionnaire versions of the study) and writes every response, or
 nothing: any problem raises :class:`ImportRejected` listing every row.
+
+Millions of answers: the file is read once into categoricals (integer codes,
+each distinct text once), every check is vectorised, and the rows are
+written in bulk on the session's own connection (``COPY`` on PostgreSQL,
+``executemany`` on SQLite) inside the caller's transaction, so a failure
+leaves nothing behind. ``progress`` receives a line per step.
 """
 
 from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from datetime import UTC, datetime
+from typing import IO, TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import questionnaires
-from analysis.inputs import AnswerTableError, TableProblem, read_answers_csv
 from survey_app.models import (
-    Answer,
     Beneficiary,
     Questionnaire,
     QuestionnaireVersion,
@@ -31,6 +36,15 @@ from survey_app.models import (
 )
 from survey_app.services.analysis_input import question_specs
 from survey_app.services.errors import DomainError
+
+if TYPE_CHECKING:  # pandas and the analysis package load when a file is imported
+    import pandas as pd
+
+    from analysis.inputs import PreparedAnswers, TableProblem
+
+#: Answers written per round trip (and per progress line).
+WRITE_CHUNK = 200_000
+_DB_CHECKED = ("study", "wave", "wave_kind", "site", "questionnaire_version", "response_id")
 
 # Imported response ids are derived from the study and the file's response id,
 # so importing the same file twice is detected instead of doubling the data.
@@ -60,37 +74,56 @@ def imported_response_id(study: Study, external_id: str) -> str:
     return uuid.uuid5(_IMPORT_NAMESPACE, f"{study.id}:{external_id}").hex
 
 
-def _raw_table(data: bytes) -> pd.DataFrame | None:
-    """The file as text cells, to check what only the database knows even when
-    the analysis validation already found problems (all problems in one pass)."""
+def _read_table(data: bytes) -> pd.DataFrame:
+    """The file as categorical text columns (each distinct text stored once)."""
+    import pandas as pd
+
+    from analysis.inputs import TableProblem
+
     try:
         table = pd.read_csv(
-            io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+            io.BytesIO(data),
+            dtype="category",
+            keep_default_na=False,
+            na_values=[],
+            encoding="utf-8-sig",
         )
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
-        return None
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise ImportRejected(
+            [TableProblem(None, None, None, f"cannot read CSV: {error}")]
+        ) from error
     table.columns = [str(column).strip() for column in table.columns]
-    table = table.replace({"": None})
     return table
 
 
-def import_answers_csv(session: Session, study: Study, source: IO[Any] | str) -> ImportSummary:
+def import_answers_csv(
+    session: Session,
+    study: Study,
+    source: IO[Any] | str,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> ImportSummary:
+    import numpy as np
+
+    from analysis.inputs import AnswerTableError, prepare_answers
+
+    say = progress or (lambda _line: None)
     data = source.read() if hasattr(source, "read") else open(source, "rb").read()  # noqa: SIM115
     if isinstance(data, str):
         data = data.encode("utf-8")
+    table = _read_table(data)
+    del data
+    say(f"read {len(table):,} rows")
     specs = question_specs(session, study)
     problems: list[TableProblem] = []
+    prepared = None
     try:
-        table = read_answers_csv(io.BytesIO(data), specs)
+        prepared = prepare_answers(table, specs, row_labels=np.arange(2, len(table) + 2))
     except AnswerTableError as error:
         problems.extend(error.problems)
-        raw = _raw_table(data)
-        needed = {"study", "wave", "wave_kind", "site", "questionnaire_version", "response_id"}
-        if raw is None or not needed <= set(raw.columns):
+        if not set(_DB_CHECKED) <= set(table.columns):
             raise ImportRejected(error.problems, error.n_problems) from error
-        table = raw
-    table = table.reset_index(drop=True)
-    rows = pd.Series(range(2, len(table) + 2), index=table.index)
+    say("checked the answers against the questionnaires")
     waves = {wave.key: wave for wave in study.waves}
     sites = {
         site.code: site
@@ -106,143 +139,241 @@ def import_answers_csv(session: Session, study: Study, source: IO[Any] | str) ->
             .where(Questionnaire.organisation_id == study.organisation_id)
         ).all()
     }
+    problems += _database_problems(session, study, table, waves, sites, versions)
+    if problems:
+        unique = {(p.row, p.column, str(p.value), p.message): p for p in problems}
+        raise ImportRejected(sorted(unique.values(), key=lambda p: (p.row or 0, p.column or "")))
+    del table
+    say("checked waves, sites, versions and earlier imports")
+    assert prepared is not None  # noqa: S101 - no problem means the table validated
+    return _write(session, study, prepared, waves, sites, versions, say)
+
+
+def _rows_where(table: pd.DataFrame, column: str, bad_text: Callable[[str], bool]) -> Any:
+    """Boolean mask of the rows whose (stripped) text in ``column`` is bad; decided per category."""
+    import numpy as np
+
+    values = table[column].cat
+    bad = np.array([bad_text(str(c).strip()) for c in values.categories] + [True], dtype=bool)
+    return bad[values.codes.to_numpy()]
+
+
+def _database_problems(session, study, table, waves, sites, versions) -> list[TableProblem]:
+    """What only the database knows: study, waves, sites, versions, earlier imports."""
+    import numpy as np
+
+    from analysis.inputs import TableProblem
+
+    rows = np.arange(2, len(table) + 2)
+    found: list[TableProblem] = []
+
+    def report(mask, column: str, message: Callable[[Any], str]) -> None:
+        for position in np.flatnonzero(mask)[:200]:
+            value = table[column].iloc[position]
+            found.append(TableProblem(int(rows[position]), column, value, message(position)))
+
     for column, known, what in (
         ("study", {study.slug}, "this study"),
         ("wave", set(waves), "a wave of this study"),
         ("site", set(sites), "a site of this organisation"),
         ("questionnaire_version", set(versions), "a questionnaire version of this organisation"),
     ):
-        bad = ~table[column].isin(known)
-        for index in table.index[bad][:200]:
-            problems.append(
-                TableProblem(int(rows[index]), column, table.at[index, column], f"is not {what}")
-            )
-    kinds = table["wave"].map({key: wave.kind for key, wave in waves.items()})
-    mismatch = kinds.notna() & (kinds != table["wave_kind"])
-    for index in table.index[mismatch][:200]:
-        problems.append(
-            TableProblem(
-                int(rows[index]),
-                "wave_kind",
-                table.at[index, "wave_kind"],
-                f"wave {table.at[index, 'wave']!r} is a {kinds[index]} wave",
-            )
+        report(_rows_where(table, column, lambda text, k=known: text not in k), column,
+               lambda _p, w=what: f"is not {w}")  # fmt: skip
+    # Wave kinds: decided once per distinct (wave, wave_kind) pair of the file.
+    wave, kind = table["wave"].cat, table["wave_kind"].cat
+    wave_text = [str(c).strip() for c in wave.categories]
+    kind_text = [str(c).strip() for c in kind.categories]
+    width = len(kind_text) + 1
+    pair = wave.codes.to_numpy().astype(np.int64) * width + kind.codes.to_numpy()
+    distinct, inverse = np.unique(pair, return_inverse=True)
+    expected: list[str | None] = []
+    for combined in distinct.tolist():
+        w, k = divmod(combined, width)
+        known_wave = waves.get(wave_text[w]) if 0 <= w < len(wave_text) else None
+        actual = kind_text[k] if 0 <= k < len(kind_text) else None
+        wrong = known_wave is not None and known_wave.kind != actual
+        expected.append(known_wave.kind if wrong else None)
+    mismatch = np.array([e is not None for e in expected], dtype=bool)[inverse]
+    report(
+        mismatch,
+        "wave_kind",
+        lambda p: f"wave {str(table['wave'].iloc[p]).strip()!r} is a {expected[inverse[p]]} wave",
+    )
+    earlier = set(
+        session.scalars(
+            select(Response.id).where(Response.study_id == study.id, Response.imported.is_(True))
         )
-    for external_id, group in table.groupby("response_id", sort=False):
-        for column in (
-            "beneficiary_code",
-            "wave",
-            "site",
-            "questionnaire_version",
-            "completed_date",
-            "mode",
-            "language",
-        ):
-            if column in group and group[column].astype(str).nunique(dropna=False) > 1:
-                problems.append(
-                    TableProblem(
-                        int(rows[group.index[1]]),
-                        column,
-                        group[column].iloc[1],
-                        f"differs between rows of response {external_id!r}",
+    )
+    if earlier:
+        report(
+            _rows_where(table, "response_id", lambda t: imported_response_id(study, t) in earlier)
+            & ~table["response_id"].duplicated().to_numpy(),
+            "response_id",
+            lambda _p: "was already imported into this study",
+        )
+    return found
+
+
+def _write(
+    session: Session,
+    study: Study,
+    prepared: PreparedAnswers,
+    waves: dict,
+    sites: dict,
+    versions: dict,
+    say: Callable[[str], None],
+) -> ImportSummary:
+    """Insert beneficiaries, responses and answers in bulk on the session's connection."""
+    import numpy as np
+    from sqlalchemy import insert
+
+    responses = prepared.responses
+    connection = session.connection()
+    # Beneficiaries: codes not yet known are created, at the site and date of their first response.
+    known = dict(
+        session.execute(
+            select(Beneficiary.code, Beneficiary.id).where(
+                Beneficiary.organisation_id == study.organisation_id
+            )
+        ).all()
+    )
+    coded = responses[responses["beneficiary_code"].notna()]
+    coded = coded.sort_values("completed_date", kind="stable")
+    first = coded.drop_duplicates("beneficiary_code")  # sorted stably: the earliest response
+    new = first[~first["beneficiary_code"].isin(known)]
+    now = datetime.now(UTC).replace(tzinfo=None)
+    if len(new):
+        connection.execute(
+            insert(Beneficiary),
+            [
+                {
+                    "organisation_id": study.organisation_id,
+                    "code": code,
+                    "site_id": sites[site].id,
+                    "support_started_on": day.date(),
+                    "created_at": now,
+                }
+                for code, site, day in zip(
+                    new["beneficiary_code"], new["site"], new["completed_date"], strict=True
+                )
+            ],
+        )
+        known = dict(
+            session.execute(
+                select(Beneficiary.code, Beneficiary.id).where(
+                    Beneficiary.organisation_id == study.organisation_id
+                )
+            ).all()
+        )
+    say(f"{len(new):,} new beneficiary codes")
+    ids = [imported_response_id(study, str(external)) for external in responses["response_id"]]
+    for start in range(0, len(responses), WRITE_CHUNK):
+        part = responses.iloc[start : start + WRITE_CHUNK]
+        connection.execute(
+            insert(Response),
+            [
+                {
+                    "id": ids[start + offset],
+                    "organisation_id": study.organisation_id,
+                    "study_id": study.id,
+                    "wave_id": waves[wave].id,
+                    "questionnaire_version_id": versions[version].id,
+                    "site_id": sites[site].id,
+                    "beneficiary_id": known[code] if isinstance(code, str) else None,
+                    "mode": mode,
+                    "language": language,
+                    "completed_on": day.date(),
+                    "consented": True,
+                    "imported": True,
+                }
+                for offset, (wave, version, site, code, mode, language, day) in enumerate(
+                    zip(
+                        part["wave"],
+                        part["questionnaire_version"],
+                        part["site"],
+                        part["beneficiary_code"],
+                        part["mode"],
+                        part["language"],
+                        part["completed_date"],
+                        strict=True,
                     )
                 )
-        if session.get(Response, imported_response_id(study, str(external_id))) is not None:
-            problems.append(
-                TableProblem(
-                    int(rows[group.index[0]]),
-                    "response_id",
-                    external_id,
-                    "was already imported into this study",
-                )
+            ],
+        )
+    say(f"{len(responses):,} responses written")
+    numbers = _answer_numbers(session, prepared, versions)
+    response_ids = np.asarray(ids, dtype=object)
+    keys = np.asarray(prepared.question_keys, dtype=object)
+    values = np.asarray([*prepared.values, None], dtype=object)
+    total = len(prepared.response)
+
+    def rows() -> Iterator[tuple]:
+        for start in range(0, total, WRITE_CHUNK):
+            stop = min(start + WRITE_CHUNK, total)
+            yield from zip(
+                response_ids[prepared.response[start:stop]].tolist(),
+                keys[prepared.question[start:stop]].tolist(),
+                values[prepared.value[start:stop]].tolist(),
+                numbers[start:stop].tolist(),
+                strict=True,
             )
-    duplicated = (
-        table.duplicated(["response_id", "question_key"], keep="first")
-        if "question_key" in table
-        else pd.Series(False, index=table.index)
+            say(f"answers {stop:,} / {total:,}")
+
+    _bulk_insert_answers(connection, rows())
+    return ImportSummary(responses=len(responses), answers=total, beneficiaries_created=len(new))
+
+
+def _answer_numbers(session: Session, prepared: PreparedAnswers, versions: dict) -> Any:
+    """Each answer's numeric score, computed once per (version, question, value)."""
+    import numpy as np
+
+    version_labels, version_of_response = np.unique(
+        prepared.responses["questionnaire_version"].to_numpy(dtype=object).astype(str),
+        return_inverse=True,
     )
-    for index in table.index[duplicated][:200]:
-        problems.append(
-            TableProblem(
-                int(rows[index]),
-                "question_key",
-                table.at[index, "question_key"],
-                "appears twice for the same response",
-            )
-        )
-    if problems:
-        unique = {(p.row, p.column, str(p.value), p.message): p for p in problems}
-        raise ImportRejected(sorted(unique.values(), key=lambda p: (p.row or 0, p.column or "")))
-    return _write(session, study, table, waves, sites, versions)
+    n_questions, n_values = len(prepared.question_keys), len(prepared.values) + 1
+    triple = (
+        version_of_response[prepared.response].astype(np.int64) * n_questions + prepared.question
+    ) * n_values + (prepared.value + 1)
+    distinct, inverse = np.unique(triple, return_inverse=True)
+    scores = np.full(len(distinct), np.nan)
+    for j, combined in enumerate(distinct.tolist()):
+        rest, value_index = divmod(combined, n_values)
+        version_index, question_index = divmod(rest, n_questions)
+        if value_index == 0:
+            continue
+        label = str(version_labels[version_index])
+        definition = questionnaires.load_definition(versions[label].definition, source_name=label)
+        try:
+            question = definition.question(prepared.question_keys[question_index])
+        except KeyError:
+            continue
+        score = questionnaires.score(question, str(prepared.values[value_index - 1]))
+        scores[j] = np.nan if score is None else score
+    numbers = scores[inverse].astype(object)
+    numbers[np.isnan(scores[inverse])] = None
+    return numbers
 
 
-def _write(session, study, table, waves, sites, versions) -> ImportSummary:
-    beneficiaries = {
-        b.code: b
-        for b in session.scalars(
-            select(Beneficiary).where(Beneficiary.organisation_id == study.organisation_id)
-        ).all()
-    }
-    definitions: dict[str, questionnaires.Questionnaire] = {}
-    created = 0
-    n_answers = 0
-    responses = 0
-    for external_id, group in table.groupby("response_id", sort=False):
-        first = group.iloc[0]
-        version = versions[first["questionnaire_version"]]
-        if first["questionnaire_version"] not in definitions:
-            definitions[first["questionnaire_version"]] = questionnaires.load_definition(
-                version.definition, source_name=first["questionnaire_version"]
-            )
-        definition = definitions[first["questionnaire_version"]]
-        completed_on = pd.Timestamp(first["completed_date"]).date()
-        beneficiary_id = None
-        code = first["beneficiary_code"]
-        if code is not None and not pd.isna(code):
-            beneficiary = beneficiaries.get(code)
-            if beneficiary is None:
-                beneficiary = Beneficiary(
-                    organisation_id=study.organisation_id,
-                    code=code,
-                    site_id=sites[first["site"]].id,
-                    support_started_on=completed_on,
-                )
-                session.add(beneficiary)
-                session.flush()
-                beneficiaries[code] = beneficiary
-                created += 1
-            beneficiary_id = beneficiary.id
-        response = Response(
-            id=imported_response_id(study, str(external_id)),
-            organisation_id=study.organisation_id,
-            study_id=study.id,
-            wave_id=waves[first["wave"]].id,
-            questionnaire_version_id=version.id,
-            site_id=sites[first["site"]].id,
-            beneficiary_id=beneficiary_id,
-            mode=first["mode"],
-            language=first["language"],
-            completed_on=completed_on,
-            consented=True,
-            imported=True,
+def _bulk_insert_answers(connection, rows: Iterator[tuple]) -> None:
+    """COPY on PostgreSQL, executemany on SQLite, on the session's connection and transaction."""
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(
+                "COPY answer (response_id, question_key, value, number) FROM STDIN"
+            ) as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    cursor = driver.cursor()
+    try:
+        cursor.executemany(
+            "INSERT INTO answer (response_id, question_key, value, number) VALUES (?, ?, ?, ?)",
+            rows,
         )
-        session.add(response)
-        responses += 1
-        for _, row in group.iterrows():
-            value = row["value"] if row["value"] is not None and not pd.isna(row["value"]) else None
-            try:
-                question = definition.question(row["question_key"])
-                number = questionnaires.score(question, value) if value else None
-            except KeyError:
-                number = None
-            session.add(
-                Answer(
-                    response_id=response.id,
-                    question_key=row["question_key"],
-                    value=value,
-                    number=number,
-                )
-            )
-            n_answers += 1
-    session.flush()
-    return ImportSummary(responses=responses, answers=n_answers, beneficiaries_created=created)
+    finally:
+        cursor.close()

@@ -12,17 +12,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import analysis
 import questionnaires
-from analysis.inputs import QuestionSpec
 from survey_app.models import (
     Answer,
     Beneficiary,
@@ -35,6 +32,12 @@ from survey_app.models import (
 )
 from survey_app.services.analysis_input import question_specs
 from survey_app.services.reporting import ReportParameters
+
+if TYPE_CHECKING:  # pandas, openpyxl and analysis load when an export is made
+    import pandas as pd
+
+    import analysis
+    from analysis.inputs import QuestionSpec
 
 TEXT_KINDS = ("text_short", "text_long")
 RESPONSE_COLUMNS = (
@@ -69,6 +72,8 @@ def answers_table(
     include_free_text: bool = False,
 ) -> tuple[pd.DataFrame, list[QuestionSpec]]:
     """One row per response, one column per question (codes as stored)."""
+    import pandas as pd
+
     specs = [s for s in question_specs(session, study) if s.kind not in (*TEXT_KINDS, "note")]
     if include_free_text:
         specs += _free_text_specs(session, study)
@@ -122,6 +127,8 @@ def answers_table(
 
 def _free_text_specs(session: Session, study: Study) -> list[QuestionSpec]:
     """Free-text questions of the study's questionnaire versions (never analysed)."""
+    from analysis.inputs import QuestionSpec
+
     version_ids = {wave.questionnaire_version_id for wave in study.waves}
     version_ids |= set(
         session.scalars(
@@ -184,9 +191,9 @@ def data_dictionary(specs: Sequence[QuestionSpec]) -> list[list[str]]:
 
 
 def _plain(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if isinstance(value, (dt.date, pd.Timestamp)):
+    if isinstance(value, dt.date):  # pandas.Timestamp is a datetime, hence a date
         return value.isoformat()[:10]
     return value
 
@@ -203,6 +210,8 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
     """A workbook with one sheet per (title, header, rows); formulas neutralised."""
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])

@@ -28,14 +28,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import analysis
 import questionnaires
-import reports
 from survey_app.models import (
     Organisation,
     QuestionnaireVersion,
@@ -47,6 +45,10 @@ from survey_app.models import (
 from survey_app.services import open_answers
 from survey_app.services.analysis_input import StudyTables, load_study_tables
 from survey_app.services.errors import DomainError, NotFound
+
+if TYPE_CHECKING:  # analysis, reports (pandas, matplotlib, WeasyPrint) load when a report is made
+    import analysis
+    import reports
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +214,8 @@ def analysis_options(
     session: Session, study: Study, params: ReportParameters
 ) -> analysis.AnalysisOptions:
     """The options ``indicators --json`` uses for the same parameters (same numbers)."""
+    import analysis
+
     organisation = session.get(Organisation, study.organisation_id)
     return analysis.AnalysisOptions(
         k=organisation.min_cell_size if organisation else 5,
@@ -230,6 +234,8 @@ def report_context(
     software_version: str,
     now: dt.datetime | None = None,
 ) -> reports.ReportContext:
+    import reports
+
     organisation = session.get(Organisation, study.organisation_id)
     assert organisation is not None  # noqa: S101 - foreign key
     sites = session.scalars(
@@ -333,6 +339,8 @@ def prepare(
 
 
 def analyse(report_input: ReportInput) -> analysis.StudyAnalysis:
+    import analysis
+
     tables = report_input.tables
     return analysis.analyse_study(
         tables.answers,
@@ -344,10 +352,14 @@ def analyse(report_input: ReportInput) -> analysis.StudyAnalysis:
 
 def build_pdf(report_input: ReportInput) -> bytes:
     """Analyse and render (pure: safe in a worker thread)."""
+    import reports
+
     return reports.build_report(analyse(report_input), report_input.context, report_input.lang)
 
 
 def build_dashboard(report_input: ReportInput) -> str:
+    import reports
+
     return str(
         reports.render_dashboard(analyse(report_input), report_input.context, report_input.lang)
     )
@@ -418,6 +430,14 @@ class ReportCache:
         self.prune()
         return target
 
+    def clear(self) -> int:
+        """Delete every entry; return how many were deleted."""
+        removed = 0
+        for path in self.directory.glob("*.*"):
+            path.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
     def prune(self) -> int:
         """Delete entries older than ``max_age``; return how many were deleted."""
         limit = self._oldest_allowed()
@@ -482,6 +502,17 @@ def expire_reports(root: Path, max_age: dt.timedelta = CACHE_MAX_AGE) -> int:
         return 0
     folders = [root, *(p for p in root.iterdir() if p.is_dir())]
     return sum(ReportCache(folder, max_age).prune() for folder in folders)
+
+
+def purge_report_cache(cache: ReportCache) -> int:
+    """Delete every cached report and dashboard: the seam for retention and erasure.
+
+    Cache keys mix parameters and a data fingerprint, not an organisation, so
+    an erasure empties the whole cache; reports are rebuilt on the next
+    request. (With several app servers the cache must live in the database:
+    see docs/DEPLOYMENT.md, "Several app servers".)
+    """
+    return cache.clear()
 
 
 @dataclass

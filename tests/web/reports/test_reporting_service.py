@@ -73,3 +73,12 @@ def test_spreadsheet_formulas_are_neutralised():
     assert safe_cell("-2") == "'-2"
     assert safe_cell("Merci") == "Merci"
     assert safe_cell(-2) == -2
+
+
+def test_purge_report_cache_deletes_every_entry(tmp_path):
+    cache = reporting.ReportCache(tmp_path / "cache")
+    cache.put("abc123", "pdf", b"%PDF")
+    cache.put("abc123", "html", b"<p>")
+    assert reporting.purge_report_cache(cache) == 2
+    assert cache.get("abc123", "pdf") is None
+    assert reporting.purge_report_cache(cache) == 0

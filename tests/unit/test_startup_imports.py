@@ -1,0 +1,51 @@
+"""Starting the app imports no heavy library: every `flask` command starts quickly.
+
+pandas, statsmodels, matplotlib, WeasyPrint, scipy and openpyxl are imported
+inside the functions that use them (analysis, reports, exports, cards);
+``bench/bench_startup.py`` times ``flask --app wsgi --help``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY = {"pandas", "statsmodels", "matplotlib", "weasyprint", "scipy", "openpyxl", "numpy"}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _heavy_modules_after(code: str) -> list[str]:
+    probe = (
+        f"import json, sys\n{code}\n"
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {HEAVY!r})))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "SECRET_KEY": "test", "DATABASE_URL": "sqlite://"},
+    )
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def test_importing_wsgi_imports_no_heavy_library():
+    assert _heavy_modules_after("import wsgi") == []
+
+
+def test_the_cli_with_every_command_registered_imports_no_heavy_library():
+    code = (
+        "from survey_app import create_app\n"
+        "app = create_app({'DATABASE_URL': 'sqlite://', 'SECRET_KEY': 'test'})\n"
+        "names = sorted(app.cli.list_commands(app.app_context()))\n"
+        "assert 'indicators' in names and 'responses' in names, names\n"
+    )
+    assert _heavy_modules_after(code) == []
+
+
+def test_the_probe_sees_a_heavy_import():
+    assert "pandas" in _heavy_modules_after("import analysis")
