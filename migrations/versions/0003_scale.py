@@ -1,7 +1,7 @@
 """scale: answers clustered by response on SQLite
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-07 04:20:00
 
 On SQLite the answer table becomes a ``WITHOUT ROWID`` table: its rows are
@@ -14,7 +14,7 @@ PostgreSQL already joins answers to responses with a hash join: no change.
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
