@@ -13,7 +13,10 @@ from collections.abc import Mapping
 LANGUAGES = ("fr", "en")
 
 TEXTS: Mapping[str, Mapping[str, str]] = {
-    "report_title": {"fr": "Rapport d’impact", "en": "Impact report"},
+    "report_title": {
+        "fr": "Ce que disent les personnes accompagnées",
+        "en": "What the people we support tell us",
+    },
     "contents": {"fr": "Sommaire", "en": "Contents"},
     "summary": {"fr": "Synthèse", "en": "Executive summary"},
     "key_figures": {"fr": "Chiffres clés", "en": "Key figures"},
@@ -284,6 +287,126 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "alpha": {
         "fr": "Cohérence des questions (alpha de Cronbach) : %(alpha)s, %(ci)s, %(n)s personnes.",
         "en": "Consistency of the questions (Cronbach’s alpha): %(alpha)s, %(ci)s, %(n)s people.",
+    },
+    "summary_table": {"fr": "Messages principaux", "en": "Main messages"},
+    "summary_col_measure": {"fr": "Indicateur", "en": "Indicator"},
+    "summary_col_latest": {"fr": "Dernier résultat", "en": "Latest figure"},
+    "summary_col_change": {
+        "fr": "Évolution des mêmes personnes",
+        "en": "Change for the same people",
+    },
+    "people_one": {"fr": "%(n)s personne", "en": "%(n)s person"},
+    "people_many": {"fr": "%(n)s personnes", "en": "%(n)s people"},
+    "questionnaires_one": {"fr": "%(n)s questionnaire", "en": "%(n)s questionnaire"},
+    "questionnaires_many": {"fr": "%(n)s questionnaires", "en": "%(n)s questionnaires"},
+    "sites_count_one": {"fr": "%(n)s site", "en": "%(n)s site"},
+    "sites_count_many": {"fr": "%(n)s sites", "en": "%(n)s sites"},
+    "summary_who": {
+        "fr": "%(people)s ont rempli %(questionnaires)s, sur %(sites)s.",
+        "en": "%(people)s answered %(questionnaires)s at %(sites)s.",
+    },
+    "summary_when": {
+        "fr": "Les réponses vont du %(first)s au %(last)s.",
+        "en": "The answers run from %(first)s to %(last)s.",
+    },
+    "summary_positive_is": {"fr": "Positif : %(definition)s", "en": "Positive: %(definition)s"},
+    "summary_positive_scale": {
+        "fr": "Positif : la réponse moyenne de la personne est « D’accord » ou mieux.",
+        "en": "Positive: the person’s average answer is “Agree” or better.",
+    },
+    "summary_positive_nps": {
+        "fr": "Positif : 9 ou 10 sur 10 (promoteurs).",
+        "en": "Positive: 9 or 10 out of 10 (promoters).",
+    },
+    "summary_positive_item": {
+        "fr": "Positif : « D’accord », « Tout à fait d’accord » ou « Oui ».",
+        "en": "Positive: “Agree”, “Strongly agree” or “Yes”.",
+    },
+    "summary_latest": {
+        "fr": "%(wave)s : %(share)s de positifs, sur %(n)s personnes.",
+        "en": "%(wave)s: %(share)s positive, out of %(n)s people.",
+    },
+    "summary_interval": {
+        "fr": "La vraie part est sans doute entre %(low)s et %(high)s.",
+        "en": "The true share is likely between %(low)s and %(high)s.",
+    },
+    "summary_response_rate": {
+        "fr": "%(rate)s des personnes invitées ont répondu.",
+        "en": "%(rate)s of the people invited answered.",
+    },
+    "summary_few": {
+        "fr": "Peu de personnes : à lire avec prudence.",
+        "en": "Few people: read with care.",
+    },
+    "summary_latest_suppressed": {
+        "fr": "Non publié : trop peu de réponses pour protéger l’anonymat.",
+        "en": "Not published: too few answers to keep people anonymous.",
+    },
+    "summary_no_change_measured": {
+        "fr": "Pas mesuré deux fois auprès des mêmes personnes.",
+        "en": "Not measured twice with the same people.",
+    },
+    "summary_change_suppressed": {
+        "fr": "Non publié : trop peu de personnes pour protéger l’anonymat.",
+        "en": "Not published: too few people to keep them anonymous.",
+    },
+    "summary_pairs": {
+        "fr": "%(n)s personnes ont répondu deux fois : %(first)s puis %(second)s.",
+        "en": "%(n)s people answered twice: %(first)s, then %(second)s.",
+    },
+    "summary_better_same_worse": {
+        "fr": "%(better)s vont mieux, %(same)s pareil, %(worse)s moins bien.",
+        "en": "%(better)s better, %(same)s the same, %(worse)s worse.",
+    },
+    "summary_verdict_better": {
+        "fr": "En moyenne, les réponses s’améliorent.",
+        "en": "On average, scores rose.",
+    },
+    "summary_verdict_worse": {
+        "fr": "En moyenne, les réponses se dégradent.",
+        "en": "On average, scores fell.",
+    },
+    "summary_verdict_unclear": {
+        "fr": "En moyenne, pas de changement net.",
+        "en": "On average, no clear change.",
+    },
+    "summary_verdict_better_unadjusted": {
+        "fr": "En moyenne, les réponses s’améliorent, mais ce peut être le hasard.",
+        "en": "On average, scores rose, but this may be chance.",
+    },
+    "summary_verdict_worse_unadjusted": {
+        "fr": "En moyenne, les réponses se dégradent, mais ce peut être le hasard.",
+        "en": "On average, scores fell, but this may be chance.",
+    },
+    "summary_better_means": {
+        "fr": "« Mieux » ou « moins bien » : un écart d’au moins un quart de l’échelle, "
+        "soit un cran de 1 à 5.",
+        "en": "“Better” or “worse”: a move of at least a quarter of the scale, "
+        "such as one step from 1 to 5.",
+    },
+    "summary_better_any": {
+        "fr": "« Mieux » : le score de la personne a monté. « Moins bien » : il a baissé.",
+        "en": "“Better”: the person’s score went up. “Worse”: it went down.",
+    },
+    "summary_baseline": {
+        "fr": "« %(baseline)s » est la première fois que la personne répond. "
+        "Certaines étaient déjà suivies depuis un moment.",
+        "en": "“%(baseline)s” is the first time a person answers. "
+        "Some people had already had help for a while.",
+    },
+    "summary_not_caused": {
+        "fr": "Ces évolutions portent sur les mêmes personnes. Elles ne prouvent pas que "
+        "l’accompagnement en est la cause : il n’y a pas de groupe de comparaison.",
+        "en": "These changes are for the same people. They do not prove that the service "
+        "caused them: there is no group to compare with.",
+    },
+    "summary_regression": {
+        "fr": "Qui part très bas ou très haut se rapproche souvent du milieu, par simple hasard.",
+        "en": "People who start very low or very high often move toward the middle by chance.",
+    },
+    "summary_more": {
+        "fr": "Le détail, les tests et les méthodes sont dans les pages qui suivent.",
+        "en": "The details, tests and methods are in the pages that follow.",
     },
     "yes_label": {"fr": "Oui", "en": "Yes"},
     "no_label": {"fr": "Non", "en": "No"},

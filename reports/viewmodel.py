@@ -44,6 +44,7 @@ from reports.formatting import (
     format_percent_interval,
     format_signed,
 )
+from reports.summary import build_summary
 from reports.texts import (
     AGREEMENT_LABELS,
     INDICATOR_LABELS,
@@ -1042,9 +1043,36 @@ def _named(sentence: str, names: Mapping[str, str]) -> str:
     return sentence
 
 
-def _period(words: _Words, context: ReportContext) -> str:
+def _data_dates(
+    analysis: StudyAnalysis, context: ReportContext
+) -> tuple[_dt.date, _dt.date] | None:
+    """First and last day the report covers: the filter when set, else the answers' own dates."""
+    period = getattr(analysis, "period", None)
+
+    def day(name: str) -> _dt.date | None:
+        value = getattr(period, name, None) if period is not None else None
+        if isinstance(value, str):
+            value = _dt.date.fromisoformat(value[:10])
+        if isinstance(value, _dt.datetime):
+            return value.date()
+        return value if isinstance(value, _dt.date) else None
+
+    first = context.date_from or day("first_completed")
+    last = context.date_to or day("last_completed")
+    if last is None and context.data_cutoff is not None:
+        last = context.data_cutoff.date()
+    if first is None or last is None:
+        return None
+    return first, last
+
+
+def _period(words: _Words, context: ReportContext, analysis: StudyAnalysis | None = None) -> str:
     if context.period_label:
         return context.period_label
+    dates = _data_dates(analysis, context) if analysis is not None else None
+    if dates is not None and not (context.date_from or context.date_to):
+        first, last = dates
+        return f"{format_date(first, words.lang)} – {format_date(last, words.lang)}"
     if context.date_from and context.date_to:
         first = format_date(context.date_from, words.lang)
         return f"{first} – {format_date(context.date_to, words.lang)}"
@@ -1053,6 +1081,24 @@ def _period(words: _Words, context: ReportContext) -> str:
     if context.date_to:
         return f"≤ {format_date(context.date_to, words.lang)}"
     return words.t("all_answers")
+
+
+def _summary_page(
+    words: _Words, analysis: StudyAnalysis, context: ReportContext, order: Sequence[str]
+) -> dict[str, Any]:
+    dates = _data_dates(analysis, context)
+    summary = build_summary(
+        words,
+        analysis,
+        order,
+        lambda wave: _wave_rank(analysis, wave),
+        (format_date(dates[0], words.lang), format_date(dates[1], words.lang)) if dates else None,
+    )
+    if analysis.waves:
+        summary["notes"].insert(
+            1, words.t("summary_baseline", baseline=words.wave(analysis.waves[0]))
+        )
+    return summary
 
 
 def _logo(context: ReportContext) -> str | None:
@@ -1096,7 +1142,7 @@ def build_view_model(
         "organisation": context.organisation,
         "study": context.study_title,
         "logo": _logo(context),
-        "period": _period(words, context),
+        "period": _period(words, context, analysis),
         "sites": ", ".join(words.site(code) for code in context.sites)
         if context.sites
         else words.t("all_sites"),
@@ -1116,6 +1162,7 @@ def build_view_model(
         "findings": _findings(words, analysis, summary_only=True),
         "all_findings": _findings(words, analysis, summary_only=False),
         "summary_gains": _summary_gains(words, analysis, gains["rows"]),
+        "summary_page": _summary_page(words, analysis, context, order),
         "sections": sections,
         "gains": gains,
         "responses": responses,
@@ -1162,4 +1209,5 @@ _TEMPLATE_WORDS = (
     "distribution",
     "trend",
     "all_findings",
+    "summary_table",
 )
