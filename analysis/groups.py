@@ -216,7 +216,8 @@ def _mode_caveat(counts: pd.DataFrame, hidden: pd.Series, level: float) -> dict[
     """Self-selection warning for assisted vs self, with the difference in both languages."""
     text = {
         "en": (
-            "Assisted and self-completed answers come from groups that select themselves "
+            "Answers given with help (assisted or read aloud) and self-completed ones come "
+            "from groups that select themselves "
             "(people who need or ask for help differ from the others), and help may make "
             "answers more positive (social desirability): the difference cannot be put down to "
             "the mode alone. Exploratory comparison, not adjusted."

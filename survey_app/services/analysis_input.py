@@ -17,7 +17,12 @@ from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import Session
 
 import questionnaires
-from analysis.inputs import ANSWER_COLUMNS, INVITATION_COLUMNS, QuestionSpec
+from analysis.inputs import (
+    ANSWER_COLUMNS,
+    INVITATION_COLUMNS,
+    INVITATION_OPTIONAL_COLUMNS,
+    QuestionSpec,
+)
 from survey_app.models import (
     Answer,
     Beneficiary,
@@ -43,7 +48,9 @@ def question_specs(session: Session, study: Study) -> list[QuestionSpec]:
     """Closed questions of the study's questionnaire versions, keyed by stable key.
 
     When a key appears in several versions, the most recent version's metadata
-    wins (the designer warns when a new version breaks comparability).
+    wins (the designer warns when a new version breaks comparability); each
+    version's own wording is kept in ``version_labels`` (``"<key>@<number>"``),
+    so each wave can be shown in the words its respondents read.
     """
     version_ids = {wave.questionnaire_version_id for wave in study.waves}
     version_ids |= set(
@@ -59,9 +66,11 @@ def question_specs(session: Session, study: Study) -> list[QuestionSpec]:
         .order_by(QuestionnaireVersion.published_at, QuestionnaireVersion.id)
     ).all()
     specs: dict[str, QuestionSpec] = {}
+    wordings: dict[str, dict[str, dict[str, str]]] = {}
     for version in versions:
         definition = questionnaires.load_definition(version.definition, source_name=version.label)
         for scoring in questionnaires.question_scorings(definition):
+            wordings.setdefault(scoring.key, {})[version.label] = dict(scoring.label)
             specs[scoring.key] = QuestionSpec(
                 key=scoring.key,
                 kind=scoring.kind,
@@ -71,6 +80,7 @@ def question_specs(session: Session, study: Study) -> list[QuestionSpec]:
                 polarity=scoring.polarity,
                 label=scoring.label,
                 choice_labels=scoring.choice_labels,
+                version_labels=wordings[scoring.key],
             )
     return list(specs.values())
 
@@ -166,6 +176,8 @@ def _invitations(
             Invitation.started_at,
             Invitation.completed_at,
             Invitation.expired_at.is_not(None).label("expired"),
+            Beneficiary.code.label("beneficiary_code"),
+            Beneficiary.support_started_on,
         )
         .select_from(Invitation)
         .join(Wave, Wave.id == Invitation.wave_id)
@@ -181,4 +193,5 @@ def _invitations(
     if date_to is not None:
         frame = frame[frame["created_at"] < pd.Timestamp(date_to) + pd.Timedelta(days=1)]
     frame["expired"] = frame["expired"].astype(bool)
-    return frame.loc[:, list(INVITATION_COLUMNS)].reset_index(drop=True)
+    columns = [*INVITATION_COLUMNS, *INVITATION_OPTIONAL_COLUMNS]
+    return frame.loc[:, columns].reset_index(drop=True)
