@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.disclosure import suppress
+from analysis.findings import fr_typography
 from analysis.paired import nearly_constant
 from analysis.results import AttritionResult, Interval
 
@@ -185,7 +186,7 @@ def attrition_result(
         suppressed=False,
         n_not_yet_due=hidden_small(n_not_yet_due),
         n_pending=hidden_small(n_pending),
-        due_rule=rule,
+        due_rule={**rule, "fr": fr_typography(rule.get("fr", ""))},
         difference_baseline=diff,
         difference_interval=interval,
     )

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.disclosure import suppress
+from analysis.findings import fr_typography
 from analysis.inputs import QuestionSpec
 from analysis.paired import STEP_SHARE_OF_RANGE
 from analysis.results import (
@@ -187,9 +188,9 @@ def measure_definitions(
                 label=indicator_label(name, specs),
                 kind=kind,
                 question_keys=keys,
-                scale=scale,
-                positive_text=positive,
-                better_text=better,
+                scale=_typeset(scale),
+                positive_text=_typeset(positive),
+                better_text=_typeset(better),
                 threshold=threshold,
             )
         )
@@ -225,7 +226,7 @@ def multiplicity_policy(family: Sequence[str], alpha: float) -> Multiplicity:
             "montre l’intervalle, puis s’il tient une fois le nombre de tests pris en compte."
         ),
     }
-    return Multiplicity("holm", alpha, n, tuple(family), text)
+    return Multiplicity("holm", alpha, n, tuple(family), _typeset(text))
 
 
 def period_info(
@@ -261,7 +262,7 @@ def period_info(
         last,
         date_from.isoformat() if date_from else None,
         date_to.isoformat() if date_to else None,
-        eligibility,
+        _typeset(eligibility),
     )
 
 
@@ -406,8 +407,17 @@ def _version_key(label: str) -> tuple[str, int]:
     return (name, int(number)) if number.isdigit() else (str(label), 0)
 
 
+def _typeset(text: Mapping[str, str]) -> dict[str, str]:
+    """French typography on the ``fr`` entry of a text by language."""
+    return {lang: fr_typography(t) if lang == "fr" else t for lang, t in text.items()}
+
+
 def method_texts(k: int, level: float) -> dict[str, dict[str, str]]:
     """Plain description of each method note, in French and English."""
+    return {name: _typeset(text) for name, text in _method_texts(k, level).items()}
+
+
+def _method_texts(k: int, level: float) -> dict[str, dict[str, str]]:
     pct = f"{100 * level:g}"
     return {
         "disclosure": {

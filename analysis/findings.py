@@ -45,6 +45,7 @@ __all__ = [
     "fr_number",
     "fr_p",
     "fr_percent",
+    "fr_typography",
     "gain_findings",
     "indicator_findings",
     "mode_findings",
@@ -95,6 +96,14 @@ def en_number(value: float, decimals: int = 0) -> str:
     if text.lstrip("-").strip("0.,") == "":
         text = text.lstrip("-")
     return text
+
+
+def fr_typography(text: str) -> str:
+    """French spacing: no-break space inside « » and before : ; ? !, narrow before %."""
+    text = text.replace("« ", f"«{NBSP}").replace(" »", f"{NBSP}»")
+    for mark in (":", ";", "?", "!"):
+        text = text.replace(f" {mark}", f"{NBSP}{mark}")
+    return text.replace(" %", f"{NNBSP}%")
 
 
 def fr_percent(share: float) -> str:
@@ -439,12 +448,14 @@ def attrition_findings(
         name = defined.get(att.target)
         fr_name = _quote(name.label["fr"] if name else att.target, "fr")
         en_name = _quote(name.label["en"] if name else att.target, "en")
+        unit_fr = f" {name.scale['fr']}" if name and name.scale.get("fr") else ""
+        unit_en = f" {name.scale['en']}" if name and name.scale.get("en") else ""
         d = _decimals((att.difference_baseline, ci.low, ci.high), 2)
         fr = (
             f"En {_quote(att.from_wave, 'fr')}, les personnes non revues en "
             f"{_quote(att.to_wave, 'fr')} avaient un niveau moyen de {fr_name} différent de celles "
             f"qui ont été suivies{NBSP}: {fr_number(att.mean_baseline_lost, 2)} contre "
-            f"{fr_number(att.mean_baseline_followed, 2)} "
+            f"{fr_number(att.mean_baseline_followed, 2)}{unit_fr} "
             f"(écart {_signed(att.difference_baseline, d, 'fr')}, {_fr_level(ci.level)}{NBSP}: "
             f"{_signed(ci.low, d, 'fr')} à {_signed(ci.high, d, 'fr')}). "
             "Cela compare des niveaux au départ, pas des évolutions."
@@ -453,7 +464,7 @@ def attrition_findings(
             f"In {_quote(att.from_wave, 'en')}, people not seen again in "
             f"{_quote(att.to_wave, 'en')} had a different average level of {en_name} from those "
             f"followed: {en_number(att.mean_baseline_lost, 2)} vs "
-            f"{en_number(att.mean_baseline_followed, 2)} (difference "
+            f"{en_number(att.mean_baseline_followed, 2)}{unit_en} (difference "
             f"{_signed(att.difference_baseline, d, 'en')}, {_en_level(ci.level)}: "
             f"{_signed(ci.low, d, 'en')} to {_signed(ci.high, d, 'en')}). This compares levels "
             "at baseline, not changes."

@@ -8,6 +8,7 @@ from scipy import stats
 from scipy.special import gammaln
 
 from analysis.disclosure import EXACT, protect_shares, shown_share
+from analysis.findings import fr_typography
 from analysis.intervals import difference_interval
 from analysis.results import Breakdown, GroupRow, GroupTest
 
@@ -194,6 +195,7 @@ def breakdown(
     text = _EXPLORATORY
     if by == "mode":
         text = _mode_caveat(counts, hidden, level)
+    text = {**text, "fr": fr_typography(text["fr"])}
     return Breakdown(
         target, by, tuple(rows), test, text["en"] if by == "mode" else None, caveat_text=text
     )

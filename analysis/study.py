@@ -287,9 +287,7 @@ def analyse_study(
         )
 
     measures = design.measure_definitions(by_indicator, pomp_of)
-    family = [
-        f"{g.target}:{g.from_wave}:{g.to_wave}" for g in gains if g.family == "confirmatory"
-    ]
+    family = [f"{g.target}:{g.from_wave}:{g.to_wave}" for g in gains if g.family == "confirmatory"]
     multiplicity = design.multiplicity_policy(family, 1 - level)
     found = [
         *words.indicator_findings(indicators_out, specs, measures),
@@ -382,9 +380,7 @@ def _support_start(invitations: pd.DataFrame | None) -> dict[str, pd.Timestamp]:
     if invitations is None:
         return {}
     known = invitations.dropna(subset=["beneficiary_code", "support_started_on"])
-    return dict(
-        known.groupby("beneficiary_code")["support_started_on"].min().items()
-    )
+    return dict(known.groupby("beneficiary_code")["support_started_on"].min().items())
 
 
 @dataclass
@@ -754,8 +750,7 @@ def _change_counts(
     n = sum(counts)
     mask = suppress(pd.DataFrame([list(counts)], columns=["b", "s", "w"]), k).mask
     better, same, worse = (
-        None if hidden else int(c)
-        for c, hidden in zip(counts, mask.iloc[0].tolist(), strict=True)
+        None if hidden else int(c) for c, hidden in zip(counts, mask.iloc[0].tolist(), strict=True)
     )
     measure_scale: dict[str, str] = {}
     if result.paired is not None:
@@ -793,13 +788,14 @@ def _change_counts(
     return ChangeCounts(
         n=n,
         threshold=threshold,
-        scale=measure_scale,
-        threshold_text=text,
+        scale={
+            lang: words.fr_typography(t) if lang == "fr" else t for lang, t in measure_scale.items()
+        },
+        threshold_text={**text, "fr": words.fr_typography(text["fr"])},
         better=_share(better, n, level),
         same=_share(same, n, level),
         worse=_share(worse, n, level),
     )
-
 
 
 def _hidden_gain(result: GainResult) -> GainResult:
@@ -971,9 +967,7 @@ def _by_beneficiary_day(ctx: _Context, day: np.ndarray, wave: int) -> np.ndarray
     return out
 
 
-def _breakdowns(
-    ctx: _Context, measure: Measure, seed: int, wave: str | None
-) -> list[Breakdown]:
+def _breakdowns(ctx: _Context, measure: Measure, seed: int, wave: str | None) -> list[Breakdown]:
     """By site, mode and language within ONE wave (each person's latest answer in it); by wave."""
     k, level = ctx.k, ctx.level
     in_wave = (

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.disclosure import EXACT, protect_shares, shown_share
+from analysis.findings import fr_typography
 from analysis.results import PChart, TrendPoint, TrendResult
 
 __all__ = [
@@ -106,16 +107,17 @@ def _mdd_text(kind: str, n: float, mdd: float | None) -> dict[str, str]:
         return {}
     pts = round(100 * mdd)
     n = round(n)
-    period_fr = "mois" if kind == "month" else "trimestre"
+    period_fr, periods_fr = ("mois", "mois") if kind == "month" else ("trimestre", "trimestres")
     period_en = kind
-    return {
-        "fr": f"Avec environ {n:g} personnes par {period_fr}, un écart entre deux {period_fr}s "
+    text = {
+        "fr": f"Avec environ {n:g} personnes par {period_fr}, un écart entre deux {periods_fr} "
         f"plus petit qu’environ {pts} points de pourcentage passerait le plus souvent inaperçu "
         "(puissance 80 %, test à 5 %) : une courbe « sous contrôle » ne prouve pas la stabilité.",
         "en": f"With about {n:g} people per {period_en}, a difference between two {period_en}s "
         f"smaller than about {pts} percentage points would usually go unnoticed (80% power, "
         "5% test): a chart “in control” does not prove stability.",
     }
+    return {**text, "fr": fr_typography(text["fr"])}
 
 
 def period_labels(dates: pd.Series, kind: str) -> pd.Series:
@@ -219,9 +221,7 @@ def trend(
     shown_n = [p.n for p in points if p.n is not None]
     median_n = float(np.median(shown_n)) if shown_n else 0.0
     mdd = (
-        minimal_detectable_difference(median_n, chart.centre)
-        if chart.centre and shown_n
-        else None
+        minimal_detectable_difference(median_n, chart.centre) if chart.centre and shown_n else None
     )
     return TrendResult(
         target,
