@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from analysis.results import GainResult, IndicatorResult, StudyAnalysis
 
-__all__ = ["build_summary"]
+__all__ = ["build_summary", "summary_sentences", "verdict_of"]
 
 
 class Words(Protocol):  # the part of ``reports.viewmodel._Words`` used here
@@ -142,7 +142,7 @@ def _main_gain(
     return next(g for g in indicator_level if pairs(g) == best)
 
 
-def _verdict(gain: GainResult) -> str:
+def verdict_of(gain: GainResult) -> str:
     """``better``, ``worse`` or ``unclear`` from the interval; the analysis' own when given.
 
     ``better_unadjusted`` / ``worse_unadjusted``: the interval lies on one side of
@@ -203,16 +203,13 @@ def _change_sentences(words: Words, gain: GainResult | None) -> tuple[list[str],
             second=words.wave(gain.to_wave),
         )
     ]
-    if None not in (better, same, worse):
-        sentences.append(
-            words.t(
-                "summary_better_same_worse",
-                better=words.pct(better),
-                same=words.pct(same),
-                worse=words.pct(worse),
-            )
-        )
-    verdict = _verdict(gain)
+    if (better, same, worse) != (None, None, None):
+        shown = {
+            name: words.suppressed if share is None else words.pct(share)
+            for name, share in (("better", better), ("same", same), ("worse", worse))
+        }
+        sentences.append(words.t("summary_better_same_worse", **shown))
+    verdict = verdict_of(gain)
     sentences.append(words.t(f"summary_verdict_{verdict}"))
     if n is not None and n < 30:
         sentences.append(words.t("summary_few"))
@@ -272,7 +269,10 @@ def build_summary(
             }
         )
     # The analysis' threshold: a quarter of each scale's range (one step on 1–5).
-    threshold = any(getattr(gain.paired, "threshold", None) is not None for gain in analysis.gains)
+    threshold = any(
+        getattr(getattr(gain, "change", None), "threshold", None) is not None
+        for gain in analysis.gains
+    )
     return {
         "intro": _intro(words, analysis, dates),
         "rows": rows,

@@ -120,14 +120,62 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "en": "Answers given with help may be more positive than self-completed ones "
         "(social desirability); compare before pooling.",
     },
-    "gains": {"fr": "Évolutions des mêmes personnes", "en": "Change for the same people"},
+    "gains": {
+        "fr": "Évolutions parmi les personnes suivies",
+        "en": "Change among the people followed",
+    },
     "gains_intro": {
         "fr": "Ces chiffres comparent les réponses des mêmes personnes à deux temps de mesure "
-        "(appariement par code pseudonyme). Les p sont corrigés par la méthode de Holm "
-        "pour l’ensemble des tests du rapport.",
-        "en": "These figures compare the answers of the same people at two waves "
-        "(matched on their pseudonymous code). p-values are adjusted with Holm’s method "
-        "over all the tests of the report.",
+        "(appariement par code pseudonyme), depuis « %(baseline)s », leur premier "
+        "questionnaire. Ils décrivent une évolution parmi les personnes suivies, pas l’effet "
+        "de l’accompagnement : il n’y a pas de groupe de comparaison, et d’autres choses ont "
+        "pu changer dans leur vie. « Mieux » ou « moins bien » : un écart d’au moins un quart "
+        "de l’échelle (un cran de 1 à 5) ; en deçà, « pareil ».",
+        "en": "These figures compare the answers of the same people at two waves (matched on "
+        "their pseudonymous code), from “%(baseline)s”, their first questionnaire. They "
+        "describe change among the people followed, not the effect of the support: there is "
+        "no comparison group, and other things may have changed in their lives. “Better” or "
+        "“worse”: a move of at least a quarter of the scale (one step from 1 to 5); less than "
+        "that counts as “the same”.",
+    },
+    "regression_to_mean": {
+        "fr": "Retour vers la moyenne : une personne qui répond très bas (ou très haut) un jour "
+        "donné répond souvent plus près du milieu la fois suivante, sans que rien n’ait "
+        "changé. Une partie des évolutions peut venir de là.",
+        "en": "Regression to the mean: someone who answers very low (or very high) on one day "
+        "often answers nearer the middle the next time, with nothing having changed. Part "
+        "of any change may come from this.",
+    },
+    "rounding_note": {
+        "fr": "Arrondis : les écarts sont calculés avant d’arrondir, et un chiffre garde assez "
+        "de décimales pour rester du bon côté de zéro (un intervalle n’a jamais l’air de "
+        "toucher ou d’exclure zéro à tort).",
+        "en": "Rounding: differences are computed before rounding, and a figure keeps enough "
+        "decimals to stay on its own side of zero (an interval never seems to touch or "
+        "exclude zero when it does not).",
+    },
+    "verdict": {"fr": "Lecture", "en": "Reading"},
+    "verdict_better": {"fr": "mieux", "en": "better"},
+    "verdict_worse": {"fr": "moins bien", "en": "worse"},
+    "verdict_unclear": {"fr": "pas de changement net", "en": "no clear change"},
+    "verdict_better_unadjusted": {
+        "fr": "mieux selon l’intervalle, pas après ajustement",
+        "en": "better by its interval, not after adjustment",
+    },
+    "verdict_worse_unadjusted": {
+        "fr": "moins bien selon l’intervalle, pas après ajustement",
+        "en": "worse by its interval, not after adjustment",
+    },
+    "exploratory": {"fr": "exploratoire", "en": "exploratory"},
+    "items_table": {
+        "fr": "Question par question (exploratoire : p non ajustés)",
+        "en": "Question by question (exploratory: p-values not adjusted)",
+    },
+    "due": {"fr": "Dues", "en": "Due"},
+    "not_yet_due": {"fr": "Pas encore dues", "en": "Not yet due"},
+    "difference_lost_followed": {
+        "fr": "Écart perdues − suivies (IC)",
+        "en": "Difference lost − followed (CI)",
     },
     "gains_chart": {
         "fr": "Graphique : part des personnes dont la réponse s’améliore, reste stable ou "
@@ -141,7 +189,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "before": {"fr": "Avant", "en": "Before"},
     "after": {"fr": "Après", "en": "After"},
     "change": {"fr": "Évolution (IC)", "en": "Change (CI)"},
-    "improved": {"fr": "Mieux", "en": "Improved"},
+    "improved": {"fr": "Mieux", "en": "Better"},
     "summary_share_gain": {
         "fr": "%(improved)s vont mieux · oui : %(before)s → %(after)s",
         "en": "%(improved)s improved · yes: %(before)s → %(after)s",
@@ -150,7 +198,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "fr": "%(improved)s vont mieux · score moyen %(change)s %(ci)s",
         "en": "%(improved)s improved · mean score %(change)s %(ci)s",
     },
-    "unchanged": {"fr": "Pareil", "en": "Unchanged"},
+    "unchanged": {"fr": "Pareil", "en": "Same"},
     "worse": {"fr": "Moins bien", "en": "Worse"},
     "test": {"fr": "Test", "en": "Test"},
     "p_raw": {"fr": "p brut", "en": "Raw p"},
@@ -167,12 +215,16 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     },
     "attrition": {"fr": "Personnes perdues de vue", "en": "People lost to follow-up"},
     "attrition_caveat": {
-        "fr": "Les évolutions ne portent que sur les personnes qui ont répondu deux fois. "
-        "Si celles qui n’ont pas répondu la seconde fois allaient moins bien au départ, "
-        "les évolutions peuvent paraître meilleures qu’elles ne sont.",
-        "en": "Change is measured only on people who answered twice. If those who did not "
-        "answer the second time were worse off at the start, change can look better than "
-        "it is.",
+        "fr": "Les évolutions ne portent que sur les personnes qui ont répondu deux fois. Sont "
+        "comptées ici les seules personnes dont le questionnaire suivant était dû pendant la "
+        "période. Le tableau compare les niveaux de départ des personnes suivies et perdues "
+        "de vue ; il ne dit rien de l’évolution des perdues de vue. Un écart faible ne "
+        "prouve pas qu’elles auraient évolué de la même façon.",
+        "en": "Change is measured only on people who answered twice. Only people whose next "
+        "questionnaire was due within the period are counted here. The table compares the "
+        "starting levels of the people followed and of those lost; it says nothing of how "
+        "those lost have changed. A small difference does not show that they would have "
+        "changed in the same way.",
     },
     "baseline_respondents": {"fr": "Au départ", "en": "At baseline"},
     "followed": {"fr": "Suivies", "en": "Followed up"},
@@ -355,8 +407,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "en": "%(n)s people answered twice: %(first)s, then %(second)s.",
     },
     "summary_better_same_worse": {
-        "fr": "%(better)s vont mieux, %(same)s pareil, %(worse)s moins bien.",
-        "en": "%(better)s better, %(same)s the same, %(worse)s worse.",
+        "fr": "Mieux : %(better)s ; pareil : %(same)s ; moins bien : %(worse)s.",
+        "en": "Better: %(better)s; the same: %(same)s; worse: %(worse)s.",
     },
     "summary_verdict_better": {
         "fr": "En moyenne, les réponses s’améliorent.",
@@ -393,6 +445,17 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "Certaines étaient déjà suivies depuis un moment.",
         "en": "“%(baseline)s” is the first time a person answers. "
         "Some people had already had help for a while.",
+    },
+    "summary_baseline_new": {
+        "fr": "« %(baseline)s » est la première fois que la personne répond, "
+        "dans son premier mois d’accompagnement.",
+        "en": "“%(baseline)s” is the first time a person answers, in their first month of help.",
+    },
+    "summary_baseline_share": {
+        "fr": "« %(baseline)s » est la première fois que la personne répond. "
+        "%(share)s étaient déjà accompagnées depuis un mois ou plus.",
+        "en": "“%(baseline)s” is the first time a person answers. "
+        "%(share)s had already had help for a month or more.",
     },
     "summary_not_caused": {
         "fr": "Ces évolutions portent sur les mêmes personnes. Elles ne prouvent pas que "

@@ -44,7 +44,8 @@ from reports.formatting import (
     format_percent_interval,
     format_signed,
 )
-from reports.summary import build_summary
+from reports.rounding import sign_safe_digits
+from reports.summary import build_summary, verdict_of
 from reports.texts import (
     AGREEMENT_LABELS,
     INDICATOR_LABELS,
@@ -131,7 +132,27 @@ class _Words:
         return self.t("ci_value", level=self.level, interval=interval_text)
 
     def p(self, value: float | None) -> str:
+        """``p > 0.99`` rather than ``p = 1.000``, which reads as certainty."""
+        if value is not None and value > 0.99:
+            return f"p\u00a0>\u00a0{format_decimal(0.99, self.lang, 2)}"
         return format_p_value(value, self.lang)
+
+    def change_ci(self, estimate: float | None, interval: Interval | None, digits: int = 1) -> str:
+        """A signed change and its interval, with as many decimals as keep each on its side of 0."""
+        low = interval.low if interval is not None else None
+        high = interval.high if interval is not None else None
+        digits = sign_safe_digits((estimate, low, high), digits)
+        shown = format_signed(estimate, self.lang, digits)
+        if low is None or high is None:
+            return shown
+        return f"{shown} {format_interval(low, high, self.lang, digits)}"
+
+    def share(self, estimate: ProportionEstimate | None) -> str:
+        if estimate is None:
+            return EN_DASH
+        if estimate.suppressed or estimate.estimate is None:
+            return self.suppressed
+        return self.pct(estimate.estimate)
 
     def indicator(self, key: str | None) -> str:
         if key is None:
@@ -632,10 +653,8 @@ def _gain_row(words: _Words, gain: GainResult) -> dict[str, Any]:
             words.count(pair.n_pairs),
             words.dec(pair.mean_before),
             words.dec(pair.mean_after),
-            f"{format_signed(pair.mean_change, words.lang)} {words.num_ci(pair.change_interval)}",
-            words.pct(pair.share_improved),
-            words.pct(pair.share_unchanged),
-            words.pct(pair.share_worse),
+            words.change_ci(pair.mean_change, pair.change_interval),
+            *_better_same_worse(words, gain),
         ]
         effect = (
             f"{format_signed(pair.rank_biserial.estimate, words.lang, 2)} "
@@ -648,11 +667,12 @@ def _gain_row(words: _Words, gain: GainResult) -> dict[str, Any]:
         tests = [
             words.t("wilcoxon"),
             words.p(gain.p_value),
-            words.p(gain.p_holm),
+            _p_holm(words, gain),
+            _verdict_words(words, gain),
             effect,
             effect_dz,
         ]
-        shares = (pair.share_improved, pair.share_unchanged, pair.share_worse)
+        shares = _gain_shares(gain, (pair.share_improved, pair.share_unchanged, pair.share_worse))
         summary = {
             "sentence": words.t(
                 "summary_gain",
@@ -691,11 +711,12 @@ def _gain_row(words: _Words, gain: GainResult) -> dict[str, Any]:
         tests = [
             words.t("mcnemar_exact" if test.exact else "mcnemar"),
             words.p(gain.p_value),
-            words.p(gain.p_holm),
+            _p_holm(words, gain),
+            _verdict_words(words, gain),
             EN_DASH,
             EN_DASH,
         ]
-        shares = (improved, unchanged, worse)
+        shares = _gain_shares(gain, (improved, unchanged, worse))
         summary = {
             "sentence": words.t(
                 "summary_share_gain",
@@ -705,8 +726,10 @@ def _gain_row(words: _Words, gain: GainResult) -> dict[str, Any]:
             ),
             "effect": "",
         }
+    scale = _scale_of(words, gain)
     return {
-        "label": label,
+        "label": f"{label} ({scale})" if scale else label,
+        "name": label,
         "comparison": comparison,
         "suppressed": False,
         "change": change,
@@ -717,6 +740,50 @@ def _gain_row(words: _Words, gain: GainResult) -> dict[str, Any]:
         "kind": gain.target_kind,
         "target": gain.target,
     }
+
+
+def _better_same_worse(words: _Words, gain: GainResult) -> list[str]:
+    """Better / same / worse with the analysis' threshold (a quarter of the scale) when given."""
+    change = getattr(gain, "change", None)
+    if change is not None and getattr(change, "better", None) is not None:
+        return [words.share(change.better), words.share(change.same), words.share(change.worse)]
+    pair = gain.paired
+    if pair is None:
+        return [EN_DASH] * 3
+    return [
+        words.pct(pair.share_improved),
+        words.pct(pair.share_unchanged),
+        words.pct(pair.share_worse),
+    ]
+
+
+def _gain_shares(gain: GainResult, fallback: tuple[float | None, ...]) -> tuple[float | None, ...]:
+    change = getattr(gain, "change", None)
+    if change is not None and getattr(change, "better", None) is not None:
+        return tuple(
+            None if part.suppressed else part.estimate
+            for part in (change.better, change.same, change.worse)
+        )
+    return fallback
+
+
+def _p_holm(words: _Words, gain: GainResult) -> str:
+    """Holm-adjusted p for the indicators' family; the word "exploratory" elsewhere."""
+    if getattr(gain, "family", "confirmatory") == "exploratory":
+        return words.t("exploratory")
+    return words.p(gain.p_holm)
+
+
+def _verdict_words(words: _Words, gain: GainResult) -> str:
+    return words.t(f"verdict_{verdict_of(gain)}")
+
+
+def _scale_of(words: _Words, gain: GainResult) -> str | None:
+    change = getattr(gain, "change", None)
+    scale = getattr(change, "scale", None)
+    if isinstance(scale, Mapping):
+        return scale.get(words.lang) or scale.get("en")
+    return None
 
 
 def _times100(value: float | None) -> float | None:
@@ -732,7 +799,7 @@ def _gain_row_suppressed(
         "comparison": comparison,
         "suppressed": True,
         "change": [s] * 7,
-        "tests": [s] * 5,
+        "tests": [s] * 6,
         "shares": (None, None, None),
         "kind": gain.target_kind if gain else None,
         "target": gain.target if gain else None,
@@ -775,37 +842,14 @@ def _gains(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
         chart = charts.gains_chart(
             "gains",
             chart_title,
-            [(f"{r['label']} ({r['comparison']})", *r["shares"]) for r in chartable],
+            [(f"{r['name']} ({r['comparison']})", *r["shares"]) for r in chartable],
             [words.t("improved"), words.t("unchanged"), words.t("worse")],
         )
-    attrition_rows = []
-    for item in analysis.attrition:
-        label = words.target(
-            item.target,
-            "indicator"
-            if item.target in {r.indicator for r in analysis.indicators}
-            else "question",
-        )
-        if item.suppressed:
-            cells = [words.suppressed] * 6
-        else:
-            lost = f"{words.count(item.n_lost)} ({words.pct(item.share_lost)})"
-            cells = [
-                words.count(item.n_baseline),
-                words.count(item.n_followed),
-                lost,
-                words.dec(item.mean_baseline_followed),
-                words.dec(item.mean_baseline_lost),
-                words.p(item.p_value),
-            ]
-        attrition_rows.append(
-            {
-                "header": f"{label} ({words.wave(item.from_wave)} → {words.wave(item.to_wave)})",
-                "cells": cells,
-            }
-        )
+    attrition_rows = [_attrition_row(words, analysis, item) for item in analysis.attrition]
     return {
         "rows": rows,
+        "intro": _gains_intro(words, analysis),
+        "attrition_notes": _attrition_notes(words, analysis),
         "chart": chart,
         "chart_title": chart_title,
         "change_table": {
@@ -822,9 +866,12 @@ def _gains(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
                 words.t("worse"),
             ],
             "rows": [
-                {"header": r["label"], "cells": [r["comparison"], *r["change"]]} for r in rows
+                {"header": r["label"], "cells": [r["comparison"], *r["change"]]}
+                for r in rows
+                if r["kind"] == "indicator"
             ],
         },
+        "items_table": _items_table(words, [r for r in rows if r["kind"] != "indicator"]),
         "test_table": {
             "caption": words.t("test"),
             "columns": [
@@ -833,27 +880,108 @@ def _gains(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
                 words.t("test"),
                 words.t("p_raw"),
                 words.t("p_holm"),
+                words.t("verdict"),
                 f"{words.t('rank_biserial')} ({words.t('ci', level=words.level)})",
-                f"{words.t('cohen_dz')} ({words.t('ci', level=words.level)})",
             ],
-            "rows": [{"header": r["label"], "cells": [r["comparison"], *r["tests"]]} for r in rows],
+            "rows": [
+                {"header": r["name"], "cells": [r["comparison"], *r["tests"][:5]]}
+                for r in rows
+                if r["kind"] == "indicator"
+            ],
         },
         "attrition": {
             "caption": words.t("attrition"),
             "columns": [
                 words.t("target"),
-                words.t("baseline_respondents"),
+                words.t("due"),
                 words.t("followed"),
                 words.t("lost"),
+                words.t("not_yet_due"),
                 words.t("mean_followed"),
                 words.t("mean_lost"),
-                words.t("difference_test"),
+                words.t("difference_lost_followed"),
             ],
             "rows": attrition_rows,
         }
         if attrition_rows
         else None,
     }
+
+
+def _items_table(words: _Words, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Questions one by one: exploratory detail, raw p only (not in the adjusted family)."""
+    if not rows:
+        return None
+    return {
+        "caption": words.t("items_table"),
+        "columns": [
+            words.t("question"),
+            words.t("from_to"),
+            words.t("pairs"),
+            words.t("change"),
+            words.t("improved"),
+            words.t("unchanged"),
+            words.t("worse"),
+            words.t("p_raw"),
+        ],
+        "rows": [
+            {
+                "header": r["label"],
+                "cells": [r["comparison"], r["change"][0], *r["change"][3:], r["tests"][1]],
+            }
+            for r in rows
+        ],
+    }
+
+
+def _attrition_row(words: _Words, analysis: StudyAnalysis, item: Any) -> dict[str, Any]:
+    """People due at the later wave: followed or lost; baseline levels of each, not trajectories."""
+    measured = {r.indicator for r in analysis.indicators}
+    label = words.target(item.target, "indicator" if item.target in measured else "question")
+    if item.suppressed:
+        cells = [words.suppressed] * 7
+    else:
+        difference = getattr(item, "difference_baseline", None)
+        interval = getattr(item, "difference_interval", None)
+        not_due = getattr(item, "n_not_yet_due", None)
+        cells = [
+            words.count(item.n_baseline),
+            words.count(item.n_followed),
+            f"{words.count(item.n_lost)} ({words.pct(item.share_lost)})",
+            words.count(not_due) if not_due is not None else EN_DASH,
+            words.dec(item.mean_baseline_followed),
+            words.dec(item.mean_baseline_lost),
+            words.change_ci(difference, interval) if difference is not None else EN_DASH,
+        ]
+    return {
+        "header": f"{label} ({words.wave(item.from_wave)} → {words.wave(item.to_wave)})",
+        "cells": cells,
+    }
+
+
+def _gains_intro(words: _Words, analysis: StudyAnalysis) -> list[str]:
+    """What the change section can and cannot say, stated once."""
+    paragraphs = [
+        words.t("gains_intro", baseline=words.wave(analysis.waves[0]) if analysis.waves else "")
+    ]
+    paragraphs.append(words.t("regression_to_mean"))
+    multiplicity = getattr(analysis, "multiplicity", None)
+    text_of = getattr(multiplicity, "text", None)
+    if isinstance(text_of, Mapping) and text_of:
+        paragraphs.append(text_of.get(words.lang) or text_of.get("en"))
+    paragraphs.append(words.t("rounding_note"))
+    return paragraphs
+
+
+def _attrition_notes(words: _Words, analysis: StudyAnalysis) -> list[str]:
+    notes = [words.t("attrition_caveat")]
+    rules = {
+        (item.due_rule or {}).get(words.lang)
+        for item in analysis.attrition
+        if isinstance(getattr(item, "due_rule", None), Mapping)
+    }
+    notes += sorted(rule[:1].upper() + rule[1:] + "." for rule in rules if rule)
+    return notes
 
 
 def _responses(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
@@ -1095,10 +1223,23 @@ def _summary_page(
         (format_date(dates[0], words.lang), format_date(dates[1], words.lang)) if dates else None,
     )
     if analysis.waves:
-        summary["notes"].insert(
-            1, words.t("summary_baseline", baseline=words.wave(analysis.waves[0]))
-        )
+        summary["notes"].insert(1, _baseline_note(words, analysis))
     return summary
+
+
+def _baseline_note(words: _Words, analysis: StudyAnalysis) -> str:
+    """What "baseline" means here: how long people had had help when they first answered."""
+    baseline = words.wave(analysis.waves[0])
+    profile = getattr(analysis, "profile", None)
+    bins = getattr(profile, "time_with_service", None) or ()
+    known = [b for b in bins if b.group != "unknown" and not b.suppressed]
+    total = sum(b.count for b in known)
+    if not known or total == 0 or len(known) != len([b for b in bins if b.group != "unknown"]):
+        return words.t("summary_baseline", baseline=baseline)
+    longer = sum(b.count for b in known if b.group != "lt_1m")
+    if longer == 0:
+        return words.t("summary_baseline_new", baseline=baseline)
+    return words.t("summary_baseline_share", baseline=baseline, share=words.pct(longer / total))
 
 
 def _logo(context: ReportContext) -> str | None:
@@ -1188,10 +1329,8 @@ _TEMPLATE_WORDS = (
     "no_data",
     "indicative",
     "gains",
-    "gains_intro",
     "no_gains",
     "attrition",
-    "attrition_caveat",
     "responses",
     "methods",
     "what_was_asked",

@@ -63,7 +63,7 @@ def test_summary_has_no_jargon_and_proper_plurals(analysis_result, lang):
 
 
 def test_verdict_follows_the_interval(analysis_result):
-    from reports.summary import _verdict
+    from reports.summary import verdict_of
 
     seen = set()
     for gain in analysis_result.gains:
@@ -72,7 +72,7 @@ def test_verdict_follows_the_interval(analysis_result):
         if hasattr(gain, "verdict"):
             gain = dataclasses.replace(gain, verdict=None)  # the report's own reading
         low, high = gain.paired.change_interval.low, gain.paired.change_interval.high
-        verdict = _verdict(gain)
+        verdict = verdict_of(gain)
         seen.add(verdict)
         if verdict == "better":
             assert low * gain.paired.polarity > 0
