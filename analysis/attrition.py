@@ -74,7 +74,10 @@ def due_people(
         found = position >= 0
         due = np.zeros(n, dtype=bool)
         due[position[found]] = True
-        is_open = (inv["completed_at"].isna() & ~inv["expired"].astype(bool)).to_numpy()
+        is_open = inv["completed_at"].isna() & ~inv["expired"].astype(bool)
+        if period_end is not None:  # answered after the period: still open at its end
+            is_open |= inv["completed_at"].dt.normalize() > period_end
+        is_open = is_open.to_numpy()
         still_open = np.zeros(n, dtype=bool)
         still_open[position[found & is_open]] = True
         pending = due & still_open & ~answered_later

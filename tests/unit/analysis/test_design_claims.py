@@ -99,6 +99,15 @@ def test_attrition_counts_only_people_who_were_due():
     assert att.n_baseline < len(base)
     assert att.n_baseline + att.n_not_yet_due <= len(base)
     assert "invitation" in att.due_rule["en"]
+    assert att.n_pending is None or att.n_pending == 0
+    # invitations still open at the end of the period: neither followed nor lost
+    still_open = invites.assign(expired=False)
+    pending = analyse_study(
+        answers, questions, invitations=still_open, options=AnalysisOptions(date_to=cut.date())
+    )
+    att_open = next(a for a in pending.attrition if a.target == "listened")
+    assert att_open.n_pending > 0
+    assert att_open.n_lost < att.n_lost
     # time with the service at baseline comes from the support start dates
     assert result.profile.time_with_service_source == "support_start"
     assert result.profile.median_days_with_service == pytest.approx(10)
