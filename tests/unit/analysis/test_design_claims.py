@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -151,3 +152,26 @@ def test_measures_are_named_in_both_languages_and_methods_too():
     for scale in result.scales:
         if scale.alpha is not None:
             assert scale.reliable == (scale.alpha >= 0.7)
+
+
+def test_each_wave_is_shown_in_the_words_of_its_questionnaire_version():
+    answers, questions, _ = synthetic_study(60, seed=13)
+    answers = answers.assign(
+        questionnaire_version=answers["wave"].map({"baseline": "impact@1", "followup1": "impact@2"})
+    )
+    worded = {
+        "impact@1": {"fr": "Je me sens écouté·e", "en": "I feel listened to"},
+        "impact@2": {"fr": "Je me suis senti·e écouté·e", "en": "I felt listened to"},
+    }
+    specs = [
+        dataclasses.replace(q, version_labels=worded) if q.key == "listened_1" else q
+        for q in questions
+    ]
+    result = analyse_study(answers, specs)
+    by_wave = {w.wave: w for w in result.wave_wording}
+    assert by_wave["baseline"].versions == ("impact@1",)
+    assert by_wave["baseline"].labels["listened_1"]["en"] == "I feel listened to"
+    assert by_wave["followup1"].labels["listened_1"]["en"] == "I felt listened to"
+    (difference,) = result.wording_differences
+    assert difference.question_key == "listened_1"
+    assert difference.waves == ("baseline", "followup1")
