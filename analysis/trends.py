@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -77,10 +78,12 @@ def minimal_detectable_difference(
     """Smallest difference in a share between two periods of ``n`` people each
     that a two-sided test at ``alpha`` detects with probability ``power``.
 
-    Solves Cohen's arcsine effect size ``h`` with
-    ``statsmodels.stats.power.NormalIndPower`` (equal groups), then turns it
-    back into a difference of shares around ``p0`` (upwards, or downwards
-    when ``p0`` is too close to 1): ``p1 = sin²(asin(√p0) + h/2)``.
+    Cohen's arcsine effect size for two equal groups,
+    ``h = (z_{1−α/2} + z_{power}) / sqrt(n/2)`` (the normal approximation
+    that ``statsmodels.stats.power.NormalIndPower`` solves, without its
+    negligible opposite tail), turned back into a difference of shares
+    around ``p0`` (upwards, or downwards when ``p0`` is too close to 1):
+    ``p1 = sin²(asin(√p0) + h/2)``.
 
     References
     ----------
@@ -88,13 +91,10 @@ def minimal_detectable_difference(
     Sciences, 2nd ed., chapter 6 (Table 6.4.1: h = 0.20 needs n = 392 per
     group, h = 0.50 needs n = 63, at two-sided 5 % and 80 % power).
     """
-    from statsmodels.stats.power import NormalIndPower
-
     if not n or n < 2 or not 0 <= p0 <= 1:
         return None
-    h = float(
-        NormalIndPower().solve_power(effect_size=None, nobs1=n, alpha=alpha, power=power, ratio=1.0)
-    )
+    z = NormalDist()
+    h = (z.inv_cdf(1 - alpha / 2) + z.inv_cdf(power)) / math.sqrt(n / 2)
     phi0 = 2 * math.asin(math.sqrt(p0))
     phi1 = phi0 + h if phi0 + h <= math.pi else phi0 - h
     if not 0 <= phi1 <= math.pi:

@@ -56,6 +56,11 @@ def test_minimal_detectable_difference_matches_cohen_table_6_4_1(n, h):
     p1 = p0 + diff
     found = 2 * math.asin(math.sqrt(p1)) - 2 * math.asin(math.sqrt(p0))
     assert found == pytest.approx(h, abs=0.005)
+    # the closed form is what statsmodels' power solver finds
+    from statsmodels.stats.power import NormalIndPower
+
+    solved = NormalIndPower().solve_power(effect_size=None, nobs1=n, alpha=0.05, power=0.8)
+    assert found == pytest.approx(solved, rel=1e-4)
 
 
 def _with_due_dates(answers, invitations):
