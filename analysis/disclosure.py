@@ -295,14 +295,22 @@ def _add_share(audit: LinearAudit, label: str, x: int, n: int, decision: ShareDe
     return xi, yi
 
 
+def _add_margin(audit: LinearAudit, rows: list, x: int, n: int, k: int) -> None:
+    """The total of a table, published as its own share rule allows, tied to its rows."""
+    total = _add_share(audit, "total", x, n, primary_share(x, n, k))
+    for side in (0, 1):
+        audit.equal({total[side]: -1.0, **{row[side]: 1.0 for row in rows}}, 0)
+
+
 def protect_shares(
     counts: pd.DataFrame | np.ndarray | list, k: int, *, margins: bool = True
 ) -> list[ShareDecision]:
     """Primary and secondary protection of a table of shares (one row per group).
 
     ``counts`` has two columns, positive and not positive. With ``margins``
-    the attacker is assumed to know the totals of both columns (the overall
-    figure, the p-chart centre, the sum of the groups). After the primary
+    the attacker is assumed to know the total of the table as far as its own
+    share rule publishes it (exactly, as a bound or only its size: the
+    overall figure, the p-chart centre, the sum of the groups). After the primary
     rule (:func:`primary_share`), an interval audit
     (:class:`~analysis.disclosure_audit.LinearAudit`) of the whole table is
     repeated; while a withheld count can be narrowed below its protection,
@@ -332,8 +340,7 @@ def protect_shares(
             for i, (x, n, d) in enumerate(zip(xs, ns, decisions, strict=True))
         ]
         if margins:
-            audit.equal([x for x, _ in rows], int(xs.sum()))
-            audit.equal([y for _, y in rows], int((ns - xs).sum()))
+            _add_margin(audit, rows, int(xs.sum()), int(ns.sum()), k)
         if not audit.leaks():
             return decisions
         shown = [i for i, d in enumerate(decisions) if d.status != HIDDEN]
@@ -375,24 +382,8 @@ def protect_counts(
     for _ in range(counts.size + 1):
         if not mask.any() and not protect_sums:
             return mask
-        audit = LinearAudit(k)
-        cells = [
-            audit.variable(str(j), protect=bool(mask[j]), upper=None) for j in range(counts.size)
-        ]
-        for j in np.flatnonzero(~mask):
-            audit.equal([cells[j]], int(counts[j]))
-        for op, members, value in relations:
-            terms = [cells[j] for j in members]
-            if op == "==":
-                audit.equal(terms, value)
-            elif op == "<=":
-                audit.at_most(terms, value)
-            else:
-                audit.at_least(terms, value)
-        for number, members in enumerate(protect_sums):
-            total = audit.variable(f"sum{number}", protect=True)
-            audit.equal({total: -1.0, **{cells[j]: 1.0 for j in members}}, 0)
-        if not audit.leaks():
+        leaks = len(_count_audit(counts, mask, k, relations, protect_sums).leaks())
+        if not leaks:
             return mask
         shown = np.flatnonzero(~mask)
         if shown.size == 0:
@@ -403,5 +394,35 @@ def protect_counts(
         order = sorted(
             range(shown.size), key=lambda i: (not nonzero[i], not near[i], counts[shown[i]])
         )
-        mask[shown[order[0]]] = True
+        # the first candidate (in that order) that closes every leak, else the one leaving fewest
+        best, best_leaks = shown[order[0]], leaks
+        for i in order:
+            trial = mask.copy()
+            trial[shown[i]] = True
+            left = len(_count_audit(counts, trial, k, relations, protect_sums).leaks())
+            if left < best_leaks:
+                best, best_leaks = shown[i], left
+            if left == 0:
+                break
+        mask[best] = True
     return np.ones(counts.size, dtype=bool)
+
+
+def _count_audit(counts, mask, k, relations, protect_sums) -> LinearAudit:
+    """The interval audit of one distribution: shown cells, relations, protected sums."""
+    audit = LinearAudit(k)
+    cells = [audit.variable(str(j), protect=bool(mask[j])) for j in range(counts.size)]
+    for j in np.flatnonzero(~mask):
+        audit.equal([cells[j]], int(counts[j]))
+    for op, members, value in relations:
+        terms = [cells[j] for j in members]
+        if op == "==":
+            audit.equal(terms, value)
+        elif op == "<=":
+            audit.at_most(terms, value)
+        else:
+            audit.at_least(terms, value)
+    for number, members in enumerate(protect_sums):
+        total = audit.variable(f"sum{number}", protect=True)
+        audit.equal({total: -1.0, **{cells[j]: 1.0 for j in members}}, 0)
+    return audit
