@@ -42,8 +42,11 @@ _SVG_SETTINGS = {
 }
 _LOCK = threading.Lock()
 
-# Colour-blind-safe diverging palette (ColorBrewer RdYlBu, 5 classes).
-DIVERGING = ("#d7191c", "#fdae61", "#ffffbf", "#abd9e9", "#2c7bb6")
+# Colour-blind-safe diverging palette: ColorBrewer RdBu (5 classes) with a mid grey in the middle instead of a pale
+# yellow: dark, mid, light, mid, dark, so neighbouring answers stay apart in greyscale.
+DIVERGING = ("#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac")
+# Net Promoter bands: detractors (0–6), passives (7–8), promoters (9–10).
+NPS_COLOURS = {"detractors": "#b2182b", "passives": "#d9d9d9", "promoters": "#2166ac"}
 DIVERGING_11 = (
     "#a50026",
     "#d73027",
@@ -57,9 +60,9 @@ DIVERGING_11 = (
     "#4575b4",
     "#313695",
 )
-NEUTRAL = "#bdbdbd"
+NEUTRAL = "#8c8c8c"
 HIDDEN, HIDDEN_EDGE = "#f3f2f1", "#6f777b"
-IMPROVED, UNCHANGED, WORSE = "#2c7bb6", "#d9d9d9", "#d7191c"
+IMPROVED, UNCHANGED, WORSE = "#2166ac", "#d9d9d9", "#d6604d"
 LINE = "#1d4f91"
 
 _ID = re.compile(r'\bid="([^"]+)"')
@@ -170,11 +173,11 @@ def distribution_chart(
 
 def colours_for_codes(codes: Sequence[str]) -> list[str]:
     """Agreement 1–5 and ratings 0–10 on a diverging scale, yes/no in blue/red,
-    "prefer not to say" grey."""
+    "prefer not to say" grey, Net Promoter bands in three colours."""
     numeric = sorted((code for code in codes if code.isdigit()), key=int)
     scale = DIVERGING if len(numeric) <= 5 else DIVERGING_11
     fixed = {code: scale[i] for i, code in enumerate(numeric)}
-    fixed.update({"yes": DIVERGING[4], "no": DIVERGING[0], "_pna": NEUTRAL})
+    fixed.update({"yes": DIVERGING[4], "no": DIVERGING[0], "_pna": NEUTRAL, **NPS_COLOURS})
     others = iter(_palette(len(codes)))
     if not set(codes) - {"_pna"} <= set(fixed):
         return [NEUTRAL if code == "_pna" else next(others) for code in codes]

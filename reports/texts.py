@@ -101,6 +101,40 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "(Shewhart p-chart, 3 standard deviations): it is worth looking for a cause.",
     },
     "breakdown_site": {"fr": "Par site", "en": "By site"},
+    "breakdown_in_wave": {
+        "fr": "%(by)s, questionnaires « %(wave)s »",
+        "en": "%(by)s, “%(wave)s” questionnaires",
+    },
+    "n_people_col": {"fr": "Personnes", "en": "People"},
+    "trend_of_kind": {
+        "fr": "Évolution dans le temps, questionnaires « %(kind)s »",
+        "en": "Trend over time, “%(kind)s” questionnaires",
+    },
+    "trend_table": {"fr": "Par %(unit)s", "en": "By %(unit)s"},
+    "colon": {"fr": " : ", "en": ": "},
+    "wording_differs": {
+        "fr": "Formulation différente selon le temps de mesure (version du questionnaire) : "
+        "%(versions)s.",
+        "en": "Wording differs between waves (questionnaire version): %(versions)s.",
+    },
+    "trend_all_suppressed": {
+        "fr": "Trop peu de réponses par %(unit)s pour publier une évolution.",
+        "en": "Too few answers per %(unit)s to publish a trend.",
+    },
+    "kind_baseline": {"fr": "Entrée", "en": "Baseline"},
+    "kind_follow_up": {"fr": "Suivi", "en": "Follow-up"},
+    "kind_exit": {"fr": "Sortie", "en": "Exit"},
+    "alpha_reliable": {
+        "fr": "Au moins %(threshold)s : les questions vont assez dans le même sens pour former "
+        "un score.",
+        "en": "At least %(threshold)s: the questions agree well enough to form one score.",
+    },
+    "alpha_unreliable": {
+        "fr": "Moins de %(threshold)s : les questions ne vont pas assez dans le même sens pour "
+        "former une échelle fiable ; lisez-les une à une.",
+        "en": "Below %(threshold)s: the questions do not agree well enough to form a reliable "
+        "scale; read them one by one.",
+    },
     "breakdown_mode": {"fr": "Selon la façon de répondre", "en": "By way of answering"},
     "breakdown_wave": {"fr": "Par temps de mesure", "en": "By wave"},
     "breakdown_language": {"fr": "Par langue", "en": "By language"},
@@ -334,6 +368,14 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     },
     "nps": {"fr": "Score de recommandation (NPS)", "en": "Net Promoter Score"},
     "promoters": {"fr": "Promoteurs", "en": "Promoters"},
+    "nps_note": {
+        "fr": "NPS : part des promoteurs (9 ou 10) moins part des détracteurs (0 à 6), de −100 à "
+        "+100. L’écart entre deux temps ne se lit pas ici : les personnes ne sont pas les "
+        "mêmes. Voir les évolutions parmi les personnes suivies.",
+        "en": "NPS: share of promoters (9 or 10) minus share of detractors (0 to 6), from −100 "
+        "to +100. Do not read change from two of these scores: the people differ. See change "
+        "among the people followed.",
+    },
     "passives": {"fr": "Neutres", "en": "Passives"},
     "detractors": {"fr": "Détracteurs", "en": "Detractors"},
     "alpha": {

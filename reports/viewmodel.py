@@ -10,6 +10,7 @@ tests all read the same strings.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as _dt
 import re
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,7 @@ from typing import Any
 from analysis.groups import MONTE_CARLO_TABLES
 from analysis.paired import EXACT_MAX_N, MCNEMAR_EXACT_BELOW
 from analysis.results import (
+    AnswerCount,
     Breakdown,
     GainResult,
     IndicatorResult,
@@ -66,6 +68,8 @@ HEADLINE_INDICATORS = ("listening", "confidence", "autonomy", "satisfaction")
 #: Breakdowns shown per indicator ("wave" is already the indicator's first table).
 BREAKDOWN_ORDER = ("site", "mode", "language")
 ASSISTED_MODES = ("assisted", "read_aloud")
+#: Trends are computed per kind of wave (never pooled); the first kind gets a chart.
+WAVE_KINDS = ("baseline", "follow_up", "exit")
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,8 @@ class _Words:
         labels = self.context.choice_labels.get(question_key, {})
         if code in labels:
             return label_of(labels, code, self.lang)
+        if kind == "nps_bands":
+            return self.t(code)
         if kind in ("agreement", "yes_no") or code == "_pna":
             return label_of(AGREEMENT_LABELS, code, self.lang)
         return code
@@ -350,6 +356,7 @@ def _nps_block(words: _Words, analysis: StudyAnalysis, indicator: str) -> dict[s
             ]
         rows.append({"header": words.wave(result.wave), "cells": cells})
     return {
+        "note": words.t("nps_note"),
         "caption": words.t("nps"),
         "columns": [
             words.t("wave"),
@@ -390,7 +397,9 @@ def _question_results(analysis: StudyAnalysis, indicator: str) -> list[QuestionR
 def _distribution(
     words: _Words, analysis: StudyAnalysis, indicator: str, anchor: str, inline: bool
 ) -> dict[str, Any] | None:
-    questions = _question_results(analysis, indicator)
+    questions = [
+        _nps_bands(q) if q.nps is not None else q for q in _question_results(analysis, indicator)
+    ]
     if not questions:
         return None
     codes: list[str] = []
@@ -418,10 +427,9 @@ def _distribution(
                 cells.append(f"{words.count(answer.count)} ({words.pct(answer.share)})")
                 shares.append(answer.share)
         n_answered = words.suppressed if question.suppressed else words.count(question.n_answered)
-        rows.append(
-            {"header": words.question(question.question_key), "cells": [n_answered, *cells]}
-        )
-        chart_rows.append((words.question(question.question_key), shares))
+        wording = _wave_wording(words, analysis, question.wave, question.question_key)
+        rows.append({"header": wording, "cells": [n_answered, *cells]})
+        chart_rows.append((wording, shares))
     first = questions[0]
     code_labels = [words.choice(first.question_key, first.kind, code) for code in codes]
     wave_text = words.wave(next(iter(waves))) if len(waves) == 1 else words.t("all_waves")
@@ -446,16 +454,66 @@ def _distribution(
     }
 
 
+NPS_BANDS = ("detractors", "passives", "promoters")
+
+
+def _nps_bands(question: QuestionResult) -> QuestionResult:
+    """A 0–10 question as its three bands (detractors 0–6, passives 7–8, promoters 9–10)."""
+    nps = question.nps
+    assert nps is not None  # noqa: S101 - callers check
+    counts = (nps.detractors, nps.passives, nps.promoters)
+    hidden = nps.suppressed or None in counts or not nps.n
+    bands = tuple(
+        AnswerCount(
+            code=code,
+            count=None if hidden else count,
+            share=None if hidden else count / nps.n,  # type: ignore[operator]
+            suppressed=bool(hidden),
+        )
+        for code, count in zip(NPS_BANDS, counts, strict=True)
+    )
+    return dataclasses.replace(question, distribution=bands, kind="nps_bands")
+
+
+def _wave_wording(words: _Words, analysis: StudyAnalysis, wave: str | None, key: str) -> str:
+    """The question as the questionnaire version of ``wave`` words it (else its latest label)."""
+    for item in getattr(analysis, "wave_wording", None) or ():
+        if item.wave == wave and key in item.labels:
+            return label_of(item.labels, key, words.lang)
+    return words.question(key)
+
+
+def _wording_notes(words: _Words, analysis: StudyAnalysis, indicator: str) -> list[str]:
+    """Where two waves' questionnaire versions word a question of ``indicator`` differently."""
+    keys = {k for r in analysis.indicators if r.indicator == indicator for k in r.question_keys}
+    notes = []
+    for difference in getattr(analysis, "wording_differences", None) or ():
+        if difference.question_key not in keys:
+            continue
+        versions = "; ".join(
+            f"{words.wave(wave)}{words.t('colon')}« {label_of({'x': labels}, 'x', words.lang)} »"
+            if words.lang == "fr"
+            else f"{words.wave(wave)}: “{label_of({'x': labels}, 'x', words.lang)}”"
+            for wave, labels in zip(difference.waves, difference.labels, strict=False)
+        )
+        notes.append(words.t("wording_differs", versions=versions))
+    return notes
+
+
 def _code_rank(code: str) -> tuple[int, str]:
     if code.lstrip("-").isdigit():
         return (int(code), "")
-    order = {"yes": 0, "no": 1}
+    order = {"yes": 0, "no": 1, "detractors": 0, "passives": 1, "promoters": 2}
     return (order.get(code, 99), code)
 
 
-def _trend(words: _Words, trend: TrendResult, indicator: str, anchor: str) -> dict[str, Any] | None:
+def _trend(
+    words: _Words, trend: TrendResult, indicator: str, anchor: str, *, chart: bool = True
+) -> dict[str, Any] | None:
     if not trend.points:
         return None
+    if all(point.suppressed for point in trend.points):
+        chart = False
     unit = words.t("quarter" if trend.period_kind == "quarter" else "month")
     title = words.t("trend_chart", label=words.indicator(indicator), unit=unit)
     periods, shares, lows, highs, lcl, ucl, flags = [], [], [], [], [], [], []
@@ -493,32 +551,42 @@ def _trend(words: _Words, trend: TrendResult, indicator: str, anchor: str) -> di
                 "flagged": bool(point.out_of_control),
             }
         )
-    chart = charts.trend_chart(
-        f"{anchor}-trend",
-        title,
-        periods,
-        shares,
-        lows,
-        highs,
-        lcl,
-        ucl,
-        trend.centre,
-        flags,
-        {
-            "band": words.t("ci", level=words.level),
-            "limits": words.t("control_limits"),
-            "centre": words.t("centre_line"),
-            "share": words.t("positive_share"),
-            "flag": words.t("out_of_control"),
-        },
+    drawing = (
+        None
+        if not chart
+        else charts.trend_chart(
+            f"{anchor}-trend",
+            title,
+            periods,
+            shares,
+            lows,
+            highs,
+            lcl,
+            ucl,
+            trend.centre,
+            flags,
+            {
+                "band": words.t("ci", level=words.level),
+                "limits": words.t("control_limits"),
+                "centre": words.t("centre_line"),
+                "share": words.t("positive_share"),
+                "flag": words.t("out_of_control"),
+            },
+        )
     )
+    kind = getattr(trend, "wave_kind", None)
+    mdd = getattr(trend, "mdd_text", None)
     return {
-        "title": words.t("trend"),
-        "chart": chart,
+        "title": words.t("trend_of_kind", kind=words.t(f"kind_{kind}"))
+        if kind in WAVE_KINDS
+        else words.t("trend"),
+        "chart": drawing,
         "chart_title": title,
         "centre": words.pct(trend.centre),
         "table": {
-            "caption": words.t("chart_data", what=words.t("trend").lower()),
+            "caption": words.t("chart_data", what=words.t("trend").lower())
+            if chart
+            else words.t("trend_table", unit=unit),
             "columns": [
                 words.t("period_col"),
                 "n",
@@ -528,8 +596,12 @@ def _trend(words: _Words, trend: TrendResult, indicator: str, anchor: str) -> di
                 words.t("out_of_control"),
             ],
             "rows": rows,
-        },
+        }
+        if not all(point.suppressed for point in trend.points)
+        else None,
+        "empty": words.t("trend_all_suppressed", unit=unit),
         "explained": words.t("trend_explained"),
+        "mdd": (mdd.get(words.lang) or mdd.get("en")) if isinstance(mdd, Mapping) and mdd else None,
     }
 
 
@@ -564,15 +636,19 @@ def _breakdown(words: _Words, breakdown: Breakdown) -> dict[str, Any]:
         test_text = words.t(
             "group_test", test=_test_name(words, test.test), p=words.p(test.p_value)
         )
+    title = (
+        words.t(f"breakdown_{breakdown.by}") if breakdown.by in BREAKDOWN_ORDER else breakdown.by
+    )
+    wave = getattr(breakdown, "wave", None)
+    if wave is not None:
+        title = words.t("breakdown_in_wave", by=title, wave=words.wave(wave))
     return {
-        "title": words.t(f"breakdown_{breakdown.by}")
-        if breakdown.by in BREAKDOWN_ORDER
-        else breakdown.by,
+        "title": title,
         "table": {
             "caption": None,
             "columns": [
                 words.t("group"),
-                "n",
+                words.t("n_people_col"),
                 words.t("positive_share"),
                 words.t("ci", level=words.level),
                 words.t("mean_score"),
@@ -585,7 +661,10 @@ def _breakdown(words: _Words, breakdown: Breakdown) -> dict[str, Any]:
 
 
 def _caveat(words: _Words, breakdown: Breakdown) -> str | None:
-    """The analysis writes its caveats in English; the French report says it in French."""
+    """The analysis' caveat in the report's language (self-selection, exploratory test)."""
+    localised = getattr(breakdown, "caveat_text", None)
+    if isinstance(localised, Mapping) and localised:
+        return localised.get(words.lang) or localised.get("en")
     if breakdown.caveat is None:
         return None
     if words.lang == "en":
@@ -607,6 +686,11 @@ def _scales(words: _Words, analysis: StudyAnalysis, indicator: str) -> list[str]
             ci=f"{words.t('ci', level=words.level)} {words.num_ci(scale.interval, 2)}",
             n=words.count(scale.n_complete),
         )
+        reliable = getattr(scale, "reliable", None)
+        if reliable is not None:
+            threshold = words.dec(getattr(scale, "reliability_threshold", 0.7), 2)
+            reading = "alpha_reliable" if reliable else "alpha_unreliable"
+            sentence = f"{sentence} {words.t(reading, threshold=threshold)}"
         lines.append(
             sentence
             if scale.wave is None
@@ -621,7 +705,14 @@ def _indicator_section(
     words: _Words, analysis: StudyAnalysis, indicator: str, inline: bool
 ) -> dict[str, Any]:
     anchor = f"ind-{_slug(indicator)}"
-    trend = next((t for t in analysis.trends if t.target == indicator), None)
+    trends = sorted(
+        (t for t in analysis.trends if t.target == indicator),
+        key=lambda t: (
+            WAVE_KINDS.index(getattr(t, "wave_kind", None) or "baseline")
+            if (getattr(t, "wave_kind", None) or "baseline") in WAVE_KINDS
+            else 99
+        ),
+    )
     breakdowns = sorted(
         (b for b in analysis.breakdowns if b.target == indicator and b.by in BREAKDOWN_ORDER),
         key=lambda b: BREAKDOWN_ORDER.index(b.by) if b.by in BREAKDOWN_ORDER else 99,
@@ -633,9 +724,13 @@ def _indicator_section(
         "label": words.indicator(indicator),
         "waves": _wave_table(words, analysis, indicator),
         "nps": _nps_block(words, analysis, indicator),
-        "scales": _scales(words, analysis, indicator),
+        "scales": _scales(words, analysis, indicator) + _wording_notes(words, analysis, indicator),
         "distribution": _distribution(words, analysis, indicator, anchor, inline),
-        "trend": _trend(words, trend, indicator, anchor) if trend is not None else None,
+        "trends": [
+            item
+            for index, trend in enumerate(trends)
+            if (item := _trend(words, trend, indicator, f"{anchor}-{index}", chart=index == 0))
+        ],
         "breakdowns": [_breakdown(words, b) for b in breakdowns],
     }
 
