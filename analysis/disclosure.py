@@ -302,6 +302,22 @@ def _add_margin(audit: LinearAudit, rows: list, x: int, n: int, k: int) -> None:
         audit.equal({total[side]: -1.0, **{row[side]: 1.0 for row in rows}}, 0)
 
 
+def _one_step(decision: ShareDecision) -> ShareDecision:
+    """Withhold one more thing: the share (exact or bounded), then the size."""
+    return ShareDecision(HIDDEN if decision.status == N_ONLY else N_ONLY)
+
+
+def _share_audit(xs, ns, decisions, k: int, margins: bool) -> LinearAudit:
+    audit = LinearAudit(k)
+    rows = [
+        _add_share(audit, str(i), int(x), int(n), d)
+        for i, (x, n, d) in enumerate(zip(xs, ns, decisions, strict=True))
+    ]
+    if margins:
+        _add_margin(audit, rows, int(xs.sum()), int(ns.sum()), k)
+    return audit
+
+
 def protect_shares(
     counts: pd.DataFrame | np.ndarray | list, k: int, *, margins: bool = True
 ) -> list[ShareDecision]:
@@ -314,8 +330,9 @@ def protect_shares(
     rule (:func:`primary_share`), an interval audit
     (:class:`~analysis.disclosure_audit.LinearAudit`) of the whole table is
     repeated; while a withheld count can be narrowed below its protection,
-    the smallest group still shown loses one step: its share (exact or
-    bounded; its size stays), or, when only its size is left, its size.
+    one group loses one step -- its share (exact or bounded; its size
+    stays), or, when only its size is left, its size: the smallest group
+    whose step closes every leak, else the step leaving the fewest.
 
     References
     ----------
@@ -334,20 +351,27 @@ def protect_shares(
     for _ in range(3 * len(decisions) + 1):
         if all(d.status == EXACT for d in decisions):
             return decisions
-        audit = LinearAudit(k)
-        rows = [
-            _add_share(audit, str(i), int(x), int(n), d)
-            for i, (x, n, d) in enumerate(zip(xs, ns, decisions, strict=True))
-        ]
-        if margins:
-            _add_margin(audit, rows, int(xs.sum()), int(ns.sum()), k)
-        if not audit.leaks():
+        audit = _share_audit(xs, ns, decisions, k, margins)
+        leaks = len(audit.leaks())
+        if not leaks:
             return decisions
-        shown = [i for i, d in enumerate(decisions) if d.status != HIDDEN]
+        shown = sorted(
+            (i for i, d in enumerate(decisions) if d.status != HIDDEN), key=lambda j: (ns[j], j)
+        )
         if not shown:
             break
-        i = min(shown, key=lambda j: (ns[j], j))
-        decisions[i] = ShareDecision(HIDDEN if decisions[i].status == N_ONLY else N_ONLY)
+        # one step for one group: the smallest whose step closes every leak, else the step
+        # leaving fewest leaks (smallest group first on ties)
+        best, best_leaks = shown[0], leaks
+        for i in shown:
+            trial = list(decisions)
+            trial[i] = _one_step(decisions[i])
+            left = len(_share_audit(xs, ns, trial, k, margins).leaks())
+            if left < best_leaks:
+                best, best_leaks = i, left
+            if left == 0:
+                break
+        decisions[best] = _one_step(decisions[best])
     return [ShareDecision(HIDDEN) for _ in decisions]
 
 

@@ -15,11 +15,13 @@ from analysis import design
 from analysis import findings as words
 from analysis.attrition import attrition_result, due_people
 from analysis.disclosure import (
+    BOUND_STEP_PERCENT,
     EXACT,
     HIDDEN,
     ShareDecision,
     check_k,
     protect_shares,
+    share_bound,
     suppress,
 )
 from analysis.groups import DEFAULT_SEED, MONTE_CARLO_TABLES, breakdown, group_counts
@@ -70,6 +72,7 @@ from analysis.results import (
     ProportionEstimate,
     QuestionResult,
     ScaleResult,
+    ShareBound,
     StudyAnalysis,
     TrendResult,
 )
@@ -731,9 +734,12 @@ def _change_interval(result: GainResult) -> tuple[float | None, float | None, in
     return None, None, 1
 
 
-def _share(count: int | None, n: int, level: float) -> ProportionEstimate:
+def _share(
+    count: int | None, n: int, level: float, bound: ShareBound | None = None
+) -> ProportionEstimate:
     if count is None or n == 0:
-        return ProportionEstimate(None, None, None, Interval(None, None, level, "wilson"), True)
+        empty = Interval(None, None, level, "wilson")
+        return ProportionEstimate(None, n if bound else None, None, empty, True, bound)
     return ProportionEstimate(count, n, count / n, wilson_interval(count, n, level))
 
 
@@ -748,10 +754,11 @@ def _change_counts(
     Wilcoxon test's zero / non-zero split follows.
     """
     n = sum(counts)
-    mask = suppress(pd.DataFrame([list(counts)], columns=["b", "s", "w"]), k).mask
+    hidden = _change_mask(counts, k)
     better, same, worse = (
-        None if hidden else int(c) for c, hidden in zip(counts, mask.iloc[0].tolist(), strict=True)
+        None if is_hidden else int(c) for c, is_hidden in zip(counts, hidden, strict=True)
     )
+    bounds = _change_bounds(counts, hidden, k)
     measure_scale: dict[str, str] = {}
     if result.paired is not None:
         threshold = target.threshold
@@ -792,10 +799,52 @@ def _change_counts(
             lang: words.fr_typography(t) if lang == "fr" else t for lang, t in measure_scale.items()
         },
         threshold_text={**text, "fr": words.fr_typography(text["fr"])},
-        better=_share(better, n, level),
-        same=_share(same, n, level),
-        worse=_share(worse, n, level),
+        better=_share(better, n, level, bounds[0]),
+        same=_share(same, n, level, bounds[1]),
+        worse=_share(worse, n, level, bounds[2]),
     )
+
+
+def _change_mask(counts: tuple[int, int, int], k: int) -> list[bool]:
+    """Cells to hide: below k (0 included) or above n − k, as for shares, plus the
+    smallest other when only one is hidden (else it would be n minus the others)."""
+    n = sum(counts)
+    hidden = [c < k or n - c < k for c in counts]
+    if sum(hidden) == 1:
+        others = [i for i in range(3) if not hidden[i]]
+        hidden[min(others, key=lambda i: (counts[i], i))] = True
+    return hidden
+
+
+def _change_bounds(
+    counts: tuple[int, int, int], hidden: list[bool], k: int
+) -> list[ShareBound | None]:
+    """Bounds for hidden better / same / worse shares, from n, k and published cells only.
+
+    A cell hidden because it is below k gets "at most (k − 1)/n" (rounded up
+    to 5 %); a cell hidden to protect others, when every other hidden cell is
+    below k, gets "at least (n − shown − (k − 1) per small cell)/n" (rounded
+    down): both follow from the published n and cells, so they reveal nothing
+    more than "fewer than k".
+    """
+    n = sum(counts)
+    out: list[ShareBound | None] = [None, None, None]
+    if n == 0:
+        return out
+    small = [h and c < k for c, h in zip(counts, hidden, strict=True)]
+    shown = sum(c for c, h in zip(counts, hidden, strict=True) if not h)
+    steps = 100 // BOUND_STEP_PERCENT
+    for i in range(3):
+        if hidden[i] and n - counts[i] < k:  # nearly everyone: "at least", as for shares
+            out[i] = share_bound(n, k, ">=")
+        elif small[i]:
+            out[i] = share_bound(n, k, "<=")
+        elif hidden[i] and all(small[j] for j in range(3) if hidden[j] and j != i):
+            others = sum(1 for j in range(3) if small[j])
+            floor = max(0, n - shown - others * (k - 1))
+            value = (steps * floor) // n / steps
+            out[i] = ShareBound(">=", value) if value > 0 else None
+    return out
 
 
 def _hidden_gain(result: GainResult) -> GainResult:
@@ -1020,13 +1069,18 @@ def _method_notes(options: AnalysisOptions) -> tuple[MethodNote, ...]:
     return (
         MethodNote(
             "disclosure",
-            f"k = {options.k}: groups, periods and cells with fewer than k respondents are "
-            "suppressed; a share is suppressed when its positive or non-positive count is below k "
-            "(0 % and 100 % included); secondary suppression hides the next smallest group or "
-            "cell so that no suppressed value can be recovered from a total; a mean is "
-            "suppressed when all scores are equal. Tests across groups use all data (a p-value "
-            "reveals no cell). Free-text answers are never analysed.",
-            "Hundepool et al. (2012), Statistical Disclosure Control, ch. 5",
+            f"k = {options.k}: a group of fewer than k people is withheld with its size; "
+            "from k to 2k − 2 people its size is shown and its share withheld; from 2k − 1 "
+            "people its share is exact when at least k people are on each side (positive, not "
+            "positive), otherwise a bound computed from n and k only, rounded outward to 5 "
+            "points (n = 133, k = 5: at least 95 %). Secondary suppression is decided by an "
+            "interval audit by linear programming over each table with its totals, bounds, "
+            "trends and linked tables: every withheld count that could be small can still be "
+            "anything from 0 to k − 1, and one that is surely large keeps at least k possible "
+            "values. Means, NPS bands, tests, effect sizes and p-values beside a withheld or "
+            "bounded figure are withheld; tests across groups use the groups shown exactly. "
+            "Free-text answers are never analysed.",
+            "Hundepool et al. (2012), Statistical Disclosure Control, Wiley, ch. 4",
         ),
         MethodNote(
             "share_positive",

@@ -42,8 +42,9 @@ _SVG_SETTINGS = {
 }
 _LOCK = threading.Lock()
 
-# Colour-blind-safe diverging palette: ColorBrewer RdBu (5 classes) with a mid grey in the middle instead of a pale
-# yellow: dark, mid, light, mid, dark, so neighbouring answers stay apart in greyscale.
+# Colour-blind-safe diverging palette: ColorBrewer RdBu (5 classes) with a mid grey
+# in the middle instead of a pale yellow: dark, mid, light, mid, dark, so neighbouring
+# answers stay apart in greyscale.
 DIVERGING = ("#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac")
 # Net Promoter bands: detractors (0–6), passives (7–8), promoters (9–10).
 NPS_COLOURS = {"detractors": "#b2182b", "passives": "#d9d9d9", "promoters": "#2166ac"}
@@ -122,8 +123,11 @@ def distribution_chart(
     """Horizontal 100 % stacked bars: one bar per question, one segment per answer.
 
     Suppressed shares (``None``) are drawn together as one hatched grey block
-    at the end of the bar, without a number: it shows only their sum, which
-    the table's other figures already give away, never a single share.
+    where they are -- at the place of the first hidden answer, the others
+    following it -- without a number: it shows only their sum, which the
+    table's other figures already give away, never a single share. (The
+    analysis withholds neighbouring answers together, so the block covers
+    exactly the hidden answers.)
     """
     with _LOCK, matplotlib.rc_context(_SVG_SETTINGS):
         bars_in = 0.36 * len(rows)
@@ -134,19 +138,9 @@ def distribution_chart(
         colours = colours or _palette(len(segment_labels))
         any_hidden = False
         for row_index, (_label, shares) in enumerate(rows):
-            left = _stacked_bar(axes, row_index, shares, colours, height=0.7)
-            if any(share is None for share in shares) and left < 99.5:
-                any_hidden = True
-                axes.barh(
-                    row_index,
-                    100 - left,
-                    left=left,
-                    color=HIDDEN,
-                    hatch="///",
-                    edgecolor=HIDDEN_EDGE,
-                    linewidth=0.3,
-                    height=0.7,
-                )
+            _stacked_bar(axes, row_index, shares, colours, height=0.7, hatch_hidden=True)
+            shown = sum(share for share in shares if share is not None)
+            any_hidden = any_hidden or (None in shares and shown < 0.995)
         axes.set_yticks(range(len(rows)), [_wrap(label) for label, _shares in rows])
         axes.invert_yaxis()
         axes.set_xlim(0, 100)
@@ -312,14 +306,31 @@ def _stacked_bar(
     colours: Sequence[str],
     *,
     height: float,
+    hatch_hidden: bool = False,
 ) -> float:
     """Draw one 100 % bar of shares (hidden ones left out); return where it ends, in %.
 
     Shares of 8 % or more carry their number; smaller segments would not fit it.
+    With ``hatch_hidden`` the hidden shares' sum is drawn as one hatched block at
+    the place of the first hidden share (issue 11: where the hidden answers are).
     """
     left = 0.0
+    hidden_width = 100 - 100 * sum(share for share in shares if share is not None)
     for segment, share in enumerate(shares):
         if share is None:
+            if hatch_hidden and hidden_width > 0.5:
+                axes.barh(
+                    row_index,
+                    hidden_width,
+                    left=left,
+                    color=HIDDEN,
+                    hatch="///",
+                    edgecolor=HIDDEN_EDGE,
+                    linewidth=0.3,
+                    height=height,
+                )
+                left += hidden_width
+                hidden_width = 0.0
             continue
         axes.barh(
             row_index,

@@ -41,15 +41,16 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "all_answers": {"fr": "Toutes les réponses", "en": "All answers"},
     "suppressed": {"fr": "masqué", "en": "suppressed"},
     "suppressed_note": {
-        "fr": "« masqué » : chiffre non publié pour que personne ne puisse être reconnu. "
-        "Deux raisons possibles : il repose sur moins de %(k)s personnes (dans le groupe, ou "
-        "parmi celles qui ont donné une même réponse) ; ou bien, sans être petit, il "
-        "permettrait de retrouver par soustraction, à partir d’un total, un autre chiffre "
-        "masqué.",
-        "en": "“suppressed”: a figure not published so that no one can be recognised. "
-        "There are two possible reasons: it rests on fewer than %(k)s people (in the group, "
-        "or among those who gave the same answer); or, though not small itself, it would let "
-        "someone work out another suppressed figure by subtracting it from a total.",
+        "fr": "« masqué » : chiffre non publié pour que personne ne puisse être reconnu : il "
+        "repose sur moins de %(k)s personnes, ou il permettrait de retrouver un autre chiffre "
+        "masqué, par soustraction à partir d’un total ou avec les autres chiffres. « ≥ » ou "
+        "« ≤ » devant une part : moins de %(k)s personnes sont d’un même côté ; la borne vient "
+        "du nombre de personnes et de k seulement.",
+        "en": "“suppressed”: a figure not published so that no one can be recognised: it "
+        "rests on fewer than %(k)s people, or it would let someone work out another "
+        "suppressed figure, by subtracting it from a total or with the other figures. “≥” or "
+        "“≤” before a share: fewer than %(k)s people are on one side; the bound comes from "
+        "the number of people and k only.",
     },
     "indicative": {"fr": "indicatif", "en": "indicative only"},
     "findings": {"fr": "Ce que disent les résultats", "en": "What the results say"},
@@ -272,7 +273,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "sent": {"fr": "Envoyées", "en": "Sent"},
     "opened": {"fr": "Ouvertes", "en": "Opened"},
     "completed": {"fr": "Remplies", "en": "Completed"},
-    "rate": {"fr": "Taux (IC)", "en": "Rate (CI)"},
+    "rate": {"fr": "Taux", "en": "Rate"},
     "median_minutes": {"fr": "Durée médiane (min)", "en": "Median time (min)"},
     "all": {"fr": "Ensemble", "en": "All"},
     "no_invitations": {
@@ -284,6 +285,27 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "ou lus à voix haute : %(share)s (%(n)s sur %(total)s).",
         "en": "Share of questionnaires completed with a worker’s help or read aloud: "
         "%(share)s (%(n)s of %(total)s).",
+    },
+    "assisted_people": {
+        "fr": "Au temps « %(wave)s », %(n)s personnes sur %(total)s (%(share)s) ont répondu avec "
+        "l’aide d’un·e intervenant·e ou avec le questionnaire lu à voix haute.",
+        "en": "At “%(wave)s”, %(n)s of %(total)s people (%(share)s) answered with a worker’s "
+        "help or had the questionnaire read aloud.",
+    },
+    "who_counted": {"fr": "Qui est compté", "en": "Who is counted"},
+    "profile_people": {
+        "fr": "%(people)s personnes ont rempli %(questionnaires)s questionnaires ; personnes "
+        "par temps de mesure : %(per_wave)s. Une personne compte une fois par temps.",
+        "en": "%(people)s people completed %(questionnaires)s questionnaires; people per "
+        "wave: %(per_wave)s. A person counts once per wave.",
+    },
+    "profile_by_site": {
+        "fr": "Personnes par site (temps « %(wave)s ») : %(groups)s.",
+        "en": "People by site (“%(wave)s”): %(groups)s.",
+    },
+    "profile_by_language": {
+        "fr": "Personnes par langue (temps « %(wave)s ») : %(groups)s.",
+        "en": "People by language (“%(wave)s”): %(groups)s.",
     },
     "assisted_share_suppressed": {
         "fr": "Part des questionnaires remplis avec aide : masquée "
@@ -319,14 +341,19 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "method_reference": {"fr": "Référence", "en": "Reference"},
     "suppression_rule": {"fr": "Règle de confidentialité", "en": "Suppression rule"},
     "suppression_text": {
-        "fr": "Aucun chiffre portant sur moins de %(k)s personnes n’est publié. Une part de "
-        "0 %% ou 100 %% dans un petit groupe révèlerait la réponse de chacun : elle est aussi "
-        "masquée. D’autres cases sont masquées quand elles permettraient de recalculer un "
-        "chiffre masqué à partir des totaux.",
-        "en": "No figure about fewer than %(k)s people is published. A share of 0%% or 100%% "
-        "in a small group would reveal everyone’s answer: it is suppressed too. Other cells "
-        "are suppressed when they would let a reader work a suppressed figure out from "
-        "the totals.",
+        "fr": "Aucun chiffre portant sur moins de %(k)s personnes n’est publié. Quand moins "
+        "de %(k)s personnes d’un groupe sont d’un même côté (réponse positive ou non), la "
+        "part exacte n’est pas donnée : une borne comme « ≥ 95 %% » est publiée, calculée à "
+        "partir du nombre de personnes et de k seulement, arrondie vers l’extérieur ; elle "
+        "dit seulement « moins de %(k)s de ce côté ». D’autres chiffres sont masqués quand, "
+        "avec les totaux, les bornes, les tendances ou les autres tableaux, ils permettraient "
+        "de retrouver un chiffre masqué ; un contrôle automatique le vérifie.",
+        "en": "No figure about fewer than %(k)s people is published. When fewer than %(k)s "
+        "people of a group are on one side (positive answer or not), the exact share is not "
+        "given: a bound such as “≥ 95%%” is published, computed from the number of people "
+        "and k only, rounded outward; it says only “fewer than %(k)s on that side”. Other "
+        "figures are suppressed when, with the totals, bounds, trends or other tables, they "
+        "would let a reader work a suppressed figure out; an automatic check verifies it.",
     },
     "limits": {"fr": "Limites", "en": "Limitations"},
     "limit_self_report": {
@@ -530,25 +557,46 @@ METHOD_TEXTS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
     "disclosure": {
         "name": {"fr": "Confidentialité", "en": "Confidentiality"},
         "plain": {
-            "fr": "Aucun chiffre publié ne repose sur moins de %(k)s personnes, et aucun ne "
-            "permet de retrouver un chiffre masqué par soustraction. Les réponses libres ne "
-            "sont jamais analysées.",
-            "en": "No published figure rests on fewer than %(k)s people, and none lets anyone "
-            "work out a suppressed figure by subtraction. Free-text answers are never analysed.",
+            "fr": "Aucun chiffre publié ne repose sur moins de %(k)s personnes. Quand moins de "
+            "%(k)s personnes sont d’un même côté, seule une borne est donnée (« ≥ 95 %% »). Un "
+            "contrôle automatique vérifie qu’aucun chiffre masqué ne peut être retrouvé, ni "
+            "même resserré, à partir de tout ce qui est publié. Les réponses libres ne sont "
+            "jamais analysées.",
+            "en": "No published figure rests on fewer than %(k)s people. When fewer than %(k)s "
+            "people are on one side, only a bound is given (“≥ 95%%”). An automatic check "
+            "verifies that no suppressed figure can be worked out, or even narrowed, from "
+            "everything published. Free-text answers are never analysed.",
         },
         "detail": {
-            "fr": "Seuil k = %(k)s : groupes, périodes et cases de moins de k répondants masqués ; "
-            "une part est masquée quand le nombre de réponses positives ou non positives est "
-            "inférieur à k (0 %% et 100 %% compris) ; masquage secondaire du plus petit groupe "
-            "ou de la plus petite case restante, pour qu’aucune valeur masquée ne se déduise "
-            "d’un total ; une moyenne est masquée quand tous les scores sont égaux. Les tests "
-            "entre groupes portent sur toutes les données (une valeur p ne révèle aucune case).",
-            "en": "Threshold k = %(k)s: groups, periods and cells with fewer than k respondents "
-            "are suppressed; a share is suppressed when its positive or non-positive count is "
-            "below k (0%% and 100%% included); secondary suppression hides the next smallest "
-            "group or cell so that no suppressed value can be recovered from a total; a mean "
-            "is suppressed when all scores are equal. Tests across groups use all the data (a "
-            "p-value reveals no cell).",
+            "fr": "Seuil k = %(k)s. Un groupe de moins de k personnes est masqué avec son "
+            "effectif ; de k à 2k − 2 personnes, l’effectif est donné et la part masquée ; à "
+            "partir de 2k − 1 personnes, la part est exacte quand au moins k personnes sont de "
+            "chaque côté (positif, non positif), sinon une borne calculée à partir de n et k "
+            "seulement, arrondie vers l’extérieur à 5 points (n = 133, k = 5 : au moins "
+            "95 %%). Le masquage secondaire est décidé par un audit d’intervalles par "
+            "programmation linéaire (Hundepool et al. 2012, ch. 4) sur chaque tableau avec ses "
+            "totaux, les bornes, les tendances et les tableaux liés : tout nombre masqué qui "
+            "pourrait être petit peut encore valoir n’importe quelle valeur de 0 à k − 1, et "
+            "un nombre forcément grand garde au moins k valeurs possibles. Les moyennes, "
+            "catégories NPS, tests, tailles d’effet et valeurs p voisins d’un chiffre masqué "
+            "ou borné sont masqués ; les tests entre groupes ne portent que sur les groupes "
+            "publiés exactement. Ce que l’audit ne couvre pas : le nombre total de personnes "
+            "qui n’ont pas répondu à une question peut se déduire ; sa répartition entre "
+            "« préfère ne pas répondre » et « sans réponse » est masquée sous k.",
+            "en": "Threshold k = %(k)s. A group of fewer than k people is suppressed with its "
+            "size; from k to 2k − 2 people its size is shown and its share suppressed; from "
+            "2k − 1 people the share is exact when at least k people are on each side "
+            "(positive, not positive), otherwise a bound computed from n and k only, rounded "
+            "outward to 5 points (n = 133, k = 5: at least 95%%). Secondary suppression is "
+            "decided by an interval audit by linear programming (Hundepool et al. 2012, ch. 4) "
+            "over each table with its totals, bounds, trends and linked tables: every "
+            "suppressed count that could be small can still be anything from 0 to k − 1, and a "
+            "count that is surely large keeps at least k possible values. Means, NPS bands, "
+            "tests, effect sizes and p-values beside a suppressed or bounded figure are "
+            "suppressed; tests across groups use only the groups published exactly. Not "
+            "covered by the audit: the total number of people who did not answer a question "
+            "can be worked out; how it splits between “prefer not to answer” and “no answer” "
+            "is suppressed below k.",
         },
     },
     "share_positive": {
@@ -684,12 +732,17 @@ METHOD_TEXTS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
             "p-values are therefore adjusted over all the changes tested.",
         },
         "detail": {
-            "fr": "Tous les tests d’évolution de l’analyse (chaque indicateur ou question × "
-            "chaque paire de temps) forment une seule famille, masqués compris ; méthode de "
-            "Holm (statsmodels multipletests) ; p brut et p ajusté sont tous deux donnés.",
-            "en": "All the gain tests of the analysis (every indicator or question × wave "
-            "pair) form one family, suppressed ones included; Holm’s method (statsmodels "
-            "multipletests); raw and adjusted p are both reported.",
+            "fr": "Famille ajustée : l’évolution de chaque indicateur entre l’entrée et chaque "
+            "temps suivant (un indicateur compte une fois, ses questions n’y sont pas) ; "
+            "méthode de Holm (statsmodels multipletests), un p masqué compté comme 1. Les "
+            "questions une à une et les comparaisons entre groupes sont exploratoires (p "
+            "bruts). Les intervalles ne sont pas ajustés : un constat lit d’abord "
+            "l’intervalle, puis le p ajusté.",
+            "en": "Adjusted family: the change of each indicator between baseline and each "
+            "later wave (an indicator counts once; its questions are not in it); Holm’s method "
+            "(statsmodels multipletests), a withheld p counted as 1. Questions one by one and "
+            "comparisons between groups are exploratory (raw p). Intervals are not adjusted: "
+            "a verdict reads the interval first, then the adjusted p.",
         },
     },
     "attrition": {
@@ -703,12 +756,14 @@ METHOD_TEXTS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
             "care.",
         },
         "detail": {
-            "fr": "Répondants du temps initial sans réponse au temps suivant ; leurs scores de "
-            "départ sont comparés à ceux des personnes suivies par le test U de Mann–Whitney "
-            "(approximation normale avec correction de continuité), donné comme une réserve.",
-            "en": "Baseline respondents without a response at the later wave; their baseline "
-            "scores are compared with those of the people who stayed by the Mann–Whitney U "
-            "test (normal approximation with continuity correction), reported as a caveat.",
+            "fr": "Seules comptent les personnes dont le temps suivant était dû pendant la "
+            "période ; celles dont l’invitation est encore ouverte ne sont ni suivies ni "
+            "perdues. Écart des scores de départ (perdues − suivies) avec un intervalle de "
+            "Welch : il décrit des niveaux de départ, pas des évolutions.",
+            "en": "Only people whose later wave was due within the period count; those whose "
+            "invitation is still open are neither followed nor lost. Difference in baseline "
+            "scores (lost − followed) with a Welch interval: it describes starting levels, not "
+            "changes.",
         },
     },
     "scales": {
@@ -722,9 +777,10 @@ METHOD_TEXTS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
         },
         "detail": {
             "fr": "Alpha de Cronbach par temps de mesure, sur les personnes ayant répondu à "
-            "toutes les questions, avec l’intervalle de Feldt (loi F).",
+            "toutes les questions, avec l’intervalle de Feldt (loi F). Une échelle n’est dite "
+            "fiable qu’à partir de 0,70.",
             "en": "Cronbach’s alpha per wave, on respondents who answered every item, with "
-            "Feldt’s F-based interval.",
+            "Feldt’s F-based interval. A scale is called reliable only from 0.70.",
         },
     },
     "trends": {
@@ -761,13 +817,13 @@ METHOD_TEXTS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
             "ones, as help can make answers more positive.",
         },
         "detail": {
-            "fr": "Groupes indépendants ; par temps de mesure, description seule quand des "
-            "personnes ont répondu à plusieurs temps. Test du khi² quand tous les effectifs "
+            "fr": "Dans un seul temps de mesure (l’entrée par défaut), une réponse par personne ; "
+            "tests exploratoires, non ajustés. Test du khi² quand tous les effectifs "
             "attendus sont d’au moins 5 (correction de Yates pour un tableau 2×2), sinon test "
             "exact de Fisher (2×2) ou de Fisher–Freeman–Halton avec une valeur p de "
             "Monte-Carlo sur %(monte_carlo_tables)s tableaux (graine %(seed)s).",
-            "en": "Independent groups; by wave, descriptive only when people answered at "
-            "several waves. Chi-square test when all expected counts are at least 5 (Yates "
+            "en": "Within one wave (baseline by default), one answer per person; exploratory "
+            "tests, not adjusted. Chi-square test when all expected counts are at least 5 (Yates "
             "correction on a 2×2 table), otherwise Fisher’s exact test (2×2) or "
             "Fisher–Freeman–Halton with a Monte-Carlo p from %(monte_carlo_tables)s tables "
             "(seed %(seed)s).",

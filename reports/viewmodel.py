@@ -44,6 +44,7 @@ from reports.formatting import (
     format_p_value,
     format_percent,
     format_percent_interval,
+    format_share,
     format_signed,
 )
 from reports.rounding import sign_safe_digits
@@ -154,9 +155,7 @@ class _Words:
     def share(self, estimate: ProportionEstimate | None) -> str:
         if estimate is None:
             return EN_DASH
-        if estimate.suppressed or estimate.estimate is None:
-            return self.suppressed
-        return self.pct(estimate.estimate)
+        return format_share(estimate, self.lang, self.suppressed)
 
     def indicator(self, key: str | None) -> str:
         if key is None:
@@ -266,6 +265,18 @@ def _headline(words: _Words, analysis: StudyAnalysis, indicator: str) -> dict[st
         return item
     item["wave"] = words.wave(result.wave)
     positive = result.positive
+    if positive is not None and positive.bound is not None and positive.n is not None:
+        # fewer than k people on one side: a bound from n and k only (issue 11)
+        item.update(
+            available=True,
+            bounded=True,
+            value=words.share(positive),
+            n=words.count(positive.n),
+            n_text=words.t("n_people", n=words.count(positive.n)),
+            ci="",
+            indicative=False,
+        )
+        return item
     if result.suppressed or positive is None or positive.suppressed:
         item["suppressed"] = True
         item["value"] = words.suppressed
@@ -286,7 +297,8 @@ def _estimate_cells(words: _Words, estimate: ProportionEstimate | None) -> list[
     if estimate is None:
         return [EN_DASH, EN_DASH]
     if estimate.suppressed:
-        return [words.suppressed, words.suppressed]
+        # a bound stands in the share column; no interval is published beside it
+        return [words.share(estimate), EN_DASH if estimate.bound else words.suppressed]
     return [words.pct(estimate.estimate), words.pct_ci(estimate.interval)]
 
 
@@ -308,7 +320,7 @@ def _wave_table(words: _Words, analysis: StudyAnalysis, indicator: str) -> dict[
             positive = result.positive
             n_text = (
                 words.suppressed
-                if positive is not None and positive.suppressed
+                if positive is not None and positive.n is None
                 else (words.count(n))
             )
             cells = [n_text, *_estimate_cells(words, positive), mean]
@@ -524,7 +536,12 @@ def _trend(
             for series in (shares, lows, highs, lcl, ucl):
                 series.append(None)
             flags.append(None)
-            rows.append({"header": point.period, "cells": [words.suppressed] * 5})
+            cells = [words.suppressed] * 5
+            if point.n is not None:  # size shown; the share is a bound or withheld (issue 11)
+                bound = format_share({"suppressed": True, "bound": point.bound}, words.lang, "")
+                cells = [words.count(point.n), bound or words.suppressed, EN_DASH]
+                cells += [EN_DASH, EN_DASH]
+            rows.append({"header": point.period, "cells": cells})
             continue
         shares.append(point.share)
         lows.append(point.interval.low)
@@ -620,7 +637,9 @@ def _test_name(words: _Words, test: str) -> str:
 def _breakdown(words: _Words, breakdown: Breakdown) -> dict[str, Any]:
     rows = []
     for row in breakdown.rows:
-        if row.suppressed or row.positive.suppressed:
+        if row.n is not None and row.positive.suppressed:  # size shown, share bounded or withheld
+            cells = [words.count(row.n), *_estimate_cells(words, row.positive), words.suppressed]
+        elif row.suppressed or row.positive.suppressed:
             cells = [words.suppressed] * 4
         else:
             cells = [
@@ -1081,13 +1100,17 @@ def _attrition_notes(words: _Words, analysis: StudyAnalysis) -> list[str]:
 
 def _responses(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
     rows = []
-    for rate in analysis.response_rates or ():
+    ordered = sorted(
+        analysis.response_rates or (),
+        key=lambda r: (r.wave is not None, _wave_rank(analysis, r.wave), r.site is not None),
+    )
+    for rate in ordered:
         header = f"{words.wave(rate.wave)} · {words.site(rate.site)}"
         if rate.suppressed:
             cells = [words.suppressed] * 5
         else:
             rate_text = (
-                words.suppressed
+                words.share(rate.rate)
                 if rate.rate.suppressed
                 else (f"{words.pct(rate.rate.estimate)} {words.pct_ci(rate.rate.interval)}")
             )
@@ -1108,7 +1131,7 @@ def _responses(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
                 words.t("invited"),
                 words.t("sent"),
                 words.t("completed"),
-                f"{words.t('rate')} {words.t('ci', level=words.level)}",
+                f"{words.t('rate')} ({words.t('ci', level=words.level)})",
                 words.t("median_minutes"),
             ],
             "rows": rows,
@@ -1121,6 +1144,26 @@ def _responses(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
 
 
 def _assisted_share(words: _Words, analysis: StudyAnalysis) -> str | None:
+    """People (not questionnaires) helped to answer at baseline, from the respondent profile."""
+    profile = getattr(analysis, "profile", None)
+    by_mode = getattr(profile, "by_mode", None)
+    if by_mode:
+        if any(row.suppressed for row in by_mode):
+            return words.t("assisted_share_suppressed")
+        total = sum(row.count for row in by_mode)
+        helped = sum(row.count for row in by_mode if row.group in ASSISTED_MODES)
+        if total:
+            return words.t(
+                "assisted_people",
+                wave=words.wave(profile.baseline_wave),
+                share=words.pct(helped / total),
+                n=words.count(helped),
+                total=words.count(total),
+            )
+    return _assisted_share_by_breakdown(words, analysis)
+
+
+def _assisted_share_by_breakdown(words: _Words, analysis: StudyAnalysis) -> str | None:
     """Share assisted from the first breakdown by mode, respecting its suppression."""
     order = _indicator_order(analysis)
     by_mode = sorted(
@@ -1192,18 +1235,66 @@ def _method_note(words: _Words, note: MethodNote, values: Mapping[str, object]) 
             "reference": note.reference or EN_DASH,
             "lang": "en",
         }
+    # The analysis states its own method in both languages; the disclosure paragraph is
+    # the report's own (issue 11).
+    given = getattr(note, "text", None)
+    plain = given.get(words.lang) if isinstance(given, Mapping) else None
+    if not plain or note.name == "disclosure":
+        plain = method_text(words.lang, note.name, "plain", **values)
     return {
         "name": method_text(words.lang, note.name, "name", **values),
-        "plain": method_text(words.lang, note.name, "plain", **values),
+        "plain": plain,
         "detail": method_text(words.lang, note.name, "detail", **values),
         "reference": note.reference or EN_DASH,
         "lang": None,
     }
 
 
+def _who(words: _Words, analysis: StudyAnalysis) -> list[str]:
+    """Eligibility and a short respondent profile: people, not questionnaires, per wave."""
+    lines = []
+    period = getattr(analysis, "period", None)
+    eligibility = getattr(period, "eligibility", None)
+    if isinstance(eligibility, Mapping) and eligibility:
+        lines.append(eligibility.get(words.lang) or eligibility.get("en"))
+    profile = getattr(analysis, "profile", None)
+    if profile is None:
+        return lines
+    per_wave = ", ".join(
+        f"{words.wave(wave)} {words.count(n)}"
+        for wave, n in sorted(
+            profile.people_by_wave.items(), key=lambda item: _wave_rank(analysis, item[0])
+        )
+    )
+    lines.append(
+        words.t(
+            "profile_people",
+            people=words.count(profile.n_people),
+            questionnaires=words.count(profile.n_questionnaires),
+            per_wave=per_wave,
+        )
+    )
+    for by, rows in (("site", profile.by_site), ("language", profile.by_language)):
+        shown = [
+            f"{words.group(by, row.group)} "
+            f"{words.suppressed if row.suppressed else words.pct(row.share)}"
+            for row in rows
+        ]
+        if shown:
+            lines.append(
+                words.t(
+                    f"profile_by_{by}",
+                    wave=words.wave(profile.baseline_wave),
+                    groups=", ".join(shown),
+                )
+            )
+    return lines
+
+
 def _methods(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
     values = _method_values(words, analysis)
     return {
+        "who": _who(words, analysis),
         "versions": list(words.context.questionnaire_versions),
         "positive": words.t("method_positive", level=words.level),
         "notes": [_method_note(words, note, values) for note in analysis.methods],
@@ -1444,4 +1535,5 @@ _TEMPLATE_WORDS = (
     "trend",
     "all_findings",
     "summary_table",
+    "who_counted",
 )

@@ -15,11 +15,13 @@ from pypdf import PdfReader
 
 import reports
 from reports.formatting import (
+    EN_DASH,
     format_count,
     format_decimal,
     format_p_value,
     format_percent,
     format_percent_interval,
+    format_share,
     format_signed,
 )
 from reports.texts import MODE_LABELS, text
@@ -129,7 +131,20 @@ def test_breakdowns_equal_the_json_and_suppressed_cells_show_no_number(
                 group = context.site_labels[row["group"]]
             else:
                 group = MODE_LABELS[row["group"]][lang]
-            if row["suppressed"] or row["positive"]["suppressed"]:
+            if row["n"] is not None and row["positive"]["suppressed"]:
+                # issue 11: the size stays, the share is a bound (or withheld), no mean
+                seen_suppressed += 1
+                positive = row["positive"]
+                expected = " ".join(
+                    [
+                        group,
+                        format_count(row["n"], lang),
+                        format_share(positive, lang, suppressed),
+                        EN_DASH if positive["bound"] else suppressed,
+                        suppressed,
+                    ]
+                )
+            elif row["suppressed"] or row["positive"]["suppressed"]:
                 seen_suppressed += 1
                 assert row["n"] is None or row["positive"]["estimate"] is None
                 expected = " ".join([group] + [suppressed] * 4)
