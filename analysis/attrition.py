@@ -22,7 +22,7 @@ from analysis.findings import fr_typography
 from analysis.paired import nearly_constant
 from analysis.results import AttritionResult, Interval
 
-__all__ = ["attrition_result", "due_people"]
+__all__ = ["attrition_result", "due_people", "welch_difference"]
 
 _METHOD = "mann_whitney_u_asymptotic_continuity"
 
@@ -112,6 +112,32 @@ def due_people(
     return due, pending, rule
 
 
+def welch_difference(
+    a: np.ndarray, b: np.ndarray, level: float = 0.95
+) -> tuple[float | None, Interval | None]:
+    """``mean(a) − mean(b)`` with the Welch (unequal variances) t interval.
+
+    Computed directly (Welch–Satterthwaite degrees of freedom) so that groups
+    of identical scores give a clean ``None`` instead of a floating-point
+    warning; equals R's ``t.test(a, b)$conf.int``.
+
+    References
+    ----------
+    Welch, B. L. (1947). Biometrika 34:28–35.
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.size < 2 or b.size < 2:
+        return None, None
+    diff = float(a.mean() - b.mean())
+    va, vb = float(a.var(ddof=1)) / a.size, float(b.var(ddof=1)) / b.size
+    if nearly_constant(a) and nearly_constant(b):
+        return diff, None
+    se = np.sqrt(va + vb)
+    df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
+    half = float(stats.t.ppf(0.5 + level / 2, df)) * float(se)
+    return diff, Interval(diff - half, diff + half, level, "welch_t")
+
+
 def attrition_result(
     name: str,
     before: str,
@@ -168,11 +194,8 @@ def attrition_result(
         u, p = float(res.statistic), float(res.pvalue)
     small_lost = lost.size < k
     diff = interval = None
-    if kept.size >= k and lost.size >= k and not nearly_constant(np.concatenate([kept, lost])):
-        welch = stats.ttest_ind(lost, kept, equal_var=False)
-        ci = welch.confidence_interval(level)
-        diff = float(lost.mean() - kept.mean())
-        interval = Interval(float(ci.low), float(ci.high), level, "welch_t")
+    if kept.size >= k and lost.size >= k:
+        diff, interval = welch_difference(lost, kept, level)
     return AttritionResult(
         target=name,
         from_wave=before,

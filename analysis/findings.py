@@ -222,9 +222,21 @@ def _shares(change, lang: str) -> str | None:
         ("worse", "moins bien", "worse"),
     ):
         est = getattr(change, name)
-        if est.suppressed or est.estimate is None:
+        if est.estimate is not None and not est.suppressed:
+            value = est.estimate
+            prefix = ""
+        elif est.bound is not None:
+            value = est.bound.value
+            at_most = est.bound.relation == "<="
+            prefix = (
+                ("au plus " if at_most else "au moins ")
+                if lang == "fr"
+                else ("at most " if at_most else "at least ")
+            )
+        else:
             return None
-        share = fr_percent(est.estimate) if lang == "fr" else f"{en_number(100 * est.estimate)}%"
+        share = fr_percent(value) if lang == "fr" else f"{en_number(100 * value)}%"
+        share = prefix + share
         parts.append(f"{share} {fr_word if lang == 'fr' else en_word}")
     return ", ".join(parts)
 

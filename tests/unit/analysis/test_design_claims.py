@@ -180,3 +180,37 @@ def test_each_wave_is_shown_in_the_words_of_its_questionnaire_version():
     (difference,) = result.wording_differences
     assert difference.question_key == "listened_1"
     assert difference.waves == ("baseline", "followup1")
+
+
+@pytest.mark.parametrize(
+    ("counts", "shown", "bounds"),
+    [
+        ((40, 90, 3), (False, True, False), ("≥0.25", None, "≤0.05")),
+        ((2, 129, 2), (False, False, False), ("≤0.05", "≥0.95", "≤0.05")),
+        ((20, 100, 13), (True, True, True), (None, None, None)),
+        ((0, 37, 0), (False, False, False), ("≤0.15", "≥0.85", "≤0.15")),
+    ],
+)
+def test_better_same_worse_hide_small_cells_and_publish_safe_bounds(counts, shown, bounds):
+    from analysis.study import _change_bounds, _change_mask
+
+    hidden = _change_mask(counts, 5)
+    assert tuple(not h for h in hidden) == shown
+    found = _change_bounds(counts, hidden, 5)
+    text = tuple(None if b is None else f"{b.relation[0]}{b.value:g}" for b in found)
+    assert text == tuple(
+        None if b is None else b.replace("≥", ">").replace("≤", "<") for b in bounds
+    )
+
+
+def test_welch_interval_reproduces_r_on_sleep_data():
+    from analysis.attrition import welch_difference
+
+    # R: t.test(extra ~ group, data = sleep)$conf.int -> -3.3654832 0.2054832
+    group1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+    group2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+    diff, interval = welch_difference(group1, group2)
+    assert diff == pytest.approx(-1.58)
+    assert interval.low == pytest.approx(-3.3654832, abs=1e-6)
+    assert interval.high == pytest.approx(0.2054832, abs=1e-6)
+    assert welch_difference([3.25] * 6, [3.25] * 5)[1] is None
