@@ -295,9 +295,9 @@ def _add_share(audit: LinearAudit, label: str, x: int, n: int, decision: ShareDe
     return xi, yi
 
 
-def _add_margin(audit: LinearAudit, rows: list, x: int, n: int, k: int) -> None:
-    """The total of a table, published as its own share rule allows, tied to its rows."""
-    total = _add_share(audit, "total", x, n, primary_share(x, n, k))
+def _add_margin(audit: LinearAudit, rows: list, x: int, n: int, k: int, decision=None) -> None:
+    """The total of a table, published as decided (by default its own rule), tied to its rows."""
+    total = _add_share(audit, "total", x, n, decision or primary_share(x, n, k))
     for side in (0, 1):
         audit.equal({total[side]: -1.0, **{row[side]: 1.0 for row in rows}}, 0)
 
@@ -307,26 +307,32 @@ def _one_step(decision: ShareDecision) -> ShareDecision:
     return ShareDecision(HIDDEN if decision.status == N_ONLY else N_ONLY)
 
 
-def _share_audit(xs, ns, decisions, k: int, margins: bool) -> LinearAudit:
+def _share_audit(xs, ns, decisions, k: int, margins: bool, total=None) -> LinearAudit:
     audit = LinearAudit(k)
     rows = [
         _add_share(audit, str(i), int(x), int(n), d)
         for i, (x, n, d) in enumerate(zip(xs, ns, decisions, strict=True))
     ]
     if margins:
-        _add_margin(audit, rows, int(xs.sum()), int(ns.sum()), k)
+        _add_margin(audit, rows, int(xs.sum()), int(ns.sum()), k, total)
     return audit
 
 
 def protect_shares(
-    counts: pd.DataFrame | np.ndarray | list, k: int, *, margins: bool = True
+    counts: pd.DataFrame | np.ndarray | list,
+    k: int,
+    *,
+    margins: bool = True,
+    total: ShareDecision | None = None,
 ) -> list[ShareDecision]:
     """Primary and secondary protection of a table of shares (one row per group).
 
     ``counts`` has two columns, positive and not positive. With ``margins``
     the attacker is assumed to know the total of the table as far as its own
     share rule publishes it (exactly, as a bound or only its size: the
-    overall figure, the p-chart centre, the sum of the groups). After the primary
+    overall figure, the p-chart centre, the sum of the groups); ``total`` is
+    the decision already taken for that total elsewhere (a wave above its
+    sites), when it is not simply its own primary rule. After the primary
     rule (:func:`primary_share`), an interval audit
     (:class:`~analysis.disclosure_audit.LinearAudit`) of the whole table is
     repeated; while a withheld count can be narrowed below its protection,
@@ -346,12 +352,12 @@ def protect_shares(
         raise ValueError("counts must have two non-negative columns: positive, not positive")
     xs, ns = table[:, 0], table.sum(axis=1)
     decisions = [primary_share(int(x), int(n), k) for x, n in zip(xs, ns, strict=True)]
-    if len(decisions) < 2:
-        return decisions  # the only group is the margin itself
+    if len(decisions) < 2:  # the only group is the margin itself
+        return [total] if margins and total is not None and decisions else decisions
     for _ in range(3 * len(decisions) + 1):
         if all(d.status == EXACT for d in decisions):
             return decisions
-        audit = _share_audit(xs, ns, decisions, k, margins)
+        audit = _share_audit(xs, ns, decisions, k, margins, total)
         leaks = len(audit.leaks())
         if not leaks:
             return decisions
@@ -366,7 +372,7 @@ def protect_shares(
         for i in shown:
             trial = list(decisions)
             trial[i] = _one_step(decisions[i])
-            left = len(_share_audit(xs, ns, trial, k, margins).leaks())
+            left = len(_share_audit(xs, ns, trial, k, margins, total).leaks())
             if left < best_leaks:
                 best, best_leaks = i, left
             if left == 0:

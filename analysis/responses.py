@@ -63,18 +63,21 @@ def response_rates(
 
 
 def _protect_rates(groups, counts, k: int) -> list[ShareDecision]:
-    """Rates are shares: the waves are a table whose margin is the overall row, and
-    the sites of one wave a table whose margin is that wave (each protected with
-    :func:`analysis.disclosure.protect_shares`)."""
+    """Rates are shares in a hierarchy: the waves are a table whose total is the overall
+    row, the sites of one wave a table whose total is that wave as it was published
+    (each protected with :func:`analysis.disclosure.protect_shares`)."""
     decisions = [primary_share(c, n, k) for n, c in counts]
-    by_wave: dict[tuple, list[int]] = {}
-    for i, (wave, site, _sub) in enumerate(groups):
-        if wave is not None:
-            key = ("waves",) if site is None else ("sites", wave)
-            by_wave.setdefault(key, []).append(i)
-    for members in by_wave.values():
-        table = [[counts[i][1], counts[i][0] - counts[i][1]] for i in members]
-        for i, decision in zip(members, protect_shares(table, k), strict=True):
+    waves = [i for i, (wave, site, _sub) in enumerate(groups) if wave is not None and site is None]
+    table = [[counts[i][1], counts[i][0] - counts[i][1]] for i in waves]
+    for i, decision in zip(waves, protect_shares(table, k), strict=True):
+        decisions[i] = decision
+    for parent in waves:
+        wave = groups[parent][0]
+        sites = [i for i, (w, site, _sub) in enumerate(groups) if w == wave and site is not None]
+        table = [[counts[i][1], counts[i][0] - counts[i][1]] for i in sites]
+        for i, decision in zip(
+            sites, protect_shares(table, k, total=decisions[parent]), strict=True
+        ):
             decisions[i] = decision
     return decisions
 

@@ -336,7 +336,7 @@ def analyse_study(
         trends=tuple(trends_out),
         breakdowns=tuple(breakdowns_out),
         response_rates=tuple(rates) if rates is not None else None,
-        findings=tuple(found),
+        findings=(*words.baseline_timing_findings(profile), *found),
         methods=_methods(options),
         warnings=tuple(warnings),
         measures=measures,
@@ -694,7 +694,10 @@ def _gains(ctx: _Context, targets: list[_Target]) -> list[GainResult]:
                 p = pg.wilcoxon.p_value
                 constant = nearly_constant(a - b)
                 result = _protect_paired(
-                    GainResult(name, kind, *waves, test, pg, None, p, None, **extra), k, constant
+                    GainResult(name, kind, *waves, test, pg, None, p, None, **extra),
+                    k,
+                    constant,
+                    _sign_counts(a - b),
                 )
             if not result.suppressed:
                 counts = change_counts((a - b) * polarity, target.threshold)
@@ -853,7 +856,18 @@ def _hidden_gain(result: GainResult) -> GainResult:
     )
 
 
-def _protect_paired(result: GainResult, k: int, constant: bool) -> GainResult:
+def _sign_counts(differences: np.ndarray) -> tuple[int, int, int]:
+    """Pairs whose score went up, down, or stayed exactly the same (the Wilcoxon's cells)."""
+    return (
+        int((differences > 0).sum()),
+        int((differences < 0).sum()),
+        int((differences == 0).sum()),
+    )
+
+
+def _protect_paired(
+    result: GainResult, k: int, constant: bool, signs: tuple[int, int, int] = (0, 0, 0)
+) -> GainResult:
     """Hide a gain on fewer than k pairs or where everyone changed by the same amount."""
     pg = result.paired
     if pg is None:
@@ -872,7 +886,7 @@ def _protect_paired(result: GainResult, k: int, constant: bool) -> GainResult:
         share_worse=None if mask["w"] else pg.share_worse,
     )
     w = pg.wilcoxon
-    if mask.any() or 0 < w.n_zero < k or 0 < w.n_nonzero < k:
+    if mask.any() or any(0 < c < k for c in (*signs, w.n_zero, w.n_nonzero)):
         # Non-linear leaks closed by rule: the signed-rank statistic, the rank-biserial r,
         # the t test, d_z and the means pin small cells (r = 1 says "nobody got worse").
         pg = _withhold_paired_tests(pg)

@@ -33,7 +33,9 @@ def test_demo_gains_are_detected(runner):
         assert gain["paired"]["mean_change"] > 0
         assert gain["paired"]["cohen_dz"]["estimate"] > 0.2
     listening = indicator_gain(result, "listening")
-    assert listening["p_holm"] > 0.05
+    # no change built in: either not significant, or withheld because fewer than k people
+    # changed on one side (issue 11: a test on small cells is not published)
+    assert listening["p_holm"] is None or listening["p_holm"] > 0.05
 
     listening_share = next(
         row
