@@ -1236,10 +1236,10 @@ def _method_note(words: _Words, note: MethodNote, values: Mapping[str, object]) 
             "lang": "en",
         }
     # The analysis states its own method in both languages; the disclosure paragraph is
-    # the report's own (issue 11).
+    # the report's own (issue 11), and the filters sentence names this report's dates and sites.
     given = getattr(note, "text", None)
     plain = given.get(words.lang) if isinstance(given, Mapping) else None
-    if not plain or note.name == "disclosure":
+    if not plain or note.name in ("disclosure", "filters"):
         plain = method_text(words.lang, note.name, "plain", **values)
     return {
         "name": method_text(words.lang, note.name, "name", **values),
