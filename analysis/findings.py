@@ -32,6 +32,7 @@ from analysis.results import (
     IndicatorResult,
     Interval,
     MeasureDefinition,
+    RespondentProfile,
     ResponseRate,
 )
 
@@ -40,6 +41,7 @@ __all__ = [
     "INDICATIVE_MIN_N",
     "WORSE_SIGNAL_GAP",
     "attrition_findings",
+    "baseline_timing_findings",
     "en_p",
     "format_p",
     "fr_number",
@@ -538,3 +540,30 @@ def response_rate_findings(rates: Iterable[ResponseRate]) -> list[Finding]:
             en += _EN_INDICATIVE
         out.append(Finding(f"response_rate:{rate.wave}", fr, en, indicative))
     return out
+
+
+def baseline_timing_findings(profile: RespondentProfile | None) -> list[Finding]:
+    """What "baseline" means here: time with the service when people answered it.
+
+    Only when the start of support is known and no bin is suppressed.
+    """
+    if profile is None or profile.time_with_service_source != "support_start":
+        return []
+    bins = {row.group: row for row in profile.time_with_service}
+    first, late = bins.get("lt_1m"), bins.get("m3_plus")
+    if first is None or late is None or first.share is None or late.share is None:
+        return []
+    n = profile.n_baseline_people or 0
+    fr = (
+        f"Entrée{NBSP}: sur les {fr_number(n)} personnes interrogées, {fr_percent(first.share)} "
+        f"ont répondu dans leur premier mois d’accompagnement et {fr_percent(late.share)} "
+        "étaient accompagnées depuis 3 mois ou plus{NBSP}: pour elles, l’entrée n’est pas une "
+        "mesure d’avant l’accompagnement."
+    ).replace("{NBSP}", NBSP)
+    en = (
+        f"Baseline: of the {en_number(n)} people surveyed, {en_number(100 * first.share)}% "
+        f"answered in their first month of support and {en_number(100 * late.share)}% had been "
+        "supported for 3 months or more: for them, the baseline is not a measure taken before "
+        "support."
+    )
+    return [Finding("baseline_timing", fr, en, False)]

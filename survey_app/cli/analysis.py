@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 
 import analysis
+from analysis.design import TIME_WITH_SERVICE_BINS
 from survey_app.cli._common import command_transaction
 from survey_app.extensions import db
 from survey_app.models import Organisation, Study
@@ -115,21 +116,31 @@ _SUMMARY_WORDS = {
         "en": "{people} people, {questionnaires} questionnaires",
     },
     "wave": {
-        "fr": "  {wave} : {people} personnes, {questionnaires} questionnaires",
+        "fr": "  {wave}\u00a0: {people} personnes, {questionnaires} questionnaires",
         "en": "  {wave}: {people} people, {questionnaires} questionnaires",
     },
     "findings": {"fr": "Constats", "en": "Findings"},
+    "since": {
+        "fr": "Temps d’accompagnement à l’entrée",
+        "en": "Time with the service at baseline",
+    },
     "warnings": {"fr": "Avertissements", "en": "Warnings"},
 }
+
+
+_TIME_BINS = {code: {"fr": fr, "en": en} for code, _day, fr, en in TIME_WITH_SERVICE_BINS}
+_TIME_BINS["unknown"] = {"fr": "inconnu", "en": "unknown"}
 
 
 def summary_lines(result: analysis.StudyAnalysis, lang: str) -> list[str]:
     """A readable text summary of an analysis, in ``lang`` (``fr`` or ``en``)."""
     words = {key: text[lang] for key, text in _SUMMARY_WORDS.items()}
-    lines = [f"{words['study']}: {result.study or '?'}"]
+    colon = "\u00a0: " if lang == "fr" else ": "
+    percent = "\u202f%" if lang == "fr" else "%"
+    lines = [f"{words['study']}{colon}{result.study or '?'}"]
     if result.period is not None:
         lines.append(
-            f"{words['period']}: {result.period.first_completed or '?'} {words['to']} "
+            f"{words['period']}{colon}{result.period.first_completed or '?'} {words['to']} "
             f"{result.period.last_completed or '?'}"
         )
         lines.append(result.period.eligibility.get(lang, ""))
@@ -146,12 +157,19 @@ def summary_lines(result: analysis.StudyAnalysis, lang: str) -> list[str]:
                     questionnaires=profile.questionnaires_by_wave.get(wave),
                 )
             )
+    if profile is not None and profile.time_with_service:
+        since = ", ".join(
+            f"{_TIME_BINS.get(row.group, {}).get(lang, row.group)} "
+            + (f"{100 * row.share:.0f}{percent}" if row.share is not None else "—")
+            for row in profile.time_with_service
+        )
+        lines.append(f"{words['since']}{colon}{since}")
     if result.multiplicity is not None:
         lines += ["", result.multiplicity.text.get(lang, "")]
-    lines += ["", f"{words['findings']}:"]
+    lines += ["", f"{words['findings']}{colon.rstrip()}"]
     lines += [f"- {getattr(finding, lang)}" for finding in result.findings]
     if result.warnings:
-        lines += ["", f"{words['warnings']}:", *(f"- {w}" for w in result.warnings)]
+        lines += ["", f"{words['warnings']}{colon.rstrip()}", *(f"- {w}" for w in result.warnings)]
     return lines
 
 

@@ -73,6 +73,8 @@ def test_demo_baseline_is_at_entry_for_most_and_attrition_counts_only_people_due
     bins = {row["group"]: row for row in result["profile"]["time_with_service"]}
     assert bins["lt_1m"]["share"] > 0.6  # most baselines at entry into support
     assert bins["m3_plus"]["share"] > 0.1  # the caseload enrolled at launch
+    timing = next(f for f in result["findings"] if f["topic"] == "baseline_timing")
+    assert "not a measure taken before support" in timing["en"]
     follow = next(
         a for a in result["attrition"] if a["target"] == "listening" and a["to_wave"] == "followup1"
     )
@@ -91,6 +93,7 @@ def test_indicators_text_summary_exits_0(runner):
     english = runner.invoke(args=["indicators", "demo"])
     assert english.exit_code == 0, english.output
     assert "Holm" in english.stdout
+    assert "Time with the service at baseline" in english.stdout
     assert "people followed" in english.stdout
     french = runner.invoke(args=["indicators", "demo", "--lang", "fr"])
     assert french.exit_code == 0, french.output
