@@ -22,13 +22,12 @@ import textwrap
 import threading
 from collections.abc import Sequence
 from html import escape
-from typing import Any
-
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from typing import TYPE_CHECKING, Any
 
 from reports.formatting import percent_number
+
+if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn: `import reports` stays light
+    from matplotlib.figure import Figure
 
 __all__ = ["colours_for_codes", "distribution_chart", "gains_chart", "render_svg", "trend_chart"]
 
@@ -71,6 +70,8 @@ _ID = re.compile(r'\bid="([^"]+)"')
 
 def render_svg(figure: Figure, name: str, title: str) -> str:
     """Serialise ``figure`` to inline SVG with a ``<title>`` and unique ids."""
+    import matplotlib
+
     buffer = io.StringIO()
     with _LOCK, matplotlib.rc_context(_SVG_SETTINGS):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
@@ -129,6 +130,10 @@ def distribution_chart(
     analysis withholds neighbouring answers together, so the block covers
     exactly the hidden answers.)
     """
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
     with _LOCK, matplotlib.rc_context(_SVG_SETTINGS):
         bars_in = 0.36 * len(rows)
         height_in = bars_in + _BOTTOM_LEGEND_IN + _TOP_IN
@@ -204,6 +209,9 @@ def trend_chart(
     labels: dict[str, str],
 ) -> str:
     """Share positive per period: line, interval band, p-chart limits, flagged points."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
     positions = list(range(len(periods)))
 
     def percent(values: Sequence[float | None]) -> list[float]:
@@ -275,6 +283,10 @@ def gains_chart(
     labels: Sequence[str],
 ) -> str:
     """Paired change: share improved / unchanged / worse, one bar per target."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
     with _LOCK, matplotlib.rc_context(_SVG_SETTINGS):
         height_in = 0.34 * len(rows) + 0.75 + _TOP_IN
         figure = Figure(figsize=(_WIDTH_IN, height_in))
