@@ -347,6 +347,8 @@ def protect_shares(
     """
     k = check_k(k)
     table = np.asarray(counts.to_numpy() if isinstance(counts, pd.DataFrame) else counts)
+    if table.size == 0:
+        return []
     table = np.atleast_2d(table).astype(np.int64)
     if table.shape[1] != 2 or (table < 0).any():
         raise ValueError("counts must have two non-negative columns: positive, not positive")
