@@ -393,11 +393,11 @@ def wave_wording(
     if out:
         first = out[0]
         for later in out[1:]:
-            for key, text in first.labels.items():
+            for key, wording in first.labels.items():
                 other = later.labels.get(key)
-                if other is not None and other != text:
+                if other is not None and other != wording:
                     differences.append(
-                        WordingDifference(key, (first.wave, later.wave), (text, other))
+                        WordingDifference(key, (first.wave, later.wave), (wording, other))
                     )
     return tuple(out), tuple(differences)
 

@@ -514,10 +514,8 @@ def _protect_trend(result: TrendResult, ctx: _Context, measure: Measure, kind: s
         dataclasses.replace(p, lower_limit=None, upper_limit=None, out_of_control=None)
         for p in result.points
     )
-    extra = {f: None for f in ("mdd",) if hasattr(result, f)}
-    if hasattr(result, "mdd_text"):
-        extra["mdd_text"] = {}
-    return dataclasses.replace(result, centre=None, points=points, **extra)
+    # the smallest detectable change is computed at the centre: it goes with it
+    return dataclasses.replace(result, centre=None, points=points, mdd=None, mdd_text={})
 
 
 def _question_results(ctx: _Context, measure: Measure, spec: QuestionSpec) -> list[QuestionResult]:
@@ -682,19 +680,41 @@ def _gains(ctx: _Context, targets: list[_Target]) -> list[GainResult]:
                 continue
             b, a = before[both], after[both]
             waves = (ctx.waves[b_idx], ctx.waves[a_idx])
-            extra = {"family": family, "question_keys": target.keys}
             if test == "mcnemar":
                 mc = mcnemar_gain(b, a, polarity=polarity, level=level)
                 p = mc.p_value
                 result = _protect_mcnemar(
-                    GainResult(name, kind, *waves, test, None, mc, p, None, **extra), k
+                    GainResult(
+                        name,
+                        kind,
+                        *waves,
+                        test,
+                        None,
+                        mc,
+                        p,
+                        None,
+                        family=family,
+                        question_keys=target.keys,
+                    ),
+                    k,
                 )
             else:
                 pg = paired_gain(b, a, polarity=polarity, level=level)
                 p = pg.wilcoxon.p_value
                 constant = nearly_constant(a - b)
                 result = _protect_paired(
-                    GainResult(name, kind, *waves, test, pg, None, p, None, **extra),
+                    GainResult(
+                        name,
+                        kind,
+                        *waves,
+                        test,
+                        pg,
+                        None,
+                        p,
+                        None,
+                        family=family,
+                        question_keys=target.keys,
+                    ),
                     k,
                     constant,
                     _sign_counts(a - b),
