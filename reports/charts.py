@@ -281,8 +281,9 @@ def gains_chart(
     title: str,
     rows: Sequence[tuple[str, float | None, float | None, float | None]],
     labels: Sequence[str],
+    suppressed_label: str = "suppressed",
 ) -> str:
-    """Paired change: share improved / unchanged / worse, one bar per target."""
+    """Paired change: share better / same / worse, one bar per target (hidden shares hatched)."""
     import matplotlib
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -293,18 +294,24 @@ def gains_chart(
         _fixed_margins(figure, height_in, left=0.30, right=0.98, bottom_in=0.75)
         axes = figure.add_subplot()
         colours = (IMPROVED, UNCHANGED, WORSE)
+        any_hidden = False
         for row_index, (_label, *shares) in enumerate(rows):
-            _stacked_bar(axes, row_index, shares, colours, height=0.65)
+            _stacked_bar(axes, row_index, shares, colours, height=0.65, hatch_hidden=True)
+            any_hidden = any_hidden or None in shares
         axes.set_yticks(range(len(rows)), [_wrap(row[0], 30) for row in rows])
         axes.invert_yaxis()
         axes.set_xlim(0, 100)
         axes.set_xlabel("%")
         handles = [Patch(color=c, label=t) for c, t in zip(colours, labels, strict=True)]
+        if any_hidden:
+            handles.append(
+                Patch(facecolor=HIDDEN, edgecolor=HIDDEN_EDGE, hatch="///", label=suppressed_label)
+            )
         figure.legend(
             handles=handles,
             loc="lower center",
             bbox_to_anchor=(0.5, 0.0),
-            ncols=3,
+            ncols=len(handles),
             fontsize=7,
             frameon=False,
         )

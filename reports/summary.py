@@ -29,6 +29,7 @@ class Words(Protocol):  # the part of ``reports.viewmodel._Words`` used here
     def t(self, key: str, **values: object) -> str: ...
     def pct(self, share: float | None) -> str: ...
     def count(self, value: int | None) -> str: ...
+    def share(self, estimate: Any) -> str: ...
     def indicator(self, key: str | None) -> str: ...
     def wave(self, key: str | None) -> str: ...
 
@@ -195,6 +196,7 @@ def _change_sentences(words: Words, gain: GainResult | None) -> tuple[list[str],
     if suppressed:
         return [words.t("summary_change_suppressed")], None
     n, better, same, worse = _shares(gain)
+    change = getattr(gain, "change", None)
     sentences = [
         words.t(
             "summary_pairs",
@@ -204,10 +206,16 @@ def _change_sentences(words: Words, gain: GainResult | None) -> tuple[list[str],
         )
     ]
     if (better, same, worse) != (None, None, None):
-        shown = {
-            name: words.suppressed if share is None else words.pct(share)
-            for name, share in (("better", better), ("same", same), ("worse", worse))
-        }
+        if change is not None and getattr(change, "better", None) is not None:
+            # Published shares, or their bounds ("at most 5 %") where a cell is withheld.
+            shown = {
+                name: words.share(getattr(change, name)) for name in ("better", "same", "worse")
+            }
+        else:
+            shown = {
+                name: words.suppressed if share is None else words.pct(share)
+                for name, share in (("better", better), ("same", same), ("worse", worse))
+            }
         sentences.append(words.t("summary_better_same_worse", **shown))
     verdict = verdict_of(gain)
     sentences.append(words.t(f"summary_verdict_{verdict}"))
@@ -273,6 +281,16 @@ def build_summary(
         getattr(getattr(gain, "change", None), "threshold", None) is not None
         for gain in analysis.gains
     )
+    notes = [
+        words.t("summary_better_means") if threshold else words.t("summary_better_any"),
+        words.t("summary_not_caused"),
+        words.t("summary_regression"),
+        words.t("summary_more"),
+    ]
+    if any(
+        words.suppressed in sentence for row in rows for sentence in row["change"] + row["latest"]
+    ):
+        notes.insert(-1, words.t("summary_suppressed"))
     return {
         "intro": _intro(words, analysis, dates),
         "rows": rows,
@@ -282,12 +300,7 @@ def build_summary(
             words.t("summary_col_change"),
         ],
         "caption": words.t("summary_table"),
-        "notes": [
-            words.t("summary_better_means") if threshold else words.t("summary_better_any"),
-            words.t("summary_not_caused"),
-            words.t("summary_regression"),
-            words.t("summary_more"),
-        ],
+        "notes": notes,
     }
 
 

@@ -536,6 +536,10 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "fr": "Qui part très bas ou très haut se rapproche souvent du milieu, par simple hasard.",
         "en": "People who start very low or very high often move toward the middle by chance.",
     },
+    "summary_suppressed": {
+        "fr": "« masqué » : trop peu de personnes pour publier ce chiffre sans risque.",
+        "en": "“suppressed”: too few people to publish this figure safely.",
+    },
     "summary_more": {
         "fr": "Le détail, les tests et les méthodes sont dans les pages qui suivent.",
         "en": "The details, tests and methods are in the pages that follow.",

@@ -958,6 +958,7 @@ def _gains(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
             chart_title,
             [(f"{r['name']} ({r['comparison']})", *r["shares"]) for r in chartable],
             [words.t("improved"), words.t("unchanged"), words.t("worse")],
+            suppressed_label=words.suppressed,
         )
     attrition_rows = [_attrition_row(words, analysis, item) for item in analysis.attrition]
     return {
