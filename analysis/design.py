@@ -306,6 +306,16 @@ def respondent_profile(
         in_wave = wave_col == wave
         people_by_wave[wave] = int((in_wave & person_row).sum())
         questionnaires_by_wave[wave] = int(in_wave.sum())
+    # issue 11: a wave of fewer than k people is withheld with its size, and the totals
+    # (people, questionnaires) must not give it back by subtraction (cell rule)
+    if waves:
+        from analysis.disclosure import suppress
+
+        line = pd.DataFrame([[people_by_wave[w] for w in waves]], columns=list(waves))
+        hidden = suppress(line, k).mask.iloc[0]
+        for wave in waves:
+            if hidden[wave]:
+                people_by_wave[wave] = questionnaires_by_wave[wave] = None
     n_people = int(codes.dropna().nunique() + anonymous.sum())
     baseline = next((w for w in waves if wave_kind.get(w) == "baseline"), None)
     if baseline is None:

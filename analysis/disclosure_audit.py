@@ -248,7 +248,39 @@ def audit_publication(
     _audit_questions(audit, published, share, positive_codes or {})
     _audit_gains(audit, published)
     _audit_rates(audit, published, share)
+    _audit_sizes(audit, published, shares)
     return audit.leaks(), len(audit.protected)
+
+
+def _audit_sizes(audit, published, shares) -> None:
+    """Other published sizes that bound a group's number of people.
+
+    Questionnaires per wave bound a wave's answers from above, people per site
+    (mode, language) at the profile's wave bound that group from above, and
+    Cronbach's alpha's complete cases bound a wave's answers from below.
+    """
+    profile = published.get("profile") or {}
+    for wave, count in (profile.get("questionnaires_by_wave") or {}).items():
+        for key, (x, y) in shares.items():
+            if key[0] == "indicator" and key[2] == wave and count is not None:
+                audit.at_most([x, y], count)
+    wave = profile.get("baseline_wave")
+    for by in ("site", "mode", "language"):
+        counts = {
+            g.get("group"): g.get("count") for g in profile.get(f"by_{by}") or () if g.get("count")
+        }
+        for key, (x, y) in shares.items():
+            if key[0] == "breakdown" and key[2] == by and counts.get(key[3]) is not None:
+                breakdown_wave = next(
+                    (b.get("wave") for b in published.get("breakdowns", ()) if b["by"] == by),
+                    None,
+                )
+                if breakdown_wave == wave:
+                    audit.at_most([x, y], counts[key[3]])
+    for scale in published.get("scales", ()):
+        xy = shares.get(("indicator", scale["indicator"], scale.get("wave")))
+        if xy is not None and scale.get("n_complete") is not None:
+            audit.at_least(list(xy), scale["n_complete"])
 
 
 def _share_variables(audit: LinearAudit, label: str, estimate: Mapping) -> tuple[int, int]:

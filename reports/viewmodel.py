@@ -1262,7 +1262,7 @@ def _who(words: _Words, analysis: StudyAnalysis) -> list[str]:
     if profile is None:
         return lines
     per_wave = ", ".join(
-        f"{words.wave(wave)} {words.count(n)}"
+        f"{words.wave(wave)} {words.suppressed if n is None else words.count(n)}"
         for wave, n in sorted(
             profile.people_by_wave.items(), key=lambda item: _wave_rank(analysis, item[0])
         )

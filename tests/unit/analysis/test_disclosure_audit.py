@@ -190,7 +190,7 @@ def test_protection_criterion():
 CASES = adversarial_studies()
 
 
-@pytest.mark.parametrize("k", [3, 5])
+@pytest.mark.parametrize("k", [3, 5, 8])
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_adversarial_studies_leak_nothing(name, k):
     leaks, audited = audit(CASES[name], k)
