@@ -74,15 +74,23 @@ def _published(result: IndicatorResult) -> bool:
 def _latest(
     analysis: StudyAnalysis, indicator: str, rank: Callable[[str | None], int]
 ) -> IndicatorResult | None:
-    """The latest wave with a published, not merely indicative share (else the latest published)."""
+    """The latest wave with a published share that is not merely indicative (else the latest)."""
     results = sorted(
         (r for r in analysis.indicators if r.indicator == indicator and r.wave is not None),
         key=lambda r: rank(r.wave),
         reverse=True,
     )
     published = [r for r in results if _published(r)]
-    robust = [r for r in published if (r.positive.n or 0) >= 30]  # type: ignore[union-attr]
+    robust = [r for r in published if not _indicative(r)]
     return (robust or published or [None])[0]
+
+
+def _indicative(result: IndicatorResult) -> bool:
+    """The report's "indicative" rule: fewer than 30 people or an interval wider than 20 points."""
+    positive = result.positive
+    assert positive is not None  # noqa: S101 - published results only
+    width = positive.interval.width
+    return (positive.n or 0) < 30 or (width is not None and width > 0.20)
 
 
 def _response_rate(analysis: StudyAnalysis, wave: str | None) -> float | None:
@@ -115,7 +123,7 @@ def _latest_sentences(words: Words, analysis: StudyAnalysis, result: IndicatorRe
     rate = _response_rate(analysis, result.wave)
     if rate is not None:
         sentences.append(words.t("summary_response_rate", rate=words.pct(rate)))
-    if (positive.n or 0) < 30:
+    if _indicative(result):
         sentences.append(words.t("summary_few"))
     return sentences
 

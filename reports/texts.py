@@ -453,11 +453,11 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     },
     "summary_response_rate": {
         "fr": "%(rate)s des personnes invitées ont répondu.",
-        "en": "%(rate)s of the people invited answered.",
+        "en": "%(rate)s of the people invited took part.",
     },
     "summary_few": {
-        "fr": "Peu de personnes : à lire avec prudence.",
-        "en": "Few people: read with care.",
+        "fr": "Peu de personnes ou fourchette large : à lire avec prudence.",
+        "en": "Few people or a wide range: read with care.",
     },
     "summary_latest_suppressed": {
         "fr": "Non publié : trop peu de réponses pour protéger l’anonymat.",

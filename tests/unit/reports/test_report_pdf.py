@@ -44,14 +44,19 @@ def wave_label(wave: str, lang: str) -> str:
 
 
 def latest(results: list[dict], waves: list[str]) -> dict | None:
-    """The summary's rule: the latest wave with a published share on 30 people or more."""
+    """The summary's rule: the latest wave with a published share, not merely indicative."""
     ordered = sorted(
         (r for r in results if r["wave"] is not None),
         key=lambda r: waves.index(r["wave"]),
         reverse=True,
     )
     published = [r for r in ordered if r["positive"] and r["positive"]["estimate"] is not None]
-    robust = [r for r in published if r["positive"]["n"] >= 30]
+    robust = [
+        r
+        for r in published
+        if r["positive"]["n"] >= 30
+        and r["positive"]["interval"]["high"] - r["positive"]["interval"]["low"] <= 0.2
+    ]
     return (robust or published or [None])[0]
 
 

@@ -95,3 +95,32 @@ def test_french_and_english_summaries_say_the_same_things(analysis_result, lang)
         for lang, view in views.items()
     }
     assert shapes["fr"] == shapes["en"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_summary_sentence_template_is_short_and_easy(lang):
+    """Also the sentences the sample data never triggers (suppressed, worse, unadjusted…)."""
+    from reports.texts import TEXTS
+
+    keys = [key for key in TEXTS if key.startswith("summary_") and key not in SUMMARY_LABELS]
+    values = dict.fromkeys(PLACEHOLDERS, "12")
+    values["definition"] = "9 or 10 out of 10." if lang == "en" else "9 ou 10 sur 10."
+    values["wave"] = values["first"] = values["baseline"] = "Suivi"
+    problems = readability.check_texts(
+        [(key, text(lang, key, **values), lang) for key in keys], min_reading_ease=60, max_words=25
+    )
+    assert problems == [], "\n".join(map(str, problems))
+
+
+SUMMARY_LABELS = {
+    "summary_table",
+    "summary_col_measure",
+    "summary_col_latest",
+    "summary_col_change",
+    "summary_gain",  # the dashboard's one-line gain, not a sentence of the summary page
+    "summary_share_gain",
+}
+PLACEHOLDERS = (
+    "n", "wave", "share", "low", "high", "rate", "first", "second", "better", "same", "worse",
+    "people", "questionnaires", "sites", "baseline", "definition", "threshold", "last",
+)  # fmt: skip
