@@ -428,6 +428,21 @@ def _audit_gains(audit, published) -> None:
                     {"zero": w.get("n_zero"), "nonzero": w.get("n_nonzero")},
                     p["n_pairs"],
                 )
+        change = g.get("change")
+        if change and change.get("n"):
+            parts = []
+            for name in ("better", "same", "worse"):
+                part = change.get(name) or {}
+                known = part.get("successes")
+                cell = audit.variable(f"{label} {name}", protect=known is None, cap=change["n"])
+                if known is not None:
+                    audit.equal([cell], known)
+                bound = part.get("bound")
+                if bound:
+                    limit = bound["value"] * change["n"]
+                    (audit.at_most if bound["relation"] == "<=" else audit.at_least)([cell], limit)
+                parts.append(cell)
+            audit.equal(parts, change["n"])
         if m:
             cells = {
                 "yes_yes": m["n_yes_yes"],

@@ -781,7 +781,7 @@ def _change_counts(
     better, same, worse = (
         None if is_hidden else int(c) for c, is_hidden in zip(counts, hidden, strict=True)
     )
-    bounds = _change_bounds(counts, hidden, k)
+    bounds = _audited_bounds(counts, hidden, _change_bounds(counts, hidden, k), k)
     measure_scale: dict[str, str] = {}
     if result.paired is not None:
         threshold = target.threshold
@@ -826,6 +826,37 @@ def _change_counts(
         same=_share(same, n, level, bounds[1]),
         worse=_share(worse, n, level, bounds[2]),
     )
+
+
+def _audited_bounds(
+    counts: tuple[int, int, int], hidden: list[bool], bounds: list[ShareBound | None], k: int
+) -> list[ShareBound | None]:
+    """Drop bounds ("at least" ones first) until the interval audit of the line passes.
+
+    Bounds on better / same / worse combine with n and with each other: without this
+    check, "≤ 5 %" on two cells and "≥ 80 %" on the third could pin them (issue 11).
+    """
+    from analysis.disclosure_audit import LinearAudit
+
+    bounds = list(bounds)
+    n = sum(counts)
+    while any(bounds):
+        audit = LinearAudit(k)
+        cells = [audit.variable(str(i), protect=hidden[i], cap=n) for i in range(3)]
+        for i in range(3):
+            if not hidden[i]:
+                audit.equal([cells[i]], counts[i])
+            bound = bounds[i]
+            if bound is not None:
+                limit = bound.value * n
+                (audit.at_most if bound.relation == "<=" else audit.at_least)([cells[i]], limit)
+        audit.equal(cells, n)
+        if not audit.leaks():
+            return bounds
+        order = [i for i in range(3) if bounds[i] and bounds[i].relation == ">="]
+        order += [i for i in range(3) if bounds[i] and bounds[i].relation == "<="]
+        bounds[order[0]] = None
+    return bounds
 
 
 def _change_mask(counts: tuple[int, int, int], k: int) -> list[bool]:
