@@ -207,7 +207,7 @@ def attrition_result(
         mean_baseline_followed=float(kept.mean()) if kept.size >= k else None,
         mean_baseline_lost=None if small_lost else float(lost.mean()),
         mann_whitney_u=None if small_lost or mask["kept"] else u,
-        p_value=p,
+        p_value=None if mask.any() else p,  # issue 11: no test beside withheld cells
         method=_METHOD,
         suppressed=False,
         n_not_yet_due=hidden_small(n_not_yet_due),
