@@ -7,9 +7,10 @@ import pandas as pd
 from scipy import stats
 from scipy.special import gammaln
 
-from analysis.disclosure import suppress
-from analysis.intervals import difference_interval, wilson_interval
-from analysis.results import Breakdown, GroupRow, GroupTest, Interval, ProportionEstimate
+from analysis.disclosure import EXACT, protect_shares, shown_share
+from analysis.findings import fr_typography
+from analysis.intervals import difference_interval
+from analysis.results import Breakdown, GroupRow, GroupTest
 
 __all__ = [
     "DEFAULT_SEED",
@@ -133,6 +134,7 @@ def breakdown(
     k: int,
     level: float = 0.95,
     seed: int = DEFAULT_SEED,
+    margins: bool = True,
 ) -> Breakdown:
     """Share positive (and mean score) of ``target`` per value of ``by``.
 
@@ -148,11 +150,13 @@ def breakdown(
 
     Notes
     -----
-    Groups are suppressed with :func:`analysis.disclosure.suppress` on the
-    positive / not-positive counts (``whole_rows=True``). The test across
-    groups (:func:`compare_groups`) uses *all* groups, suppressed ones
-    included: a p-value reveals no cell, and dropping groups would test a
-    different question. For ``by='mode'`` the difference assisted − self is
+    Groups are published exactly, as a bound or hidden by
+    :func:`analysis.disclosure.protect_shares` (primary rule and an interval
+    audit of the table with its margins). The test across groups
+    (:func:`compare_groups`) uses only the groups published exactly: a
+    p-value with published margins can pin a withheld cell (Hundepool et
+    al. 2012, §4.2), so it must be a function of published cells only.
+    For ``by='mode'`` the difference assisted − self is
     reported in ``caveat`` (Newcombe interval) because assisted
     administration can bias answers towards the positive.
     """
@@ -168,56 +172,87 @@ def breakdown(
     rows: list[GroupRow] = []
     if counts.empty:
         return Breakdown(target, by, (), compare_groups(np.zeros((0, 2))), None)
-    hidden = suppress(counts, k, whole_rows=True).mask.any(axis=1)
+    # ``margins``: the total over the groups is published (False for waves: see study.py)
+    decisions = dict(zip(counts.index, protect_shares(counts, k, margins=margins), strict=True))
+    hidden = pd.Series({g: d.status != EXACT for g, d in decisions.items()}, dtype=bool)
     for group, (pos, neg) in counts.iterrows():
         n = int(pos + neg)
-        if hidden[group]:
-            rows.append(
-                GroupRow(
-                    str(group),
-                    None,
-                    ProportionEstimate(
-                        None, None, None, Interval(None, None, level, "wilson"), True
-                    ),
-                    None,
-                    True,
-                )
-            )
-            continue
-        mean = means.get(group)
+        decision = decisions[group]
+        share = shown_share(int(pos), n, decision, level)
+        mean = means.get(group) if decision.status == EXACT else None  # a mean could give it back
         rows.append(
             GroupRow(
                 str(group),
-                n,
-                ProportionEstimate(int(pos), n, pos / n, wilson_interval(int(pos), n, level)),
+                n if decision.shows_n else None,
+                share,
                 None if mean is None or pd.isna(mean) else float(mean),
+                decision.status != EXACT,
             )
         )
-    test = compare_groups(counts.to_numpy(), seed=seed)
-    caveat = None
+    # A test on withheld groups could pin their cells (Fisher's p with the margins):
+    # it uses the groups published exactly, and only those.
+    test = compare_groups(counts[~hidden.to_numpy()].to_numpy(), seed=seed)
+    text = _EXPLORATORY
     if by == "mode":
-        caveat = _mode_caveat(counts, hidden, level)
-    return Breakdown(target, by, tuple(rows), test, caveat)
-
-
-def _mode_caveat(counts: pd.DataFrame, hidden: pd.Series, level: float) -> str:
-    base = (
-        "Answers given with help (assisted or read aloud) may be more positive than "
-        "self-completed ones (social desirability); compare before pooling."
+        text = _mode_caveat(counts, hidden, level)
+    text = {**text, "fr": fr_typography(text["fr"])}
+    return Breakdown(
+        target, by, tuple(rows), test, text["en"] if by == "mode" else None, caveat_text=text
     )
+
+
+_EXPLORATORY = {
+    "fr": "Comparaison exploratoire : le test entre groupes n’est pas ajusté pour les "
+    "comparaisons multiples.",
+    "en": "Exploratory comparison: the test between groups is not adjusted for multiple "
+    "comparisons.",
+}
+
+
+def _signed(value: float, lang: str) -> str:
+    text = f"{value:+.1f}".replace("-", "\u2212")
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def _mode_caveat(counts: pd.DataFrame, hidden: pd.Series, level: float) -> dict[str, str]:
+    """Self-selection warning for assisted vs self, with the difference in both languages."""
+    text = {
+        "en": (
+            "Answers given with help (assisted or read aloud) and self-completed ones come "
+            "from groups that select themselves "
+            "(people who need or ask for help differ from the others), and help may make "
+            "answers more positive (social desirability): the difference cannot be put down to "
+            "the mode alone. Exploratory comparison, not adjusted."
+        ),
+        "fr": (
+            "Les réponses accompagnées et autonomes viennent de groupes qui se choisissent "
+            "eux-mêmes (les personnes qui ont besoin d’aide ou en demandent diffèrent des "
+            "autres), et l’aide peut rendre les réponses plus positives (désirabilité sociale) : "
+            "l’écart ne peut pas être attribué au seul mode. Comparaison exploratoire, non ajustée."
+        ),
+    }
     assisted = [g for g in counts.index if g in ("assisted", "read_aloud")]
     if "self" not in counts.index or not assisted or hidden.get("self", True):
-        return base
+        return text
     if any(hidden.get(g, True) for g in assisted):
-        return base
+        return text
     pos_a = int(counts.loc[assisted, "positive"].sum())
     n_a = int(counts.loc[assisted].to_numpy().sum())
     pos_s, n_s = int(counts.loc["self", "positive"]), int(counts.loc["self"].sum())
     diff, interval = difference_interval(pos_a, n_a, pos_s, n_s, level)
     if diff is None or interval.low is None or interval.high is None:
-        return base
-    return (
-        f"{base} Difference assisted − self in the share positive: {100 * diff:+.1f} points "
-        f"({round(100 * level)} % CI {100 * interval.low:+.1f} to {100 * interval.high:+.1f}, "
-        "Newcombe)."
-    )
+        return text
+    pct = round(100 * level)
+    lo, hi = 100 * interval.low, 100 * interval.high
+    return {
+        "en": (
+            f"{text['en']} Difference assisted − self in the share positive: "
+            f"{_signed(100 * diff, 'en')} points ({pct}% CI {_signed(lo, 'en')} to "
+            f"{_signed(hi, 'en')}, Newcombe)."
+        ),
+        "fr": (
+            f"{text['fr']} Écart accompagné − autonome dans la part positive : "
+            f"{_signed(100 * diff, 'fr')} points (IC {pct} % {_signed(lo, 'fr')} à "
+            f"{_signed(hi, 'fr')}, Newcombe)."
+        ),
+    }

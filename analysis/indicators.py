@@ -20,6 +20,7 @@ keeps one observation per person.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,9 +28,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.disclosure import suppress
+from analysis.disclosure import (
+    ShareDecision,
+    primary_share,
+    protect_counts,
+    shown_share,
+    suppress,
+)
 from analysis.inputs import PNA, PreparedAnswers, QuestionSpec
-from analysis.intervals import mean_interval, median_interval, nps_from_counts, wilson_interval
+from analysis.intervals import mean_interval, median_interval, nps_from_counts
 from analysis.paired import nearly_constant
 from analysis.results import (
     AnswerCount,
@@ -245,21 +252,27 @@ def _empty_interval(level: float, method: str) -> Interval:
 
 
 def share_estimate(
-    positive: np.ndarray, k: int, level: float, *, hidden: bool = False
+    positive: np.ndarray,
+    k: int,
+    level: float,
+    *,
+    hidden: bool = False,
+    decision: ShareDecision | None = None,
 ) -> ProportionEstimate:
-    """Share of 1.0 among the non-NaN entries, suppressed by the share rule.
+    """Share of 1.0 among the non-NaN entries, published by the share rule.
 
-    Suppressed (``None``) when ``hidden`` (secondary suppression decided on
-    the whole table of groups) or when the positive or the non-positive
-    count is below ``k`` (zero included): see :mod:`analysis.disclosure`.
+    ``decision`` is the rule's outcome for this share within its table of
+    groups (:func:`analysis.disclosure.protect_shares`); without it the
+    primary rule alone applies (:func:`analysis.disclosure.primary_share`):
+    exact, a bound on the side with fewer than ``k``, or hidden. ``hidden``
+    withholds the share (and its size) whatever the counts.
     """
     known = positive[~np.isnan(positive)]
     n = int(known.size)
     x = int(known.sum())
-    table = pd.DataFrame({"positive": [x], "negative": [n - x]})
-    if hidden or n == 0 or suppress(table, k, whole_rows=True).mask.to_numpy().any():
+    if hidden or n == 0:
         return ProportionEstimate(None, None, None, _empty_interval(level, "wilson"), True)
-    return ProportionEstimate(x, n, x / n, wilson_interval(x, n, level))
+    return shown_share(x, n, decision or primary_share(x, n, k), level)
 
 
 def location_estimate(scores: np.ndarray, k: int, level: float) -> LocationEstimate:
@@ -295,7 +308,14 @@ def nps_estimate(scores: np.ndarray, k: int, level: float) -> NpsResult:
         return NpsResult(
             None, None, None, None, None, _empty_interval(level, "rocks_adjusted_wald"), True
         )
-    return nps_from_counts(promoters, passives, detractors, level)
+    result = nps_from_counts(promoters, passives, detractors, level)
+    n = promoters + passives + detractors
+    return dataclasses.replace(
+        result,
+        share_promoters=promoters / n,
+        share_passives=passives / n,
+        share_detractors=detractors / n,
+    )
 
 
 def distribution(
@@ -305,19 +325,34 @@ def distribution(
     n_missing: int,
     spec: QuestionSpec,
     k: int,
+    *,
+    share: ProportionEstimate | None = None,
+    nps_shown: bool = False,
 ) -> tuple[tuple[AnswerCount, ...], dict[str, int | None]]:
     """Counts per code in code order, plus answered / pna / missing counts.
 
     ``counts`` maps each code to its number of answers (for multiple choice,
     the number of respondents who ticked it, so counts add up to more than
-    ``n_answered``). Two linked tables are protected with
-    :func:`analysis.disclosure.suppress` (cell rule): the codes (total =
-    answered) and answered / pna / missing (total = responses).
+    ``n_answered``). ``share`` is the question's published share (exact,
+    bounded or hidden) and ``nps_shown`` whether its NPS bands are
+    published: both are relations an attacker can combine with the codes,
+    so the codes are protected together with them
+    (:func:`analysis.disclosure.protect_counts`, an interval audit). The
+    answered / pna / missing line (total = responses) uses the cell rule;
+    when the share publishes ``n`` = answered, pna and missing are withheld
+    together, so only their sum can be worked out.
     """
     order = list(spec.code_order())
     order += sorted(c for c in counts if c not in order)
     status = pd.DataFrame([[n_answered, n_pna, n_missing]], columns=["answered", "pna", "missing"])
-    status_mask = suppress(status, k).mask.iloc[0]
+    status_mask = suppress(status, k).mask.iloc[0].to_dict()
+    n_hidden = share is not None and share.n is None and share.suppressed
+    if n_hidden:
+        status_mask = dict.fromkeys(status_mask, True)
+    elif share is not None and status_mask["answered"]:
+        status_mask = {"answered": False, "pna": True, "missing": True}
+    if status_mask["pna"] != status_mask["missing"] and not status_mask["answered"]:
+        status_mask = {"answered": False, "pna": True, "missing": True}
     sizes: dict[str, int | None] = {
         "answered": None if status_mask["answered"] else n_answered,
         "pna": None if status_mask["pna"] else n_pna,
@@ -326,12 +361,51 @@ def distribution(
     if not order:
         return (), sizes
     values = [int(counts.get(c, 0)) for c in order]
-    code_mask = suppress(pd.DataFrame([values], columns=order), k).mask.iloc[0]
-    hide_all = bool(status_mask["answered"])
+    if status_mask["answered"]:
+        code_mask = np.ones(len(order), dtype=bool)
+    elif spec.kind == "multiple_choice":
+        code_mask = suppress(pd.DataFrame([values], columns=order), k).mask.iloc[0].to_numpy()
+        if share is not None and share.estimate is None:
+            code_mask[:] = True  # "ticked any positive code" is not a sum of codes
+    else:
+        relations, sums = _code_relations(order, values, n_answered, spec, share, nps_shown)
+        code_mask = protect_counts(values, k, relations, protect_sums=sums)
     result = []
-    for code, c in zip(order, values, strict=True):
-        hidden = bool(hide_all or code_mask[code])
+    for code, c, hidden in zip(order, values, code_mask, strict=True):
         # multiple choice: share of respondents who ticked the code (shares add up to > 1)
-        share = c / n_answered if n_answered else None
-        result.append(AnswerCount(code, None if hidden else c, None if hidden else share, hidden))
+        shown_share_ = c / n_answered if n_answered else None
+        result.append(
+            AnswerCount(code, None if hidden else c, None if hidden else shown_share_, bool(hidden))
+        )
     return tuple(result), sizes
+
+
+def _code_relations(
+    order: list[str],
+    values: list[int],
+    n_answered: int,
+    spec: QuestionSpec,
+    share: ProportionEstimate | None,
+    nps_shown: bool,
+) -> tuple[list[tuple[str, list[int], float]], list[list[int]]]:
+    """What else is published about the codes' counts: total, share, NPS bands."""
+    everything = list(range(len(order)))
+    relations: list[tuple[str, list[int], float]] = [("==", everything, n_answered)]
+    sums: list[list[int]] = []
+    codes = spec.effective_positive_codes()
+    if share is not None and codes:
+        pos = [j for j, c in enumerate(order) if c in codes]
+        neg = [j for j, c in enumerate(order) if c not in codes]
+        if share.estimate is not None and share.successes is not None:
+            relations.append(("==", pos, share.successes))
+        elif share.bound is not None:
+            op = "<=" if share.bound.relation == "<=" else ">="
+            relations.append((op, pos, share.bound.value * n_answered))
+            sums.append(pos if op == "<=" else neg)
+        else:
+            sums += [pos, neg]
+    if nps_shown:
+        for low, high in ((0, 6), (7, 8), (9, 10)):
+            band = [j for j, c in enumerate(order) if c.isdigit() and low <= int(c) <= high]
+            relations.append(("==", band, sum(values[j] for j in band)))
+    return relations, sums

@@ -27,6 +27,7 @@ import pandas as pd
 __all__ = [
     "ANSWER_COLUMNS",
     "INVITATION_COLUMNS",
+    "INVITATION_OPTIONAL_COLUMNS",
     "MODES",
     "PNA",
     "QUESTION_KINDS",
@@ -72,6 +73,11 @@ INVITATION_COLUMNS: tuple[str, ...] = (
     "completed_at",
     "expired",
 )
+
+#: Optional columns of the invitations table: the invited person's pseudonymous
+#: code and the day their support started (attrition among people due, time
+#: with the service at baseline). Kept when present, ``None`` otherwise.
+INVITATION_OPTIONAL_COLUMNS: tuple[str, ...] = ("beneficiary_code", "support_started_on")
 
 #: Reserved code for "prefer not to answer".
 PNA = "_pna"
@@ -158,6 +164,10 @@ class QuestionSpec:
         +1 when a higher score is better, −1 otherwise.
     label, choice_labels : mappings
         Texts by language, for reports.
+    version_labels : mapping
+        Wording of the question in each questionnaire version that has it
+        (``"<questionnaire key>@<version number>"`` → language → text), so
+        each wave is shown in its own words; ``label`` is the latest.
     """
 
     key: str
@@ -168,6 +178,7 @@ class QuestionSpec:
     polarity: int = 1
     label: Mapping[str, str] = field(default_factory=dict)
     choice_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    version_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.kind not in QUESTION_KINDS:
@@ -180,6 +191,8 @@ class QuestionSpec:
         object.__setattr__(self, "label", MappingProxyType(dict(self.label)))
         choices = {str(c): MappingProxyType(dict(t)) for c, t in dict(self.choice_labels).items()}
         object.__setattr__(self, "choice_labels", MappingProxyType(choices))
+        versions = {str(v): MappingProxyType(dict(t)) for v, t in dict(self.version_labels).items()}
+        object.__setattr__(self, "version_labels", MappingProxyType(versions))
 
     @property
     def analysed(self) -> bool:
@@ -704,6 +717,14 @@ def validate_invitations(invitations: pd.DataFrame) -> pd.DataFrame:
     if problems:
         raise AnswerTableError(problems)
     clean = invitations.loc[:, list(INVITATION_COLUMNS)].reset_index(drop=True).copy()
+    for column in INVITATION_OPTIONAL_COLUMNS:
+        clean[column] = (
+            invitations[column].reset_index(drop=True) if column in invitations.columns else None
+        )
+    clean["beneficiary_code"] = _as_optional_text(clean["beneficiary_code"].astype(object))
+    clean["support_started_on"] = pd.to_datetime(
+        clean["support_started_on"], errors="coerce"
+    ).astype("datetime64[ns]")
     found = _Collector(np.asarray(invitations.index))
     for column in ("created_at", "sent_at", "opened_at", "started_at", "completed_at"):
         raw = clean[column]

@@ -28,11 +28,15 @@ from analysis.results import (
 __all__ = [
     "EXACT_MAX_N",
     "MCNEMAR_EXACT_BELOW",
+    "STEP_SHARE_OF_RANGE",
+    "change_counts",
+    "change_threshold",
     "cohen_dz",
     "mcnemar_gain",
     "nearly_constant",
     "paired_gain",
     "rank_biserial",
+    "verdict",
     "wilcoxon_signed_rank",
 ]
 
@@ -42,6 +46,75 @@ EXACT_MAX_N = 50
 MCNEMAR_EXACT_BELOW = 25
 #: Above this many pairs the d_z interval uses the normal approximation.
 _NCT_MAX_N = 1000
+#: A change counts as better or worse from this share of the score range:
+#: one step of a 5-point scale (1 point on 1–5, 25 points on 0–100, 2.5 on 0–10).
+STEP_SHARE_OF_RANGE = 0.25
+_EPS = 1e-9
+
+
+def change_threshold(low: float | None, high: float | None) -> float | None:
+    """Smallest change counted as better or worse on a score range ``[low, high]``.
+
+    One step of a 5-point scale, as a share of the range
+    (:data:`STEP_SHARE_OF_RANGE`): 1 point on a 1–5 item, 25 points on a
+    0–100 (POMP) score, 2.5 points on a 0–10 rating. Stating the threshold
+    as a share of the range keeps "better" comparable across indicators; a
+    finer-grained score (a mean of several items) would otherwise count
+    almost every person as changed. ``None`` when the range is unknown.
+
+    References
+    ----------
+    Cohen, P., Cohen, J., Aiken, L. S. & West, S. G. (1999). The problem of
+    units and the circumstance for POMP. Multivariate Behavioral Research
+    34:315–346 (scores as a percentage of the maximum possible).
+    """
+    if low is None or high is None or not high > low:
+        return None
+    return STEP_SHARE_OF_RANGE * (high - low)
+
+
+def change_counts(oriented: np.ndarray, threshold: float | None) -> tuple[int, int, int]:
+    """``(better, same, worse)`` counts of oriented changes (higher = better).
+
+    A change counts as better when it is at least ``threshold`` (any
+    positive change when ``threshold`` is ``None`` or 0), worse when at most
+    ``−threshold``; the rest count as the same.
+    """
+    d = np.asarray(oriented, dtype=float)
+    d = d[np.isfinite(d)]
+    if threshold:
+        better = int((d >= threshold - _EPS).sum())
+        worse = int((d <= -threshold + _EPS).sum())
+    else:
+        better, worse = int((d > 0).sum()), int((d < 0).sum())
+    return better, int(d.size) - better - worse, worse
+
+
+def verdict(
+    low: float | None,
+    high: float | None,
+    polarity: int,
+    p_adjusted: float | None,
+    alpha: float,
+    *,
+    adjusted: bool,
+) -> str:
+    """What a change's interval shows, then whether it holds after adjustment.
+
+    The interval comes first, so the verdict can never contradict it:
+    ``unclear`` when the interval contains 0; otherwise ``better`` or
+    ``worse`` (oriented by ``polarity``). For a test in the multiplicity
+    family (``adjusted=True``) a direction whose Holm-adjusted p is not below
+    ``alpha`` becomes ``better_unadjusted`` / ``worse_unadjusted``: the
+    interval (not adjusted) excludes 0, but the evidence is weaker once the
+    number of comparisons is allowed for.
+    """
+    if low is None or high is None or (low <= 0 <= high):
+        return "unclear"
+    direction = "better" if (low > 0) == (polarity > 0) else "worse"
+    if adjusted and (p_adjusted is None or p_adjusted >= alpha):
+        return f"{direction}_unadjusted"
+    return direction
 
 
 def nearly_constant(values: np.ndarray) -> bool:
@@ -223,6 +296,7 @@ def paired_gain(
     *,
     polarity: int = 1,
     level: float = 0.95,
+    threshold: float | None = None,
 ) -> PairedGain:
     """Change in a score between two measurements of the same people.
 
@@ -236,12 +310,15 @@ def paired_gain(
         of ``after − before``.
     level : float
         Confidence level of every interval.
+    threshold : float, optional
+        Smallest change counted as improved or worse (see
+        :func:`change_threshold`); default: any change.
 
     Returns
     -------
     PairedGain
         Mean change with the paired t interval; counts and shares improved /
-        unchanged / worse; :func:`wilcoxon_signed_rank` (primary test);
+        unchanged / worse (by ``threshold``); :func:`wilcoxon_signed_rank` (primary test);
         ``scipy.stats.ttest_rel`` (secondary); :func:`rank_biserial` and
         :func:`cohen_dz` with intervals.
     """
@@ -251,9 +328,7 @@ def paired_gain(
     d = a - b
     n = int(d.size)
     t_test = _t_test(b, a, level)
-    oriented = d * polarity
-    improved, worse = int((oriented > 0).sum()), int((oriented < 0).sum())
-    unchanged = n - improved - worse
+    improved, unchanged, worse = change_counts(d * polarity, threshold)
     return PairedGain(
         n_pairs=n,
         polarity=polarity,
@@ -271,6 +346,7 @@ def paired_gain(
         t_test=t_test,
         rank_biserial=rank_biserial(d, level),
         cohen_dz=cohen_dz(d, level),
+        threshold=float(threshold or 0.0),
     )
 
 

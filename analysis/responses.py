@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from analysis.disclosure import EXACT, ShareDecision, primary_share, protect_shares, shown_share
 from analysis.inputs import validate_invitations
-from analysis.intervals import wilson_interval
-from analysis.results import Interval, ProportionEstimate, ResponseRate
+from analysis.results import ResponseRate
 
 __all__ = ["response_rates"]
 
@@ -30,10 +30,11 @@ def response_rates(
     :class:`analysis.AnalysisOptions`).
 
     The rate is ``completed / invited`` with a Wilson interval; the median
-    time to complete is ``completed_at − started_at`` in minutes. A row with
-    fewer than ``k`` invitations is suppressed; a rate is suppressed when
-    fewer than ``k`` invitations were completed or fewer than ``k`` were not
-    (the share rule of :mod:`analysis.disclosure`).
+    time to complete is ``completed_at − started_at`` in minutes. The rate
+    follows the share rule of :mod:`analysis.disclosure` (exact, a bound,
+    or hidden; a row with fewer than ``k`` invitations is hidden), with the
+    waves protected against the overall row and the sites against their
+    wave. Beside a withheld rate no funnel count is shown.
 
     Rows are ordered: overall (``wave=None, site=None``), then each wave
     (``site=None``), then each wave × site.
@@ -53,29 +54,55 @@ def response_rates(
         groups.append((str(wave), None, sub))
     for (wave, site), sub in inv.groupby(["wave", "site"], sort=True):
         groups.append((str(wave), str(site), sub))
-    return [_rate(wave, site, sub, k, level) for wave, site, sub in groups]
+    counts = [(len(sub), int(sub["completed_at"].notna().sum())) for _wave, _site, sub in groups]
+    decisions = _protect_rates(groups, counts, k)
+    return [
+        _rate(wave, site, sub, k, level, decision)
+        for (wave, site, sub), decision in zip(groups, decisions, strict=True)
+    ]
+
+
+def _protect_rates(groups, counts, k: int) -> list[ShareDecision]:
+    """Rates are shares in a hierarchy: the waves are a table whose total is the overall
+    row, the sites of one wave a table whose total is that wave as it was published
+    (each protected with :func:`analysis.disclosure.protect_shares`)."""
+    decisions = [primary_share(c, n, k) for n, c in counts]
+    waves = [i for i, (wave, site, _sub) in enumerate(groups) if wave is not None and site is None]
+    table = [[counts[i][1], counts[i][0] - counts[i][1]] for i in waves]
+    for i, decision in zip(waves, protect_shares(table, k), strict=True):
+        decisions[i] = decision
+    for parent in waves:
+        wave = groups[parent][0]
+        sites = [i for i, (w, site, _sub) in enumerate(groups) if w == wave and site is not None]
+        table = [[counts[i][1], counts[i][0] - counts[i][1]] for i in sites]
+        for i, decision in zip(
+            sites, protect_shares(table, k, total=decisions[parent]), strict=True
+        ):
+            decisions[i] = decision
+    return decisions
 
 
 def _rate(
-    wave: str | None, site: str | None, sub: pd.DataFrame, k: int, level: float
+    wave: str | None,
+    site: str | None,
+    sub: pd.DataFrame,
+    k: int,
+    level: float,
+    decision: ShareDecision,
 ) -> ResponseRate:
     invited = len(sub)
     completed = int(sub["completed_at"].notna().sum())
-    empty = ProportionEstimate(None, None, None, Interval(None, None, level, "wilson"), True)
-    if invited < k:
-        return ResponseRate(wave, site, None, None, None, None, None, None, empty, None, True)
-    if completed < k or invited - completed < k:
-        rate = empty
-    else:
-        rate = ProportionEstimate(
-            completed, invited, completed / invited, wilson_interval(completed, invited, level)
-        )
+    rate = shown_share(completed, invited, decision, level)
+    if not decision.shows_n:
+        return ResponseRate(wave, site, None, None, None, None, None, None, rate, None, True)
     minutes = (sub["completed_at"] - sub["started_at"]).dt.total_seconds() / 60
     minutes = minutes[minutes.notna() & (minutes >= 0)]
     median = float(minutes.median()) if len(minutes) >= k else None
+    exact = decision.status == EXACT
 
     def count(n: int) -> int | None:
-        return n if n == 0 or n >= k else None
+        # Beside a withheld rate, the funnel counts would pin "completed" (started ≥ completed).
+        return n if exact and (n == 0 or n >= k) else None
 
     return ResponseRate(
         wave=wave,
@@ -87,5 +114,5 @@ def _rate(
         completed=count(completed),
         expired=count(int(sub["expired"].sum())),
         rate=rate,
-        median_minutes_to_complete=median,
+        median_minutes_to_complete=median if exact else None,
     )

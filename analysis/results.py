@@ -29,6 +29,8 @@ __all__ = [
     "AnswerCount",
     "AttritionResult",
     "Breakdown",
+    "ChangeCounts",
+    "CountShare",
     "EffectSize",
     "Finding",
     "GainResult",
@@ -38,19 +40,26 @@ __all__ = [
     "Interval",
     "LocationEstimate",
     "McNemarResult",
+    "MeasureDefinition",
     "MethodNote",
+    "Multiplicity",
     "NpsResult",
     "PChart",
     "PairedGain",
+    "PeriodInfo",
     "ProportionEstimate",
     "QuestionResult",
+    "RespondentProfile",
     "ResponseRate",
     "ScaleResult",
+    "ShareBound",
     "StudyAnalysis",
     "TTestResult",
     "TrendPoint",
     "TrendResult",
+    "WaveWording",
     "WilcoxonResult",
+    "WordingDifference",
     "plain",
 ]
 
@@ -117,10 +126,26 @@ class Interval(_Result):
 
 
 @dataclass(frozen=True)
+class ShareBound(_Result):
+    """A published bound on a share whose exact value is withheld.
+
+    ``relation`` is ``">="`` or ``"<="``; ``value`` is a share 0–1 computed
+    from the group size and ``k`` only (never from the hidden count), rounded
+    outward (see :func:`analysis.disclosure.share_bound`).
+    """
+
+    relation: str
+    value: float
+
+
+@dataclass(frozen=True)
 class ProportionEstimate(_Result):
     """A share ``successes / n`` with its confidence interval.
 
     ``estimate``, ``successes`` and the interval are ``None`` when suppressed.
+    When fewer than ``k`` people are on one side of a large enough group,
+    ``n`` stays published and ``bound`` says on which side the share lies
+    (``estimate`` is ``None`` and ``suppressed`` is True).
     """
 
     successes: int | None
@@ -128,6 +153,7 @@ class ProportionEstimate(_Result):
     estimate: float | None
     interval: Interval
     suppressed: bool = False
+    bound: ShareBound | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +194,9 @@ class NpsResult(_Result):
     nps: float | None
     interval: Interval
     suppressed: bool = False
+    share_promoters: float | None = None
+    share_passives: float | None = None
+    share_detractors: float | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +228,9 @@ class ScaleResult(_Result):
     interval: Interval
     wave: str | None = None
     suppressed: bool = False
+    #: ``alpha >= reliability_threshold`` (None when alpha is unknown or hidden).
+    reliable: bool | None = None
+    reliability_threshold: float = 0.7
 
 
 @dataclass(frozen=True)
@@ -242,9 +274,9 @@ class WilcoxonResult(_Result):
     statistic: float | None
     v: float | None
     p_value: float | None
-    n_nonzero: int
-    n_zero: int
-    has_ties: bool
+    n_nonzero: int | None  # None when withheld (small cells)
+    n_zero: int | None
+    has_ties: bool | None
     zero_method: str
     method: str
     correction: bool
@@ -286,6 +318,8 @@ class PairedGain(_Result):
     rank_biserial: EffectSize
     cohen_dz: EffectSize
     suppressed: bool = False
+    #: Smallest oriented change counted as improved / worse (0: any change).
+    threshold: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -329,6 +363,12 @@ class GainResult(_Result):
     p_value: float | None
     p_holm: float | None
     suppressed: bool = False
+    #: ``confirmatory`` (indicator level, in the Holm family) or ``exploratory`` (p_holm None).
+    family: str = "confirmatory"
+    #: ``better``, ``worse``, ``better_unadjusted``, ``worse_unadjusted`` or ``unclear``.
+    verdict: str | None = None
+    change: ChangeCounts | None = None
+    question_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -348,6 +388,14 @@ class AttritionResult(_Result):
     p_value: float | None
     method: str
     suppressed: bool = False
+    #: Baseline people whose follow-up was not yet due at the end of the period (not counted).
+    n_not_yet_due: int | None = None
+    #: Due, no answer yet, invitation still open (counted neither followed nor lost).
+    n_pending: int | None = None
+    due_rule: Mapping[str, str] = field(default_factory=dict)
+    #: Mean baseline level of those lost minus those followed (Welch interval).
+    difference_baseline: float | None = None
+    difference_interval: Interval | None = None
 
 
 @dataclass(frozen=True)
@@ -377,6 +425,7 @@ class TrendPoint(_Result):
     upper_limit: float | None
     out_of_control: bool | None
     suppressed: bool = False
+    bound: ShareBound | None = None  # the share's bound when withheld (see ProportionEstimate)
 
 
 @dataclass(frozen=True)
@@ -388,6 +437,11 @@ class TrendResult(_Result):
     period_rule: str
     centre: float | None
     points: tuple[TrendPoint, ...]
+    #: Wave kind the trend is computed in (``None``: all waves pooled, legacy).
+    wave_kind: str | None = None
+    #: Minimal detectable difference between two periods (80 % power, two-sided 5 %).
+    mdd: float | None = None
+    mdd_text: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -423,6 +477,11 @@ class Breakdown(_Result):
     rows: tuple[GroupRow, ...]
     test: GroupTest
     caveat: str | None = None
+    #: Wave the breakdown is computed in (each person's latest response in it).
+    wave: str | None = None
+    #: Between-group tests are exploratory: not adjusted for multiplicity.
+    exploratory: bool = True
+    caveat_text: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -459,6 +518,8 @@ class MethodNote(_Result):
     name: str
     description: str
     reference: str
+    #: Plain description by language (``fr``, ``en``).
+    text: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -485,3 +546,110 @@ class StudyAnalysis(_Result):
     findings: tuple[Finding, ...]
     methods: tuple[MethodNote, ...]
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    measures: tuple[MeasureDefinition, ...] = ()
+    period: PeriodInfo | None = None
+    profile: RespondentProfile | None = None
+    multiplicity: Multiplicity | None = None
+    wave_wording: tuple[WaveWording, ...] = ()
+    wording_differences: tuple[WordingDifference, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChangeCounts(_Result):
+    """People better / same / worse between two waves, by a stated threshold.
+
+    ``threshold`` is the smallest change (in the direction of ``polarity``)
+    counted as better or worse, in the units of ``scale``; each share has a
+    Wilson interval. ``None`` estimates are suppressed.
+    """
+
+    n: int
+    threshold: float | None
+    scale: Mapping[str, str]
+    threshold_text: Mapping[str, str]
+    better: ProportionEstimate
+    same: ProportionEstimate
+    worse: ProportionEstimate
+
+
+@dataclass(frozen=True)
+class MeasureDefinition(_Result):
+    """What an indicator measures and what counts as positive / better, in words."""
+
+    indicator: str
+    label: Mapping[str, str]
+    kind: str  # "scale" (several items), "question" or "nps"
+    question_keys: tuple[str, ...]
+    scale: Mapping[str, str]
+    positive_text: Mapping[str, str]
+    better_text: Mapping[str, str]
+    threshold: float | None
+
+
+@dataclass(frozen=True)
+class PeriodInfo(_Result):
+    """Dates the results cover and who is counted."""
+
+    first_completed: str | None
+    last_completed: str | None
+    date_from: str | None
+    date_to: str | None
+    eligibility: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class CountShare(_Result):
+    """A count and its share of a named denominator (``None`` when suppressed)."""
+
+    group: str
+    count: int | None
+    share: float | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class RespondentProfile(_Result):
+    """Who answered: people vs questionnaires, and the baseline respondents' profile."""
+
+    n_people: int
+    n_questionnaires: int
+    people_by_wave: Mapping[str, int | None]
+    questionnaires_by_wave: Mapping[str, int | None]
+    baseline_wave: str | None
+    n_baseline_people: int | None
+    by_site: tuple[CountShare, ...]
+    by_mode: tuple[CountShare, ...]
+    by_language: tuple[CountShare, ...]
+    #: Time between the start of support and the baseline answer, in bins.
+    time_with_service: tuple[CountShare, ...]
+    median_days_with_service: float | None
+    time_with_service_source: str  # "support_start", "self_report" or "unknown"
+
+
+@dataclass(frozen=True)
+class Multiplicity(_Result):
+    """The one multiplicity policy of the analysis."""
+
+    method: str
+    alpha: float
+    family_size: int
+    family: tuple[str, ...]
+    text: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class WaveWording(_Result):
+    """Question wording as the questionnaire version(s) used in one wave put it."""
+
+    wave: str
+    versions: tuple[str, ...]
+    labels: Mapping[str, Mapping[str, str]]
+
+
+@dataclass(frozen=True)
+class WordingDifference(_Result):
+    """A question worded differently in two waves' questionnaire versions."""
+
+    question_key: str
+    waves: tuple[str, str]
+    labels: tuple[Mapping[str, str], Mapping[str, str]]

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
-from analysis.disclosure import suppress
-from analysis.intervals import wilson_interval
-from analysis.results import Interval, PChart, TrendPoint, TrendResult
+from analysis.disclosure import EXACT, protect_shares, shown_share
+from analysis.findings import fr_typography
+from analysis.results import PChart, TrendPoint, TrendResult
 
-__all__ = ["MIN_MONTHLY_MEDIAN", "choose_period", "p_chart", "period_labels", "trend"]
+__all__ = [
+    "MIN_MONTHLY_MEDIAN",
+    "choose_period",
+    "minimal_detectable_difference",
+    "p_chart",
+    "period_labels",
+    "trend",
+]
 
 #: With ``period='auto'``, months are used when the median monthly n reaches this.
 MIN_MONTHLY_MEDIAN = 30
@@ -64,6 +72,54 @@ def p_chart(successes: Iterable[int], totals: Iterable[int], sigma: float = 3.0)
     return PChart(centre, tuple(props), tuple(lower), tuple(upper), tuple(flags))
 
 
+def minimal_detectable_difference(
+    n: float, p0: float, *, alpha: float = 0.05, power: float = 0.8
+) -> float | None:
+    """Smallest difference in a share between two periods of ``n`` people each
+    that a two-sided test at ``alpha`` detects with probability ``power``.
+
+    Cohen's arcsine effect size for two equal groups,
+    ``h = (z_{1−α/2} + z_{power}) / sqrt(n/2)`` (the normal approximation
+    that ``statsmodels.stats.power.NormalIndPower`` solves, without its
+    negligible opposite tail), turned back into a difference of shares
+    around ``p0`` (upwards, or downwards when ``p0`` is too close to 1):
+    ``p1 = sin²(asin(√p0) + h/2)``.
+
+    References
+    ----------
+    Cohen, J. (1988). Statistical Power Analysis for the Behavioral
+    Sciences, 2nd ed., chapter 6 (Table 6.4.1: h = 0.20 needs n = 392 per
+    group, h = 0.50 needs n = 63, at two-sided 5 % and 80 % power).
+    """
+    if not n or n < 2 or not 0 <= p0 <= 1:
+        return None
+    z = NormalDist()
+    h = (z.inv_cdf(1 - alpha / 2) + z.inv_cdf(power)) / math.sqrt(n / 2)
+    phi0 = 2 * math.asin(math.sqrt(p0))
+    phi1 = phi0 + h if phi0 + h <= math.pi else phi0 - h
+    if not 0 <= phi1 <= math.pi:
+        return None
+    return abs(math.sin(phi1 / 2) ** 2 - p0)
+
+
+def _mdd_text(kind: str, n: float, mdd: float | None) -> dict[str, str]:
+    if mdd is None:
+        return {}
+    pts = round(100 * mdd)
+    n = round(n)
+    period_fr, periods_fr = ("mois", "mois") if kind == "month" else ("trimestre", "trimestres")
+    period_en = kind
+    text = {
+        "fr": f"Avec environ {n:g} personnes par {period_fr}, un écart entre deux {periods_fr} "
+        f"plus petit qu’environ {pts} points de pourcentage passerait le plus souvent inaperçu "
+        "(puissance 80 %, test à 5 %) : une courbe « sous contrôle » ne prouve pas la stabilité.",
+        "en": f"With about {n:g} people per {period_en}, a difference between two {period_en}s "
+        f"smaller than about {pts} percentage points would usually go unnoticed (80% power, "
+        "5% test): a chart “in control” does not prove stability.",
+    }
+    return {**text, "fr": fr_typography(text["fr"])}
+
+
 def period_labels(dates: pd.Series, kind: str) -> pd.Series:
     """``YYYY-MM`` (``kind='month'``) or ``YYYY-Qn`` (``'quarter'``) labels.
 
@@ -111,6 +167,7 @@ def trend(
     k: int,
     level: float = 0.95,
     period: str = "auto",
+    wave_kind: str | None = None,
 ) -> TrendResult:
     """Share positive per period with Wilson intervals and p-chart limits.
 
@@ -119,6 +176,11 @@ def trend(
     :func:`analysis.disclosure.suppress` (``whole_rows=True``); the centre
     line uses every period, which is safe because secondary suppression
     already protects against recovery from the total.
+
+    ``wave_kind`` names the kind of wave the rows come from (trends never
+    pool waves: the mix of baseline and follow-up answers would move the
+    share by itself). ``mdd`` is :func:`minimal_detectable_difference` at the
+    median number of people per period and the centre line.
     """
     known = frame[frame["positive"].notna()]
     kind, rule = choose_period(known["completed_date"], period)
@@ -130,40 +192,44 @@ def trend(
         .agg(["sum", "size"])
     )
     if grouped.empty:
-        return TrendResult(target, kind, rule, None, ())
+        return TrendResult(target, kind, rule, None, (), wave_kind)
     successes = grouped["sum"].astype(int)
     totals = grouped["size"].astype(int)
     chart = p_chart(successes, totals)
     table = pd.DataFrame({"positive": successes, "negative": totals - successes})
-    hidden = suppress(table, k, whole_rows=True).mask.any(axis=1)
+    decisions = protect_shares(table, k)
     points = []
     for i, label in enumerate(grouped.index):
-        if hidden[label]:
-            points.append(
-                TrendPoint(
-                    str(label),
-                    None,
-                    None,
-                    None,
-                    Interval(None, None, level, "wilson"),
-                    None,
-                    None,
-                    None,
-                    True,
-                )
-            )
-            continue
-        x, n = int(successes.iloc[i]), int(totals.iloc[i])
+        x, n, decision = int(successes.iloc[i]), int(totals.iloc[i]), decisions[i]
+        share = shown_share(x, n, decision, level)
+        exact = decision.status == EXACT
         points.append(
             TrendPoint(
                 str(label),
-                n,
-                x,
-                x / n,
-                wilson_interval(x, n, level),
-                chart.lower[i],
-                chart.upper[i],
-                chart.out_of_control[i],
+                share.n,
+                share.successes,
+                share.estimate,
+                share.interval,
+                chart.lower[i] if decision.shows_n else None,  # the limits tell n
+                chart.upper[i] if decision.shows_n else None,
+                chart.out_of_control[i] if exact else None,  # it would tell the share's side
+                not exact,
+                share.bound,
             )
         )
-    return TrendResult(target, kind, rule, chart.centre, tuple(points))
+    # the median over periods whose n is published: it could equal a hidden period's n
+    shown_n = [p.n for p in points if p.n is not None]
+    median_n = float(np.median(shown_n)) if shown_n else 0.0
+    mdd = (
+        minimal_detectable_difference(median_n, chart.centre) if chart.centre and shown_n else None
+    )
+    return TrendResult(
+        target,
+        kind,
+        rule,
+        chart.centre,
+        tuple(points),
+        wave_kind,
+        mdd,
+        _mdd_text(kind, median_n, mdd),
+    )

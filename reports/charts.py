@@ -22,13 +22,12 @@ import textwrap
 import threading
 from collections.abc import Sequence
 from html import escape
-from typing import Any
-
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from typing import TYPE_CHECKING, Any
 
 from reports.formatting import percent_number
+
+if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn: `import reports` stays light
+    from matplotlib.figure import Figure
 
 __all__ = ["colours_for_codes", "distribution_chart", "gains_chart", "render_svg", "trend_chart"]
 
@@ -42,8 +41,12 @@ _SVG_SETTINGS = {
 }
 _LOCK = threading.Lock()
 
-# Colour-blind-safe diverging palette (ColorBrewer RdYlBu, 5 classes).
-DIVERGING = ("#d7191c", "#fdae61", "#ffffbf", "#abd9e9", "#2c7bb6")
+# Colour-blind-safe diverging palette: ColorBrewer RdBu (5 classes) with a mid grey
+# in the middle instead of a pale yellow: dark, mid, light, mid, dark, so neighbouring
+# answers stay apart in greyscale.
+DIVERGING = ("#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac")
+# Net Promoter bands: detractors (0–6), passives (7–8), promoters (9–10).
+NPS_COLOURS = {"detractors": "#b2182b", "passives": "#d9d9d9", "promoters": "#2166ac"}
 DIVERGING_11 = (
     "#a50026",
     "#d73027",
@@ -57,9 +60,9 @@ DIVERGING_11 = (
     "#4575b4",
     "#313695",
 )
-NEUTRAL = "#bdbdbd"
+NEUTRAL = "#8c8c8c"
 HIDDEN, HIDDEN_EDGE = "#f3f2f1", "#6f777b"
-IMPROVED, UNCHANGED, WORSE = "#2c7bb6", "#d9d9d9", "#d7191c"
+IMPROVED, UNCHANGED, WORSE = "#2166ac", "#d9d9d9", "#d6604d"
 LINE = "#1d4f91"
 
 _ID = re.compile(r'\bid="([^"]+)"')
@@ -67,6 +70,8 @@ _ID = re.compile(r'\bid="([^"]+)"')
 
 def render_svg(figure: Figure, name: str, title: str) -> str:
     """Serialise ``figure`` to inline SVG with a ``<title>`` and unique ids."""
+    import matplotlib
+
     buffer = io.StringIO()
     with _LOCK, matplotlib.rc_context(_SVG_SETTINGS):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
@@ -119,9 +124,16 @@ def distribution_chart(
     """Horizontal 100 % stacked bars: one bar per question, one segment per answer.
 
     Suppressed shares (``None``) are drawn together as one hatched grey block
-    at the end of the bar, without a number: it shows only their sum, which
-    the table's other figures already give away, never a single share.
+    where they are -- at the place of the first hidden answer, the others
+    following it -- without a number: it shows only their sum, which the
+    table's other figures already give away, never a single share. (The
+    analysis withholds neighbouring answers together, so the block covers
+    exactly the hidden answers.)
     """
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
     with _LOCK, matplotlib.rc_context(_SVG_SETTINGS):
         bars_in = 0.36 * len(rows)
         height_in = bars_in + _BOTTOM_LEGEND_IN + _TOP_IN
@@ -131,19 +143,9 @@ def distribution_chart(
         colours = colours or _palette(len(segment_labels))
         any_hidden = False
         for row_index, (_label, shares) in enumerate(rows):
-            left = _stacked_bar(axes, row_index, shares, colours, height=0.7)
-            if any(share is None for share in shares) and left < 99.5:
-                any_hidden = True
-                axes.barh(
-                    row_index,
-                    100 - left,
-                    left=left,
-                    color=HIDDEN,
-                    hatch="///",
-                    edgecolor=HIDDEN_EDGE,
-                    linewidth=0.3,
-                    height=0.7,
-                )
+            _stacked_bar(axes, row_index, shares, colours, height=0.7, hatch_hidden=True)
+            shown = sum(share for share in shares if share is not None)
+            any_hidden = any_hidden or (None in shares and shown < 0.995)
         axes.set_yticks(range(len(rows)), [_wrap(label) for label, _shares in rows])
         axes.invert_yaxis()
         axes.set_xlim(0, 100)
@@ -170,11 +172,11 @@ def distribution_chart(
 
 def colours_for_codes(codes: Sequence[str]) -> list[str]:
     """Agreement 1–5 and ratings 0–10 on a diverging scale, yes/no in blue/red,
-    "prefer not to say" grey."""
+    "prefer not to say" grey, Net Promoter bands in three colours."""
     numeric = sorted((code for code in codes if code.isdigit()), key=int)
     scale = DIVERGING if len(numeric) <= 5 else DIVERGING_11
     fixed = {code: scale[i] for i, code in enumerate(numeric)}
-    fixed.update({"yes": DIVERGING[4], "no": DIVERGING[0], "_pna": NEUTRAL})
+    fixed.update({"yes": DIVERGING[4], "no": DIVERGING[0], "_pna": NEUTRAL, **NPS_COLOURS})
     others = iter(_palette(len(codes)))
     if not set(codes) - {"_pna"} <= set(fixed):
         return [NEUTRAL if code == "_pna" else next(others) for code in codes]
@@ -207,6 +209,9 @@ def trend_chart(
     labels: dict[str, str],
 ) -> str:
     """Share positive per period: line, interval band, p-chart limits, flagged points."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
     positions = list(range(len(periods)))
 
     def percent(values: Sequence[float | None]) -> list[float]:
@@ -276,26 +281,37 @@ def gains_chart(
     title: str,
     rows: Sequence[tuple[str, float | None, float | None, float | None]],
     labels: Sequence[str],
+    suppressed_label: str = "suppressed",
 ) -> str:
-    """Paired change: share improved / unchanged / worse, one bar per target."""
+    """Paired change: share better / same / worse, one bar per target (hidden shares hatched)."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
     with _LOCK, matplotlib.rc_context(_SVG_SETTINGS):
         height_in = 0.34 * len(rows) + 0.75 + _TOP_IN
         figure = Figure(figsize=(_WIDTH_IN, height_in))
         _fixed_margins(figure, height_in, left=0.30, right=0.98, bottom_in=0.75)
         axes = figure.add_subplot()
         colours = (IMPROVED, UNCHANGED, WORSE)
+        any_hidden = False
         for row_index, (_label, *shares) in enumerate(rows):
-            _stacked_bar(axes, row_index, shares, colours, height=0.65)
+            _stacked_bar(axes, row_index, shares, colours, height=0.65, hatch_hidden=True)
+            any_hidden = any_hidden or None in shares
         axes.set_yticks(range(len(rows)), [_wrap(row[0], 30) for row in rows])
         axes.invert_yaxis()
         axes.set_xlim(0, 100)
         axes.set_xlabel("%")
         handles = [Patch(color=c, label=t) for c, t in zip(colours, labels, strict=True)]
+        if any_hidden:
+            handles.append(
+                Patch(facecolor=HIDDEN, edgecolor=HIDDEN_EDGE, hatch="///", label=suppressed_label)
+            )
         figure.legend(
             handles=handles,
             loc="lower center",
             bbox_to_anchor=(0.5, 0.0),
-            ncols=3,
+            ncols=len(handles),
             fontsize=7,
             frameon=False,
         )
@@ -309,14 +325,31 @@ def _stacked_bar(
     colours: Sequence[str],
     *,
     height: float,
+    hatch_hidden: bool = False,
 ) -> float:
     """Draw one 100 % bar of shares (hidden ones left out); return where it ends, in %.
 
     Shares of 8 % or more carry their number; smaller segments would not fit it.
+    With ``hatch_hidden`` the hidden shares' sum is drawn as one hatched block at
+    the place of the first hidden share (issue 11: where the hidden answers are).
     """
     left = 0.0
+    hidden_width = 100 - 100 * sum(share for share in shares if share is not None)
     for segment, share in enumerate(shares):
         if share is None:
+            if hatch_hidden and hidden_width > 0.5:
+                axes.barh(
+                    row_index,
+                    hidden_width,
+                    left=left,
+                    color=HIDDEN,
+                    hatch="///",
+                    edgecolor=HIDDEN_EDGE,
+                    linewidth=0.3,
+                    height=height,
+                )
+                left += hidden_width
+                hidden_width = 0.0
             continue
         axes.barh(
             row_index,

@@ -22,6 +22,7 @@ __all__ = [
     "MINUS",
     "NBSP",
     "NNBSP",
+    "format_bound",
     "format_count",
     "format_date",
     "format_datetime",
@@ -30,6 +31,7 @@ __all__ = [
     "format_p_value",
     "format_percent",
     "format_percent_interval",
+    "format_share",
     "format_signed",
     "percent_number",
 ]
@@ -93,6 +95,56 @@ def format_percent(share: float | None, lang: str, digits: int = 0) -> str:
         return EN_DASH
     text = format_decimal(float(share) * 100, lang, digits)
     return f"{text}{NNBSP}%" if lang == "fr" else f"{text}%"
+
+
+def _field(value: object, name: str) -> object:
+    """Read ``name`` from a result object or from its ``to_dict()``."""
+    if isinstance(value, dict):
+        return value.get(name)
+    return getattr(value, name, None)
+
+
+def format_bound(bound: object, lang: str, *, words: bool = False) -> str:
+    """A published bound on a share: ``"≥ 95 %"`` / ``"≤ 5%"``.
+
+    ``bound`` is a :class:`analysis.results.ShareBound` or its dict
+    (``relation``, ``value``); ``words=True`` gives the sentence form
+    ("au moins 95 %", "at most 5%"). The value is already rounded outward
+    by the analysis, so it is printed without decimals.
+    """
+    if bound is None:
+        return EN_DASH
+    relation, value = _field(bound, "relation"), _field(bound, "value")
+    if relation not in ("<=", ">=") or not _is_number(value):  # type: ignore[arg-type]
+        return EN_DASH
+    number = format_percent(float(value), lang)  # type: ignore[arg-type]
+    if words:
+        phrases = {
+            ("fr", ">="): "au moins",
+            ("fr", "<="): "au plus",
+            ("en", ">="): "at least",
+            ("en", "<="): "at most",
+        }
+        return f"{phrases['fr' if lang == 'fr' else 'en', relation]} {number}"
+    sign = "≥" if relation == ">=" else "≤"
+    return f"{sign}{NBSP}{number}"
+
+
+def format_share(estimate: object, lang: str, suppressed: str, *, words: bool = False) -> str:
+    """A share as published: the percentage, its bound, or the word for a withheld figure.
+
+    ``estimate`` is an :class:`analysis.results.ProportionEstimate` or its dict; ``None``
+    (no share for this figure) gives an en dash.
+    """
+    if estimate is None:
+        return EN_DASH
+    value = _field(estimate, "estimate")
+    if value is not None and not _field(estimate, "suppressed"):
+        return format_percent(value, lang)  # type: ignore[arg-type]
+    bound = _field(estimate, "bound")
+    if bound is not None:
+        return format_bound(bound, lang, words=words)
+    return suppressed
 
 
 def format_percent_interval(low: float | None, high: float | None, lang: str) -> str:

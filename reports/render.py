@@ -18,7 +18,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from analysis.results import StudyAnalysis
-from reports.fetcher import ReportURLFetcher
 from reports.texts import text
 from reports.viewmodel import ReportContext, build_view_model
 
@@ -107,6 +106,8 @@ class RenderedPdf:
 def render_pdf(html: str) -> RenderedPdf:
     """Lay the HTML out into pages (the slow step), with the restricted fetcher."""
     from weasyprint import HTML  # imported here: a heavy import, needed only for PDFs
+
+    from reports.fetcher import ReportURLFetcher  # subclasses WeasyPrint's fetcher
 
     fetcher = ReportURLFetcher()
     document = HTML(string=html, base_url="report-asset:/", url_fetcher=fetcher).render(

@@ -13,7 +13,10 @@ from collections.abc import Mapping
 LANGUAGES = ("fr", "en")
 
 TEXTS: Mapping[str, Mapping[str, str]] = {
-    "report_title": {"fr": "Rapport d’impact", "en": "Impact report"},
+    "report_title": {
+        "fr": "Ce que disent les personnes accompagnées",
+        "en": "What the people we support tell us",
+    },
     "contents": {"fr": "Sommaire", "en": "Contents"},
     "summary": {"fr": "Synthèse", "en": "Executive summary"},
     "key_figures": {"fr": "Chiffres clés", "en": "Key figures"},
@@ -38,15 +41,16 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "all_answers": {"fr": "Toutes les réponses", "en": "All answers"},
     "suppressed": {"fr": "masqué", "en": "suppressed"},
     "suppressed_note": {
-        "fr": "« masqué » : chiffre non publié pour que personne ne puisse être reconnu. "
-        "Deux raisons possibles : il repose sur moins de %(k)s personnes (dans le groupe, ou "
-        "parmi celles qui ont donné une même réponse) ; ou bien, sans être petit, il "
-        "permettrait de retrouver par soustraction, à partir d’un total, un autre chiffre "
-        "masqué.",
-        "en": "“suppressed”: a figure not published so that no one can be recognised. "
-        "There are two possible reasons: it rests on fewer than %(k)s people (in the group, "
-        "or among those who gave the same answer); or, though not small itself, it would let "
-        "someone work out another suppressed figure by subtracting it from a total.",
+        "fr": "« masqué » : chiffre non publié pour que personne ne puisse être reconnu : il "
+        "repose sur moins de %(k)s personnes, ou il permettrait de retrouver un autre chiffre "
+        "masqué, par soustraction à partir d’un total ou avec les autres chiffres. « ≥ » ou "
+        "« ≤ » devant une part : moins de %(k)s personnes sont d’un même côté ; la borne vient "
+        "du nombre de personnes et de k seulement.",
+        "en": "“suppressed”: a figure not published so that no one can be recognised: it "
+        "rests on fewer than %(k)s people, or it would let someone work out another "
+        "suppressed figure, by subtracting it from a total or with the other figures. “≥” or "
+        "“≤” before a share: fewer than %(k)s people are on one side; the bound comes from "
+        "the number of people and k only.",
     },
     "indicative": {"fr": "indicatif", "en": "indicative only"},
     "findings": {"fr": "Ce que disent les résultats", "en": "What the results say"},
@@ -98,6 +102,40 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "(Shewhart p-chart, 3 standard deviations): it is worth looking for a cause.",
     },
     "breakdown_site": {"fr": "Par site", "en": "By site"},
+    "breakdown_in_wave": {
+        "fr": "%(by)s, questionnaires « %(wave)s »",
+        "en": "%(by)s, “%(wave)s” questionnaires",
+    },
+    "n_people_col": {"fr": "Personnes", "en": "People"},
+    "trend_of_kind": {
+        "fr": "Évolution dans le temps, questionnaires « %(kind)s »",
+        "en": "Trend over time, “%(kind)s” questionnaires",
+    },
+    "trend_table": {"fr": "Par %(unit)s", "en": "By %(unit)s"},
+    "colon": {"fr": " : ", "en": ": "},
+    "wording_differs": {
+        "fr": "Formulation différente selon le temps de mesure (version du questionnaire) : "
+        "%(versions)s.",
+        "en": "Wording differs between waves (questionnaire version): %(versions)s.",
+    },
+    "trend_all_suppressed": {
+        "fr": "Trop peu de réponses par %(unit)s pour publier une évolution.",
+        "en": "Too few answers per %(unit)s to publish a trend.",
+    },
+    "kind_baseline": {"fr": "Entrée", "en": "Baseline"},
+    "kind_follow_up": {"fr": "Suivi", "en": "Follow-up"},
+    "kind_exit": {"fr": "Sortie", "en": "Exit"},
+    "alpha_reliable": {
+        "fr": "Au moins %(threshold)s : les questions vont assez dans le même sens pour former "
+        "un score.",
+        "en": "At least %(threshold)s: the questions agree well enough to form one score.",
+    },
+    "alpha_unreliable": {
+        "fr": "Moins de %(threshold)s : les questions ne vont pas assez dans le même sens pour "
+        "former une échelle fiable ; lisez-les une à une.",
+        "en": "Below %(threshold)s: the questions do not agree well enough to form a reliable "
+        "scale; read them one by one.",
+    },
     "breakdown_mode": {"fr": "Selon la façon de répondre", "en": "By way of answering"},
     "breakdown_wave": {"fr": "Par temps de mesure", "en": "By wave"},
     "breakdown_language": {"fr": "Par langue", "en": "By language"},
@@ -117,14 +155,62 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "en": "Answers given with help may be more positive than self-completed ones "
         "(social desirability); compare before pooling.",
     },
-    "gains": {"fr": "Évolutions des mêmes personnes", "en": "Change for the same people"},
+    "gains": {
+        "fr": "Évolutions parmi les personnes suivies",
+        "en": "Change among the people followed",
+    },
     "gains_intro": {
         "fr": "Ces chiffres comparent les réponses des mêmes personnes à deux temps de mesure "
-        "(appariement par code pseudonyme). Les p sont corrigés par la méthode de Holm "
-        "pour l’ensemble des tests du rapport.",
-        "en": "These figures compare the answers of the same people at two waves "
-        "(matched on their pseudonymous code). p-values are adjusted with Holm’s method "
-        "over all the tests of the report.",
+        "(appariement par code pseudonyme), depuis « %(baseline)s », leur premier "
+        "questionnaire. Ils décrivent une évolution parmi les personnes suivies, pas l’effet "
+        "de l’accompagnement : il n’y a pas de groupe de comparaison, et d’autres choses ont "
+        "pu changer dans leur vie. « Mieux » ou « moins bien » : un écart d’au moins un quart "
+        "de l’échelle (un cran de 1 à 5) ; en deçà, « pareil ».",
+        "en": "These figures compare the answers of the same people at two waves (matched on "
+        "their pseudonymous code), from “%(baseline)s”, their first questionnaire. They "
+        "describe change among the people followed, not the effect of the support: there is "
+        "no comparison group, and other things may have changed in their lives. “Better” or "
+        "“worse”: a move of at least a quarter of the scale (one step from 1 to 5); less than "
+        "that counts as “the same”.",
+    },
+    "regression_to_mean": {
+        "fr": "Retour vers la moyenne : une personne qui répond très bas (ou très haut) un jour "
+        "donné répond souvent plus près du milieu la fois suivante, sans que rien n’ait "
+        "changé. Une partie des évolutions peut venir de là.",
+        "en": "Regression to the mean: someone who answers very low (or very high) on one day "
+        "often answers nearer the middle the next time, with nothing having changed. Part "
+        "of any change may come from this.",
+    },
+    "rounding_note": {
+        "fr": "Arrondis : les écarts sont calculés avant d’arrondir, et un chiffre garde assez "
+        "de décimales pour rester du bon côté de zéro (un intervalle n’a jamais l’air de "
+        "toucher ou d’exclure zéro à tort).",
+        "en": "Rounding: differences are computed before rounding, and a figure keeps enough "
+        "decimals to stay on its own side of zero (an interval never seems to touch or "
+        "exclude zero when it does not).",
+    },
+    "verdict": {"fr": "Lecture", "en": "Reading"},
+    "verdict_better": {"fr": "mieux", "en": "better"},
+    "verdict_worse": {"fr": "moins bien", "en": "worse"},
+    "verdict_unclear": {"fr": "pas de changement net", "en": "no clear change"},
+    "verdict_better_unadjusted": {
+        "fr": "mieux selon l’intervalle, pas après ajustement",
+        "en": "better by its interval, not after adjustment",
+    },
+    "verdict_worse_unadjusted": {
+        "fr": "moins bien selon l’intervalle, pas après ajustement",
+        "en": "worse by its interval, not after adjustment",
+    },
+    "exploratory": {"fr": "exploratoire", "en": "exploratory"},
+    "items_table": {
+        "fr": "Question par question (exploratoire : p non ajustés)",
+        "en": "Question by question (exploratory: p-values not adjusted)",
+    },
+    "due": {"fr": "Dues", "en": "Due"},
+    "not_yet_due": {"fr": "Pas encore dues", "en": "Not yet due"},
+    "difference_lost_followed": {
+        "fr": "Écart perdues − suivies (IC)",
+        "en": "Difference lost − followed (CI)",
     },
     "gains_chart": {
         "fr": "Graphique : part des personnes dont la réponse s’améliore, reste stable ou "
@@ -138,7 +224,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "before": {"fr": "Avant", "en": "Before"},
     "after": {"fr": "Après", "en": "After"},
     "change": {"fr": "Évolution (IC)", "en": "Change (CI)"},
-    "improved": {"fr": "Mieux", "en": "Improved"},
+    "improved": {"fr": "Mieux", "en": "Better"},
     "summary_share_gain": {
         "fr": "%(improved)s vont mieux · oui : %(before)s → %(after)s",
         "en": "%(improved)s improved · yes: %(before)s → %(after)s",
@@ -147,7 +233,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "fr": "%(improved)s vont mieux · score moyen %(change)s %(ci)s",
         "en": "%(improved)s improved · mean score %(change)s %(ci)s",
     },
-    "unchanged": {"fr": "Pareil", "en": "Unchanged"},
+    "unchanged": {"fr": "Pareil", "en": "Same"},
     "worse": {"fr": "Moins bien", "en": "Worse"},
     "test": {"fr": "Test", "en": "Test"},
     "p_raw": {"fr": "p brut", "en": "Raw p"},
@@ -164,12 +250,16 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     },
     "attrition": {"fr": "Personnes perdues de vue", "en": "People lost to follow-up"},
     "attrition_caveat": {
-        "fr": "Les évolutions ne portent que sur les personnes qui ont répondu deux fois. "
-        "Si celles qui n’ont pas répondu la seconde fois allaient moins bien au départ, "
-        "les évolutions peuvent paraître meilleures qu’elles ne sont.",
-        "en": "Change is measured only on people who answered twice. If those who did not "
-        "answer the second time were worse off at the start, change can look better than "
-        "it is.",
+        "fr": "Les évolutions ne portent que sur les personnes qui ont répondu deux fois. Sont "
+        "comptées ici les seules personnes dont le questionnaire suivant était dû pendant la "
+        "période. Le tableau compare les niveaux de départ des personnes suivies et perdues "
+        "de vue ; il ne dit rien de l’évolution des perdues de vue. Un écart faible ne "
+        "prouve pas qu’elles auraient évolué de la même façon.",
+        "en": "Change is measured only on people who answered twice. Only people whose next "
+        "questionnaire was due within the period are counted here. The table compares the "
+        "starting levels of the people followed and of those lost; it says nothing of how "
+        "those lost have changed. A small difference does not show that they would have "
+        "changed in the same way.",
     },
     "baseline_respondents": {"fr": "Au départ", "en": "At baseline"},
     "followed": {"fr": "Suivies", "en": "Followed up"},
@@ -183,7 +273,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "sent": {"fr": "Envoyées", "en": "Sent"},
     "opened": {"fr": "Ouvertes", "en": "Opened"},
     "completed": {"fr": "Remplies", "en": "Completed"},
-    "rate": {"fr": "Taux (IC)", "en": "Rate (CI)"},
+    "rate": {"fr": "Taux", "en": "Rate"},
     "median_minutes": {"fr": "Durée médiane (min)", "en": "Median time (min)"},
     "all": {"fr": "Ensemble", "en": "All"},
     "no_invitations": {
@@ -195,6 +285,27 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "ou lus à voix haute : %(share)s (%(n)s sur %(total)s).",
         "en": "Share of questionnaires completed with a worker’s help or read aloud: "
         "%(share)s (%(n)s of %(total)s).",
+    },
+    "assisted_people": {
+        "fr": "Au temps « %(wave)s », %(n)s personnes sur %(total)s (%(share)s) ont répondu avec "
+        "l’aide d’un·e intervenant·e ou avec le questionnaire lu à voix haute.",
+        "en": "At “%(wave)s”, %(n)s of %(total)s people (%(share)s) answered with a worker’s "
+        "help or had the questionnaire read aloud.",
+    },
+    "who_counted": {"fr": "Qui est compté", "en": "Who is counted"},
+    "profile_people": {
+        "fr": "%(people)s personnes ont rempli %(questionnaires)s questionnaires ; personnes "
+        "par temps de mesure : %(per_wave)s. Une personne compte une fois par temps.",
+        "en": "%(people)s people completed %(questionnaires)s questionnaires; people per "
+        "wave: %(per_wave)s. A person counts once per wave.",
+    },
+    "profile_by_site": {
+        "fr": "Personnes par site (temps « %(wave)s ») : %(groups)s.",
+        "en": "People by site (“%(wave)s”): %(groups)s.",
+    },
+    "profile_by_language": {
+        "fr": "Personnes par langue (temps « %(wave)s ») : %(groups)s.",
+        "en": "People by language (“%(wave)s”): %(groups)s.",
     },
     "assisted_share_suppressed": {
         "fr": "Part des questionnaires remplis avec aide : masquée "
@@ -230,14 +341,19 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "method_reference": {"fr": "Référence", "en": "Reference"},
     "suppression_rule": {"fr": "Règle de confidentialité", "en": "Suppression rule"},
     "suppression_text": {
-        "fr": "Aucun chiffre portant sur moins de %(k)s personnes n’est publié. Une part de "
-        "0 %% ou 100 %% dans un petit groupe révèlerait la réponse de chacun : elle est aussi "
-        "masquée. D’autres cases sont masquées quand elles permettraient de recalculer un "
-        "chiffre masqué à partir des totaux.",
-        "en": "No figure about fewer than %(k)s people is published. A share of 0%% or 100%% "
-        "in a small group would reveal everyone’s answer: it is suppressed too. Other cells "
-        "are suppressed when they would let a reader work a suppressed figure out from "
-        "the totals.",
+        "fr": "Aucun chiffre portant sur moins de %(k)s personnes n’est publié. Quand moins "
+        "de %(k)s personnes d’un groupe sont d’un même côté (réponse positive ou non), la "
+        "part exacte n’est pas donnée : une borne comme « ≥ 95 %% » est publiée, calculée à "
+        "partir du nombre de personnes et de k seulement, arrondie vers l’extérieur ; elle "
+        "dit seulement « moins de %(k)s de ce côté ». D’autres chiffres sont masqués quand, "
+        "avec les totaux, les bornes, les tendances ou les autres tableaux, ils permettraient "
+        "de retrouver un chiffre masqué ; un contrôle automatique le vérifie.",
+        "en": "No figure about fewer than %(k)s people is published. When fewer than %(k)s "
+        "people of a group are on one side (positive answer or not), the exact share is not "
+        "given: a bound such as “≥ 95%%” is published, computed from the number of people "
+        "and k only, rounded outward; it says only “fewer than %(k)s on that side”. Other "
+        "figures are suppressed when, with the totals, bounds, trends or other tables, they "
+        "would let a reader work a suppressed figure out; an automatic check verifies it.",
     },
     "limits": {"fr": "Limites", "en": "Limitations"},
     "limit_self_report": {
@@ -279,11 +395,154 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     },
     "nps": {"fr": "Score de recommandation (NPS)", "en": "Net Promoter Score"},
     "promoters": {"fr": "Promoteurs", "en": "Promoters"},
+    "nps_note": {
+        "fr": "NPS : part des promoteurs (9 ou 10) moins part des détracteurs (0 à 6), de −100 à "
+        "+100. L’écart entre deux temps ne se lit pas ici : les personnes ne sont pas les "
+        "mêmes. Voir les évolutions parmi les personnes suivies.",
+        "en": "NPS: share of promoters (9 or 10) minus share of detractors (0 to 6), from −100 "
+        "to +100. Do not read change from two of these scores: the people differ. See change "
+        "among the people followed.",
+    },
     "passives": {"fr": "Neutres", "en": "Passives"},
     "detractors": {"fr": "Détracteurs", "en": "Detractors"},
     "alpha": {
         "fr": "Cohérence des questions (alpha de Cronbach) : %(alpha)s, %(ci)s, %(n)s personnes.",
         "en": "Consistency of the questions (Cronbach’s alpha): %(alpha)s, %(ci)s, %(n)s people.",
+    },
+    "summary_table": {"fr": "Messages principaux", "en": "Main messages"},
+    "summary_col_measure": {"fr": "Indicateur", "en": "Indicator"},
+    "summary_col_latest": {"fr": "Dernier résultat", "en": "Latest figure"},
+    "summary_col_change": {
+        "fr": "Évolution des mêmes personnes",
+        "en": "Change for the same people",
+    },
+    "people_one": {"fr": "%(n)s personne", "en": "%(n)s person"},
+    "people_many": {"fr": "%(n)s personnes", "en": "%(n)s people"},
+    "questionnaires_one": {"fr": "%(n)s questionnaire", "en": "%(n)s questionnaire"},
+    "questionnaires_many": {"fr": "%(n)s questionnaires", "en": "%(n)s questionnaires"},
+    "sites_count_one": {"fr": "%(n)s site", "en": "%(n)s site"},
+    "sites_count_many": {"fr": "%(n)s sites", "en": "%(n)s sites"},
+    "summary_who": {
+        "fr": "%(people)s ont rempli %(questionnaires)s, sur %(sites)s.",
+        "en": "%(people)s answered %(questionnaires)s at %(sites)s.",
+    },
+    "summary_when": {
+        "fr": "Les réponses vont du %(first)s au %(last)s.",
+        "en": "The answers run from %(first)s to %(last)s.",
+    },
+    "summary_positive_is": {"fr": "Positif : %(definition)s", "en": "Positive: %(definition)s"},
+    "summary_positive_scale": {
+        "fr": "Positif : la réponse moyenne de la personne est « D’accord » ou mieux.",
+        "en": "Positive: the person’s average answer is “Agree” or better.",
+    },
+    "summary_positive_nps": {
+        "fr": "Positif : 9 ou 10 sur 10 (promoteurs).",
+        "en": "Positive: 9 or 10 out of 10 (promoters).",
+    },
+    "summary_positive_item": {
+        "fr": "Positif : « D’accord », « Tout à fait d’accord » ou « Oui ».",
+        "en": "Positive: “Agree”, “Strongly agree” or “Yes”.",
+    },
+    "summary_latest": {
+        "fr": "%(wave)s : %(share)s de positifs, sur %(n)s personnes.",
+        "en": "%(wave)s: %(share)s positive, out of %(n)s people.",
+    },
+    "summary_interval": {
+        "fr": "La vraie part est sans doute entre %(low)s et %(high)s.",
+        "en": "The true share is likely between %(low)s and %(high)s.",
+    },
+    "summary_response_rate": {
+        "fr": "%(rate)s des personnes invitées ont répondu.",
+        "en": "%(rate)s of the people invited took part.",
+    },
+    "summary_few": {
+        "fr": "Peu de personnes ou fourchette large : à lire avec prudence.",
+        "en": "Few people or a wide range: read with care.",
+    },
+    "summary_latest_suppressed": {
+        "fr": "Non publié : trop peu de réponses pour protéger l’anonymat.",
+        "en": "Not published: too few answers to keep people anonymous.",
+    },
+    "summary_no_change_measured": {
+        "fr": "Pas mesuré deux fois auprès des mêmes personnes.",
+        "en": "Not measured twice with the same people.",
+    },
+    "summary_change_suppressed": {
+        "fr": "Non publié : trop peu de personnes pour protéger l’anonymat.",
+        "en": "Not published: too few people to keep them anonymous.",
+    },
+    "summary_pairs": {
+        "fr": "%(n)s personnes ont répondu deux fois : %(first)s puis %(second)s.",
+        "en": "%(n)s people answered twice: %(first)s, then %(second)s.",
+    },
+    "summary_better_same_worse": {
+        "fr": "Mieux : %(better)s ; pareil : %(same)s ; moins bien : %(worse)s.",
+        "en": "Better: %(better)s; the same: %(same)s; worse: %(worse)s.",
+    },
+    "summary_verdict_better": {
+        "fr": "En moyenne, les réponses s’améliorent.",
+        "en": "On average, scores rose.",
+    },
+    "summary_verdict_worse": {
+        "fr": "En moyenne, les réponses se dégradent.",
+        "en": "On average, scores fell.",
+    },
+    "summary_verdict_unclear": {
+        "fr": "En moyenne, pas de changement net.",
+        "en": "On average, no clear change.",
+    },
+    "summary_verdict_better_unadjusted": {
+        "fr": "En moyenne, les réponses s’améliorent, mais ce peut être le hasard.",
+        "en": "On average, scores rose, but this may be chance.",
+    },
+    "summary_verdict_worse_unadjusted": {
+        "fr": "En moyenne, les réponses se dégradent, mais ce peut être le hasard.",
+        "en": "On average, scores fell, but this may be chance.",
+    },
+    "summary_better_means": {
+        "fr": "« Mieux » ou « moins bien » : un écart d’au moins un quart de l’échelle, "
+        "soit un cran de 1 à 5.",
+        "en": "“Better” or “worse”: a move of at least a quarter of the scale, "
+        "such as one step from 1 to 5.",
+    },
+    "summary_better_any": {
+        "fr": "« Mieux » : le score de la personne a monté. « Moins bien » : il a baissé.",
+        "en": "“Better”: the person’s score went up. “Worse”: it went down.",
+    },
+    "summary_baseline": {
+        "fr": "« %(baseline)s » est la première fois que la personne répond. "
+        "Certaines étaient déjà suivies depuis un moment.",
+        "en": "“%(baseline)s” is the first time a person answers. "
+        "Some people had already had help for a while.",
+    },
+    "summary_baseline_new": {
+        "fr": "« %(baseline)s » est la première fois que la personne répond, "
+        "dans son premier mois d’accompagnement.",
+        "en": "“%(baseline)s” is the first time a person answers, in their first month of help.",
+    },
+    "summary_baseline_share": {
+        "fr": "« %(baseline)s » est la première fois que la personne répond. "
+        "%(share)s étaient déjà accompagnées depuis un mois ou plus.",
+        "en": "“%(baseline)s” is the first time a person answers. "
+        "%(share)s had already had help for a month or more.",
+    },
+    "summary_not_caused": {
+        "fr": "Ces évolutions portent sur les mêmes personnes. Elles ne prouvent pas que "
+        "l’accompagnement en est la cause : il n’y a pas de groupe de comparaison.",
+        "en": "These changes are for the same people. They do not prove that the service "
+        "caused them: there is no group to compare with.",
+    },
+    "summary_regression": {
+        "fr": "Qui part très bas ou très haut se rapproche souvent du milieu, par simple hasard.",
+        "en": "People who start very low or very high often move toward the middle by chance.",
+    },
+    "summary_suppressed": {
+        "fr": "« masqué » : trop peu de personnes pour publier ce chiffre sans risque.",
+        "en": "“suppressed”: too few people to publish this figure safely.",
+    },
+    "summary_more": {
+        "fr": "Le détail, les tests et les méthodes sont dans les pages qui suivent.",
+        "en": "The details, tests and methods are in the pages that follow.",
     },
     "yes_label": {"fr": "Oui", "en": "Yes"},
     "no_label": {"fr": "Non", "en": "No"},
@@ -302,25 +561,46 @@ METHOD_TEXTS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
     "disclosure": {
         "name": {"fr": "Confidentialité", "en": "Confidentiality"},
         "plain": {
-            "fr": "Aucun chiffre publié ne repose sur moins de %(k)s personnes, et aucun ne "
-            "permet de retrouver un chiffre masqué par soustraction. Les réponses libres ne "
-            "sont jamais analysées.",
-            "en": "No published figure rests on fewer than %(k)s people, and none lets anyone "
-            "work out a suppressed figure by subtraction. Free-text answers are never analysed.",
+            "fr": "Aucun chiffre publié ne repose sur moins de %(k)s personnes. Quand moins de "
+            "%(k)s personnes sont d’un même côté, seule une borne est donnée (« ≥ 95 %% »). Un "
+            "contrôle automatique vérifie qu’aucun chiffre masqué ne peut être retrouvé, ni "
+            "même resserré, à partir de tout ce qui est publié. Les réponses libres ne sont "
+            "jamais analysées.",
+            "en": "No published figure rests on fewer than %(k)s people. When fewer than %(k)s "
+            "people are on one side, only a bound is given (“≥ 95%%”). An automatic check "
+            "verifies that no suppressed figure can be worked out, or even narrowed, from "
+            "everything published. Free-text answers are never analysed.",
         },
         "detail": {
-            "fr": "Seuil k = %(k)s : groupes, périodes et cases de moins de k répondants masqués ; "
-            "une part est masquée quand le nombre de réponses positives ou non positives est "
-            "inférieur à k (0 %% et 100 %% compris) ; masquage secondaire du plus petit groupe "
-            "ou de la plus petite case restante, pour qu’aucune valeur masquée ne se déduise "
-            "d’un total ; une moyenne est masquée quand tous les scores sont égaux. Les tests "
-            "entre groupes portent sur toutes les données (une valeur p ne révèle aucune case).",
-            "en": "Threshold k = %(k)s: groups, periods and cells with fewer than k respondents "
-            "are suppressed; a share is suppressed when its positive or non-positive count is "
-            "below k (0%% and 100%% included); secondary suppression hides the next smallest "
-            "group or cell so that no suppressed value can be recovered from a total; a mean "
-            "is suppressed when all scores are equal. Tests across groups use all the data (a "
-            "p-value reveals no cell).",
+            "fr": "Seuil k = %(k)s. Un groupe de moins de k personnes est masqué avec son "
+            "effectif ; de k à 2k − 2 personnes, l’effectif est donné et la part masquée ; à "
+            "partir de 2k − 1 personnes, la part est exacte quand au moins k personnes sont de "
+            "chaque côté (positif, non positif), sinon une borne calculée à partir de n et k "
+            "seulement, arrondie vers l’extérieur à 5 points (n = 133, k = 5 : au moins "
+            "95 %%). Le masquage secondaire est décidé par un audit d’intervalles par "
+            "programmation linéaire (Hundepool et al. 2012, ch. 4) sur chaque tableau avec ses "
+            "totaux, les bornes, les tendances et les tableaux liés : tout nombre masqué qui "
+            "pourrait être petit peut encore valoir n’importe quelle valeur de 0 à k − 1, et "
+            "un nombre forcément grand garde au moins k valeurs possibles. Les moyennes, "
+            "catégories NPS, tests, tailles d’effet et valeurs p voisins d’un chiffre masqué "
+            "ou borné sont masqués ; les tests entre groupes ne portent que sur les groupes "
+            "publiés exactement. Ce que l’audit ne couvre pas : le nombre total de personnes "
+            "qui n’ont pas répondu à une question peut se déduire ; sa répartition entre "
+            "« préfère ne pas répondre » et « sans réponse » est masquée sous k.",
+            "en": "Threshold k = %(k)s. A group of fewer than k people is suppressed with its "
+            "size; from k to 2k − 2 people its size is shown and its share suppressed; from "
+            "2k − 1 people the share is exact when at least k people are on each side "
+            "(positive, not positive), otherwise a bound computed from n and k only, rounded "
+            "outward to 5 points (n = 133, k = 5: at least 95%%). Secondary suppression is "
+            "decided by an interval audit by linear programming (Hundepool et al. 2012, ch. 4) "
+            "over each table with its totals, bounds, trends and linked tables: every "
+            "suppressed count that could be small can still be anything from 0 to k − 1, and a "
+            "count that is surely large keeps at least k possible values. Means, NPS bands, "
+            "tests, effect sizes and p-values beside a suppressed or bounded figure are "
+            "suppressed; tests across groups use only the groups published exactly. Not "
+            "covered by the audit: the total number of people who did not answer a question "
+            "can be worked out; how it splits between “prefer not to answer” and “no answer” "
+            "is suppressed below k.",
         },
     },
     "share_positive": {
@@ -456,12 +736,17 @@ METHOD_TEXTS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
             "p-values are therefore adjusted over all the changes tested.",
         },
         "detail": {
-            "fr": "Tous les tests d’évolution de l’analyse (chaque indicateur ou question × "
-            "chaque paire de temps) forment une seule famille, masqués compris ; méthode de "
-            "Holm (statsmodels multipletests) ; p brut et p ajusté sont tous deux donnés.",
-            "en": "All the gain tests of the analysis (every indicator or question × wave "
-            "pair) form one family, suppressed ones included; Holm’s method (statsmodels "
-            "multipletests); raw and adjusted p are both reported.",
+            "fr": "Famille ajustée : l’évolution de chaque indicateur entre l’entrée et chaque "
+            "temps suivant (un indicateur compte une fois, ses questions n’y sont pas) ; "
+            "méthode de Holm (statsmodels multipletests), un p masqué compté comme 1. Les "
+            "questions une à une et les comparaisons entre groupes sont exploratoires (p "
+            "bruts). Les intervalles ne sont pas ajustés : un constat lit d’abord "
+            "l’intervalle, puis le p ajusté.",
+            "en": "Adjusted family: the change of each indicator between baseline and each "
+            "later wave (an indicator counts once; its questions are not in it); Holm’s method "
+            "(statsmodels multipletests), a withheld p counted as 1. Questions one by one and "
+            "comparisons between groups are exploratory (raw p). Intervals are not adjusted: "
+            "a verdict reads the interval first, then the adjusted p.",
         },
     },
     "attrition": {
@@ -475,12 +760,14 @@ METHOD_TEXTS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
             "care.",
         },
         "detail": {
-            "fr": "Répondants du temps initial sans réponse au temps suivant ; leurs scores de "
-            "départ sont comparés à ceux des personnes suivies par le test U de Mann–Whitney "
-            "(approximation normale avec correction de continuité), donné comme une réserve.",
-            "en": "Baseline respondents without a response at the later wave; their baseline "
-            "scores are compared with those of the people who stayed by the Mann–Whitney U "
-            "test (normal approximation with continuity correction), reported as a caveat.",
+            "fr": "Seules comptent les personnes dont le temps suivant était dû pendant la "
+            "période ; celles dont l’invitation est encore ouverte ne sont ni suivies ni "
+            "perdues. Écart des scores de départ (perdues − suivies) avec un intervalle de "
+            "Welch : il décrit des niveaux de départ, pas des évolutions.",
+            "en": "Only people whose later wave was due within the period count; those whose "
+            "invitation is still open are neither followed nor lost. Difference in baseline "
+            "scores (lost − followed) with a Welch interval: it describes starting levels, not "
+            "changes.",
         },
     },
     "scales": {
@@ -494,9 +781,10 @@ METHOD_TEXTS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
         },
         "detail": {
             "fr": "Alpha de Cronbach par temps de mesure, sur les personnes ayant répondu à "
-            "toutes les questions, avec l’intervalle de Feldt (loi F).",
+            "toutes les questions, avec l’intervalle de Feldt (loi F). Une échelle n’est dite "
+            "fiable qu’à partir de 0,70.",
             "en": "Cronbach’s alpha per wave, on respondents who answered every item, with "
-            "Feldt’s F-based interval.",
+            "Feldt’s F-based interval. A scale is called reliable only from 0.70.",
         },
     },
     "trends": {
@@ -533,13 +821,13 @@ METHOD_TEXTS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
             "ones, as help can make answers more positive.",
         },
         "detail": {
-            "fr": "Groupes indépendants ; par temps de mesure, description seule quand des "
-            "personnes ont répondu à plusieurs temps. Test du khi² quand tous les effectifs "
+            "fr": "Dans un seul temps de mesure (l’entrée par défaut), une réponse par personne ; "
+            "tests exploratoires, non ajustés. Test du khi² quand tous les effectifs "
             "attendus sont d’au moins 5 (correction de Yates pour un tableau 2×2), sinon test "
             "exact de Fisher (2×2) ou de Fisher–Freeman–Halton avec une valeur p de "
             "Monte-Carlo sur %(monte_carlo_tables)s tableaux (graine %(seed)s).",
-            "en": "Independent groups; by wave, descriptive only when people answered at "
-            "several waves. Chi-square test when all expected counts are at least 5 (Yates "
+            "en": "Within one wave (baseline by default), one answer per person; exploratory "
+            "tests, not adjusted. Chi-square test when all expected counts are at least 5 (Yates "
             "correction on a 2×2 table), otherwise Fisher’s exact test (2×2) or "
             "Fisher–Freeman–Halton with a Monte-Carlo p from %(monte_carlo_tables)s tables "
             "(seed %(seed)s).",

@@ -10,6 +10,7 @@ tests all read the same strings.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as _dt
 import re
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,7 @@ from typing import Any
 from analysis.groups import MONTE_CARLO_TABLES
 from analysis.paired import EXACT_MAX_N, MCNEMAR_EXACT_BELOW
 from analysis.results import (
+    AnswerCount,
     Breakdown,
     GainResult,
     IndicatorResult,
@@ -42,9 +44,12 @@ from reports.formatting import (
     format_p_value,
     format_percent,
     format_percent_interval,
+    format_share,
     format_signed,
 )
 from reports.open_answers import open_answers_view
+from reports.rounding import sign_safe_digits
+from reports.summary import build_summary, verdict_of
 from reports.texts import (
     AGREEMENT_LABELS,
     INDICATOR_LABELS,
@@ -65,6 +70,8 @@ HEADLINE_INDICATORS = ("listening", "confidence", "autonomy", "satisfaction")
 #: Breakdowns shown per indicator ("wave" is already the indicator's first table).
 BREAKDOWN_ORDER = ("site", "mode", "language")
 ASSISTED_MODES = ("assisted", "read_aloud")
+#: Trends are computed per kind of wave (never pooled); the first kind gets a chart.
+WAVE_KINDS = ("baseline", "follow_up", "exit")
 
 
 @dataclass(frozen=True)
@@ -132,7 +139,25 @@ class _Words:
         return self.t("ci_value", level=self.level, interval=interval_text)
 
     def p(self, value: float | None) -> str:
+        """``p > 0.99`` rather than ``p = 1.000``, which reads as certainty."""
+        if value is not None and value > 0.99:
+            return f"p\u00a0>\u00a0{format_decimal(0.99, self.lang, 2)}"
         return format_p_value(value, self.lang)
+
+    def change_ci(self, estimate: float | None, interval: Interval | None, digits: int = 1) -> str:
+        """A signed change and its interval, with as many decimals as keep each on its side of 0."""
+        low = interval.low if interval is not None else None
+        high = interval.high if interval is not None else None
+        digits = sign_safe_digits((estimate, low, high), digits)
+        shown = format_signed(estimate, self.lang, digits)
+        if low is None or high is None:
+            return shown
+        return f"{shown} {format_interval(low, high, self.lang, digits)}"
+
+    def share(self, estimate: ProportionEstimate | None) -> str:
+        if estimate is None:
+            return EN_DASH
+        return format_share(estimate, self.lang, self.suppressed)
 
     def indicator(self, key: str | None) -> str:
         if key is None:
@@ -171,6 +196,8 @@ class _Words:
         labels = self.context.choice_labels.get(question_key, {})
         if code in labels:
             return label_of(labels, code, self.lang)
+        if kind == "nps_bands":
+            return self.t(code)
         if kind in ("agreement", "yes_no") or code == "_pna":
             return label_of(AGREEMENT_LABELS, code, self.lang)
         return code
@@ -240,6 +267,18 @@ def _headline(words: _Words, analysis: StudyAnalysis, indicator: str) -> dict[st
         return item
     item["wave"] = words.wave(result.wave)
     positive = result.positive
+    if positive is not None and positive.bound is not None and positive.n is not None:
+        # fewer than k people on one side: a bound from n and k only (issue 11)
+        item.update(
+            available=True,
+            bounded=True,
+            value=words.share(positive),
+            n=words.count(positive.n),
+            n_text=words.t("n_people", n=words.count(positive.n)),
+            ci="",
+            indicative=False,
+        )
+        return item
     if result.suppressed or positive is None or positive.suppressed:
         item["suppressed"] = True
         item["value"] = words.suppressed
@@ -260,7 +299,8 @@ def _estimate_cells(words: _Words, estimate: ProportionEstimate | None) -> list[
     if estimate is None:
         return [EN_DASH, EN_DASH]
     if estimate.suppressed:
-        return [words.suppressed, words.suppressed]
+        # a bound stands in the share column; no interval is published beside it
+        return [words.share(estimate), EN_DASH if estimate.bound else words.suppressed]
     return [words.pct(estimate.estimate), words.pct_ci(estimate.interval)]
 
 
@@ -282,7 +322,7 @@ def _wave_table(words: _Words, analysis: StudyAnalysis, indicator: str) -> dict[
             positive = result.positive
             n_text = (
                 words.suppressed
-                if positive is not None and positive.suppressed
+                if positive is not None and positive.n is None
                 else (words.count(n))
             )
             cells = [n_text, *_estimate_cells(words, positive), mean]
@@ -330,6 +370,7 @@ def _nps_block(words: _Words, analysis: StudyAnalysis, indicator: str) -> dict[s
             ]
         rows.append({"header": words.wave(result.wave), "cells": cells})
     return {
+        "note": words.t("nps_note"),
         "caption": words.t("nps"),
         "columns": [
             words.t("wave"),
@@ -370,7 +411,9 @@ def _question_results(analysis: StudyAnalysis, indicator: str) -> list[QuestionR
 def _distribution(
     words: _Words, analysis: StudyAnalysis, indicator: str, anchor: str, inline: bool
 ) -> dict[str, Any] | None:
-    questions = _question_results(analysis, indicator)
+    questions = [
+        _nps_bands(q) if q.nps is not None else q for q in _question_results(analysis, indicator)
+    ]
     if not questions:
         return None
     codes: list[str] = []
@@ -398,10 +441,9 @@ def _distribution(
                 cells.append(f"{words.count(answer.count)} ({words.pct(answer.share)})")
                 shares.append(answer.share)
         n_answered = words.suppressed if question.suppressed else words.count(question.n_answered)
-        rows.append(
-            {"header": words.question(question.question_key), "cells": [n_answered, *cells]}
-        )
-        chart_rows.append((words.question(question.question_key), shares))
+        wording = _wave_wording(words, analysis, question.wave, question.question_key)
+        rows.append({"header": wording, "cells": [n_answered, *cells]})
+        chart_rows.append((wording, shares))
     first = questions[0]
     code_labels = [words.choice(first.question_key, first.kind, code) for code in codes]
     wave_text = words.wave(next(iter(waves))) if len(waves) == 1 else words.t("all_waves")
@@ -426,16 +468,66 @@ def _distribution(
     }
 
 
+NPS_BANDS = ("detractors", "passives", "promoters")
+
+
+def _nps_bands(question: QuestionResult) -> QuestionResult:
+    """A 0–10 question as its three bands (detractors 0–6, passives 7–8, promoters 9–10)."""
+    nps = question.nps
+    assert nps is not None  # noqa: S101 - callers check
+    counts = (nps.detractors, nps.passives, nps.promoters)
+    hidden = nps.suppressed or None in counts or not nps.n
+    bands = tuple(
+        AnswerCount(
+            code=code,
+            count=None if hidden else count,
+            share=None if hidden else count / nps.n,  # type: ignore[operator]
+            suppressed=bool(hidden),
+        )
+        for code, count in zip(NPS_BANDS, counts, strict=True)
+    )
+    return dataclasses.replace(question, distribution=bands, kind="nps_bands")
+
+
+def _wave_wording(words: _Words, analysis: StudyAnalysis, wave: str | None, key: str) -> str:
+    """The question as the questionnaire version of ``wave`` words it (else its latest label)."""
+    for item in getattr(analysis, "wave_wording", None) or ():
+        if item.wave == wave and key in item.labels:
+            return label_of(item.labels, key, words.lang)
+    return words.question(key)
+
+
+def _wording_notes(words: _Words, analysis: StudyAnalysis, indicator: str) -> list[str]:
+    """Where two waves' questionnaire versions word a question of ``indicator`` differently."""
+    keys = {k for r in analysis.indicators if r.indicator == indicator for k in r.question_keys}
+    notes = []
+    for difference in getattr(analysis, "wording_differences", None) or ():
+        if difference.question_key not in keys:
+            continue
+        versions = "; ".join(
+            f"{words.wave(wave)}{words.t('colon')}« {label_of({'x': labels}, 'x', words.lang)} »"
+            if words.lang == "fr"
+            else f"{words.wave(wave)}: “{label_of({'x': labels}, 'x', words.lang)}”"
+            for wave, labels in zip(difference.waves, difference.labels, strict=False)
+        )
+        notes.append(words.t("wording_differs", versions=versions))
+    return notes
+
+
 def _code_rank(code: str) -> tuple[int, str]:
     if code.lstrip("-").isdigit():
         return (int(code), "")
-    order = {"yes": 0, "no": 1}
+    order = {"yes": 0, "no": 1, "detractors": 0, "passives": 1, "promoters": 2}
     return (order.get(code, 99), code)
 
 
-def _trend(words: _Words, trend: TrendResult, indicator: str, anchor: str) -> dict[str, Any] | None:
+def _trend(
+    words: _Words, trend: TrendResult, indicator: str, anchor: str, *, chart: bool = True
+) -> dict[str, Any] | None:
     if not trend.points:
         return None
+    if all(point.suppressed for point in trend.points):
+        chart = False
     unit = words.t("quarter" if trend.period_kind == "quarter" else "month")
     title = words.t("trend_chart", label=words.indicator(indicator), unit=unit)
     periods, shares, lows, highs, lcl, ucl, flags = [], [], [], [], [], [], []
@@ -446,7 +538,12 @@ def _trend(words: _Words, trend: TrendResult, indicator: str, anchor: str) -> di
             for series in (shares, lows, highs, lcl, ucl):
                 series.append(None)
             flags.append(None)
-            rows.append({"header": point.period, "cells": [words.suppressed] * 5})
+            cells = [words.suppressed] * 5
+            if point.n is not None:  # size shown; the share is a bound or withheld (issue 11)
+                bound = format_share({"suppressed": True, "bound": point.bound}, words.lang, "")
+                cells = [words.count(point.n), bound or words.suppressed, EN_DASH]
+                cells += [EN_DASH, EN_DASH]
+            rows.append({"header": point.period, "cells": cells})
             continue
         shares.append(point.share)
         lows.append(point.interval.low)
@@ -473,32 +570,42 @@ def _trend(words: _Words, trend: TrendResult, indicator: str, anchor: str) -> di
                 "flagged": bool(point.out_of_control),
             }
         )
-    chart = charts.trend_chart(
-        f"{anchor}-trend",
-        title,
-        periods,
-        shares,
-        lows,
-        highs,
-        lcl,
-        ucl,
-        trend.centre,
-        flags,
-        {
-            "band": words.t("ci", level=words.level),
-            "limits": words.t("control_limits"),
-            "centre": words.t("centre_line"),
-            "share": words.t("positive_share"),
-            "flag": words.t("out_of_control"),
-        },
+    drawing = (
+        None
+        if not chart
+        else charts.trend_chart(
+            f"{anchor}-trend",
+            title,
+            periods,
+            shares,
+            lows,
+            highs,
+            lcl,
+            ucl,
+            trend.centre,
+            flags,
+            {
+                "band": words.t("ci", level=words.level),
+                "limits": words.t("control_limits"),
+                "centre": words.t("centre_line"),
+                "share": words.t("positive_share"),
+                "flag": words.t("out_of_control"),
+            },
+        )
     )
+    kind = getattr(trend, "wave_kind", None)
+    mdd = getattr(trend, "mdd_text", None)
     return {
-        "title": words.t("trend"),
-        "chart": chart,
+        "title": words.t("trend_of_kind", kind=words.t(f"kind_{kind}"))
+        if kind in WAVE_KINDS
+        else words.t("trend"),
+        "chart": drawing,
         "chart_title": title,
         "centre": words.pct(trend.centre),
         "table": {
-            "caption": words.t("chart_data", what=words.t("trend").lower()),
+            "caption": words.t("chart_data", what=words.t("trend").lower())
+            if chart
+            else words.t("trend_table", unit=unit),
             "columns": [
                 words.t("period_col"),
                 "n",
@@ -508,8 +615,12 @@ def _trend(words: _Words, trend: TrendResult, indicator: str, anchor: str) -> di
                 words.t("out_of_control"),
             ],
             "rows": rows,
-        },
+        }
+        if not all(point.suppressed for point in trend.points)
+        else None,
+        "empty": words.t("trend_all_suppressed", unit=unit),
         "explained": words.t("trend_explained"),
+        "mdd": (mdd.get(words.lang) or mdd.get("en")) if isinstance(mdd, Mapping) and mdd else None,
     }
 
 
@@ -528,7 +639,9 @@ def _test_name(words: _Words, test: str) -> str:
 def _breakdown(words: _Words, breakdown: Breakdown) -> dict[str, Any]:
     rows = []
     for row in breakdown.rows:
-        if row.suppressed or row.positive.suppressed:
+        if row.n is not None and row.positive.suppressed:  # size shown, share bounded or withheld
+            cells = [words.count(row.n), *_estimate_cells(words, row.positive), words.suppressed]
+        elif row.suppressed or row.positive.suppressed:
             cells = [words.suppressed] * 4
         else:
             cells = [
@@ -544,15 +657,19 @@ def _breakdown(words: _Words, breakdown: Breakdown) -> dict[str, Any]:
         test_text = words.t(
             "group_test", test=_test_name(words, test.test), p=words.p(test.p_value)
         )
+    title = (
+        words.t(f"breakdown_{breakdown.by}") if breakdown.by in BREAKDOWN_ORDER else breakdown.by
+    )
+    wave = getattr(breakdown, "wave", None)
+    if wave is not None:
+        title = words.t("breakdown_in_wave", by=title, wave=words.wave(wave))
     return {
-        "title": words.t(f"breakdown_{breakdown.by}")
-        if breakdown.by in BREAKDOWN_ORDER
-        else breakdown.by,
+        "title": title,
         "table": {
             "caption": None,
             "columns": [
                 words.t("group"),
-                "n",
+                words.t("n_people_col"),
                 words.t("positive_share"),
                 words.t("ci", level=words.level),
                 words.t("mean_score"),
@@ -565,7 +682,10 @@ def _breakdown(words: _Words, breakdown: Breakdown) -> dict[str, Any]:
 
 
 def _caveat(words: _Words, breakdown: Breakdown) -> str | None:
-    """The analysis writes its caveats in English; the French report says it in French."""
+    """The analysis' caveat in the report's language (self-selection, exploratory test)."""
+    localised = getattr(breakdown, "caveat_text", None)
+    if isinstance(localised, Mapping) and localised:
+        return localised.get(words.lang) or localised.get("en")
     if breakdown.caveat is None:
         return None
     if words.lang == "en":
@@ -587,6 +707,11 @@ def _scales(words: _Words, analysis: StudyAnalysis, indicator: str) -> list[str]
             ci=f"{words.t('ci', level=words.level)} {words.num_ci(scale.interval, 2)}",
             n=words.count(scale.n_complete),
         )
+        reliable = getattr(scale, "reliable", None)
+        if reliable is not None:
+            threshold = words.dec(getattr(scale, "reliability_threshold", 0.7), 2)
+            reading = "alpha_reliable" if reliable else "alpha_unreliable"
+            sentence = f"{sentence} {words.t(reading, threshold=threshold)}"
         lines.append(
             sentence
             if scale.wave is None
@@ -601,7 +726,14 @@ def _indicator_section(
     words: _Words, analysis: StudyAnalysis, indicator: str, inline: bool
 ) -> dict[str, Any]:
     anchor = f"ind-{_slug(indicator)}"
-    trend = next((t for t in analysis.trends if t.target == indicator), None)
+    trends = sorted(
+        (t for t in analysis.trends if t.target == indicator),
+        key=lambda t: (
+            WAVE_KINDS.index(getattr(t, "wave_kind", None) or "baseline")
+            if (getattr(t, "wave_kind", None) or "baseline") in WAVE_KINDS
+            else 99
+        ),
+    )
     breakdowns = sorted(
         (b for b in analysis.breakdowns if b.target == indicator and b.by in BREAKDOWN_ORDER),
         key=lambda b: BREAKDOWN_ORDER.index(b.by) if b.by in BREAKDOWN_ORDER else 99,
@@ -613,9 +745,13 @@ def _indicator_section(
         "label": words.indicator(indicator),
         "waves": _wave_table(words, analysis, indicator),
         "nps": _nps_block(words, analysis, indicator),
-        "scales": _scales(words, analysis, indicator),
+        "scales": _scales(words, analysis, indicator) + _wording_notes(words, analysis, indicator),
         "distribution": _distribution(words, analysis, indicator, anchor, inline),
-        "trend": _trend(words, trend, indicator, anchor) if trend is not None else None,
+        "trends": [
+            item
+            for index, trend in enumerate(trends)
+            if (item := _trend(words, trend, indicator, f"{anchor}-{index}", chart=index == 0))
+        ],
         "breakdowns": [_breakdown(words, b) for b in breakdowns],
     }
 
@@ -633,10 +769,8 @@ def _gain_row(words: _Words, gain: GainResult) -> dict[str, Any]:
             words.count(pair.n_pairs),
             words.dec(pair.mean_before),
             words.dec(pair.mean_after),
-            f"{format_signed(pair.mean_change, words.lang)} {words.num_ci(pair.change_interval)}",
-            words.pct(pair.share_improved),
-            words.pct(pair.share_unchanged),
-            words.pct(pair.share_worse),
+            words.change_ci(pair.mean_change, pair.change_interval),
+            *_better_same_worse(words, gain),
         ]
         effect = (
             f"{format_signed(pair.rank_biserial.estimate, words.lang, 2)} "
@@ -649,11 +783,12 @@ def _gain_row(words: _Words, gain: GainResult) -> dict[str, Any]:
         tests = [
             words.t("wilcoxon"),
             words.p(gain.p_value),
-            words.p(gain.p_holm),
+            _p_holm(words, gain),
+            _verdict_words(words, gain),
             effect,
             effect_dz,
         ]
-        shares = (pair.share_improved, pair.share_unchanged, pair.share_worse)
+        shares = _gain_shares(gain, (pair.share_improved, pair.share_unchanged, pair.share_worse))
         summary = {
             "sentence": words.t(
                 "summary_gain",
@@ -692,11 +827,12 @@ def _gain_row(words: _Words, gain: GainResult) -> dict[str, Any]:
         tests = [
             words.t("mcnemar_exact" if test.exact else "mcnemar"),
             words.p(gain.p_value),
-            words.p(gain.p_holm),
+            _p_holm(words, gain),
+            _verdict_words(words, gain),
             EN_DASH,
             EN_DASH,
         ]
-        shares = (improved, unchanged, worse)
+        shares = _gain_shares(gain, (improved, unchanged, worse))
         summary = {
             "sentence": words.t(
                 "summary_share_gain",
@@ -706,8 +842,10 @@ def _gain_row(words: _Words, gain: GainResult) -> dict[str, Any]:
             ),
             "effect": "",
         }
+    scale = _scale_of(words, gain)
     return {
-        "label": label,
+        "label": f"{label} ({scale})" if scale else label,
+        "name": label,
         "comparison": comparison,
         "suppressed": False,
         "change": change,
@@ -718,6 +856,50 @@ def _gain_row(words: _Words, gain: GainResult) -> dict[str, Any]:
         "kind": gain.target_kind,
         "target": gain.target,
     }
+
+
+def _better_same_worse(words: _Words, gain: GainResult) -> list[str]:
+    """Better / same / worse with the analysis' threshold (a quarter of the scale) when given."""
+    change = getattr(gain, "change", None)
+    if change is not None and getattr(change, "better", None) is not None:
+        return [words.share(change.better), words.share(change.same), words.share(change.worse)]
+    pair = gain.paired
+    if pair is None:
+        return [EN_DASH] * 3
+    return [
+        words.pct(pair.share_improved),
+        words.pct(pair.share_unchanged),
+        words.pct(pair.share_worse),
+    ]
+
+
+def _gain_shares(gain: GainResult, fallback: tuple[float | None, ...]) -> tuple[float | None, ...]:
+    change = getattr(gain, "change", None)
+    if change is not None and getattr(change, "better", None) is not None:
+        return tuple(
+            None if part.suppressed else part.estimate
+            for part in (change.better, change.same, change.worse)
+        )
+    return fallback
+
+
+def _p_holm(words: _Words, gain: GainResult) -> str:
+    """Holm-adjusted p for the indicators' family; the word "exploratory" elsewhere."""
+    if getattr(gain, "family", "confirmatory") == "exploratory":
+        return words.t("exploratory")
+    return words.p(gain.p_holm)
+
+
+def _verdict_words(words: _Words, gain: GainResult) -> str:
+    return words.t(f"verdict_{verdict_of(gain)}")
+
+
+def _scale_of(words: _Words, gain: GainResult) -> str | None:
+    change = getattr(gain, "change", None)
+    scale = getattr(change, "scale", None)
+    if isinstance(scale, Mapping):
+        return scale.get(words.lang) or scale.get("en")
+    return None
 
 
 def _times100(value: float | None) -> float | None:
@@ -733,7 +915,7 @@ def _gain_row_suppressed(
         "comparison": comparison,
         "suppressed": True,
         "change": [s] * 7,
-        "tests": [s] * 5,
+        "tests": [s] * 6,
         "shares": (None, None, None),
         "kind": gain.target_kind if gain else None,
         "target": gain.target if gain else None,
@@ -776,37 +958,15 @@ def _gains(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
         chart = charts.gains_chart(
             "gains",
             chart_title,
-            [(f"{r['label']} ({r['comparison']})", *r["shares"]) for r in chartable],
+            [(f"{r['name']} ({r['comparison']})", *r["shares"]) for r in chartable],
             [words.t("improved"), words.t("unchanged"), words.t("worse")],
+            suppressed_label=words.suppressed,
         )
-    attrition_rows = []
-    for item in analysis.attrition:
-        label = words.target(
-            item.target,
-            "indicator"
-            if item.target in {r.indicator for r in analysis.indicators}
-            else "question",
-        )
-        if item.suppressed:
-            cells = [words.suppressed] * 6
-        else:
-            lost = f"{words.count(item.n_lost)} ({words.pct(item.share_lost)})"
-            cells = [
-                words.count(item.n_baseline),
-                words.count(item.n_followed),
-                lost,
-                words.dec(item.mean_baseline_followed),
-                words.dec(item.mean_baseline_lost),
-                words.p(item.p_value),
-            ]
-        attrition_rows.append(
-            {
-                "header": f"{label} ({words.wave(item.from_wave)} → {words.wave(item.to_wave)})",
-                "cells": cells,
-            }
-        )
+    attrition_rows = [_attrition_row(words, analysis, item) for item in analysis.attrition]
     return {
         "rows": rows,
+        "intro": _gains_intro(words, analysis),
+        "attrition_notes": _attrition_notes(words, analysis),
         "chart": chart,
         "chart_title": chart_title,
         "change_table": {
@@ -823,9 +983,12 @@ def _gains(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
                 words.t("worse"),
             ],
             "rows": [
-                {"header": r["label"], "cells": [r["comparison"], *r["change"]]} for r in rows
+                {"header": r["label"], "cells": [r["comparison"], *r["change"]]}
+                for r in rows
+                if r["kind"] == "indicator"
             ],
         },
+        "items_table": _items_table(words, [r for r in rows if r["kind"] != "indicator"]),
         "test_table": {
             "caption": words.t("test"),
             "columns": [
@@ -834,21 +997,26 @@ def _gains(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
                 words.t("test"),
                 words.t("p_raw"),
                 words.t("p_holm"),
+                words.t("verdict"),
                 f"{words.t('rank_biserial')} ({words.t('ci', level=words.level)})",
-                f"{words.t('cohen_dz')} ({words.t('ci', level=words.level)})",
             ],
-            "rows": [{"header": r["label"], "cells": [r["comparison"], *r["tests"]]} for r in rows],
+            "rows": [
+                {"header": r["name"], "cells": [r["comparison"], *r["tests"][:5]]}
+                for r in rows
+                if r["kind"] == "indicator"
+            ],
         },
         "attrition": {
             "caption": words.t("attrition"),
             "columns": [
                 words.t("target"),
-                words.t("baseline_respondents"),
+                words.t("due"),
                 words.t("followed"),
                 words.t("lost"),
+                words.t("not_yet_due"),
                 words.t("mean_followed"),
                 words.t("mean_lost"),
-                words.t("difference_test"),
+                words.t("difference_lost_followed"),
             ],
             "rows": attrition_rows,
         }
@@ -857,15 +1025,95 @@ def _gains(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
     }
 
 
+def _items_table(words: _Words, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Questions one by one: exploratory detail, raw p only (not in the adjusted family)."""
+    if not rows:
+        return None
+    return {
+        "caption": words.t("items_table"),
+        "columns": [
+            words.t("question"),
+            words.t("from_to"),
+            words.t("pairs"),
+            words.t("change"),
+            words.t("improved"),
+            words.t("unchanged"),
+            words.t("worse"),
+            words.t("p_raw"),
+        ],
+        "rows": [
+            {
+                "header": r["label"],
+                "cells": [r["comparison"], r["change"][0], *r["change"][3:], r["tests"][1]],
+            }
+            for r in rows
+        ],
+    }
+
+
+def _attrition_row(words: _Words, analysis: StudyAnalysis, item: Any) -> dict[str, Any]:
+    """People due at the later wave: followed or lost; baseline levels of each, not trajectories."""
+    measured = {r.indicator for r in analysis.indicators}
+    label = words.target(item.target, "indicator" if item.target in measured else "question")
+    if item.suppressed:
+        cells = [words.suppressed] * 7
+    else:
+        difference = getattr(item, "difference_baseline", None)
+        interval = getattr(item, "difference_interval", None)
+        not_due = getattr(item, "n_not_yet_due", None)
+        cells = [
+            words.count(item.n_baseline),
+            words.count(item.n_followed),
+            f"{words.count(item.n_lost)} ({words.pct(item.share_lost)})",
+            words.count(not_due) if not_due is not None else EN_DASH,
+            words.dec(item.mean_baseline_followed),
+            words.dec(item.mean_baseline_lost),
+            words.change_ci(difference, interval) if difference is not None else EN_DASH,
+        ]
+    return {
+        "header": f"{label} ({words.wave(item.from_wave)} → {words.wave(item.to_wave)})",
+        "cells": cells,
+    }
+
+
+def _gains_intro(words: _Words, analysis: StudyAnalysis) -> list[str]:
+    """What the change section can and cannot say, stated once."""
+    paragraphs = [
+        words.t("gains_intro", baseline=words.wave(analysis.waves[0]) if analysis.waves else "")
+    ]
+    paragraphs.append(words.t("regression_to_mean"))
+    multiplicity = getattr(analysis, "multiplicity", None)
+    text_of = getattr(multiplicity, "text", None)
+    if isinstance(text_of, Mapping) and text_of:
+        paragraphs.append(text_of.get(words.lang) or text_of.get("en"))
+    paragraphs.append(words.t("rounding_note"))
+    return paragraphs
+
+
+def _attrition_notes(words: _Words, analysis: StudyAnalysis) -> list[str]:
+    notes = [words.t("attrition_caveat")]
+    rules = {
+        (item.due_rule or {}).get(words.lang)
+        for item in analysis.attrition
+        if isinstance(getattr(item, "due_rule", None), Mapping)
+    }
+    notes += sorted(rule[:1].upper() + rule[1:] + "." for rule in rules if rule)
+    return notes
+
+
 def _responses(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
     rows = []
-    for rate in analysis.response_rates or ():
+    ordered = sorted(
+        analysis.response_rates or (),
+        key=lambda r: (r.wave is not None, _wave_rank(analysis, r.wave), r.site is not None),
+    )
+    for rate in ordered:
         header = f"{words.wave(rate.wave)} · {words.site(rate.site)}"
         if rate.suppressed:
             cells = [words.suppressed] * 5
         else:
             rate_text = (
-                words.suppressed
+                words.share(rate.rate)
                 if rate.rate.suppressed
                 else (f"{words.pct(rate.rate.estimate)} {words.pct_ci(rate.rate.interval)}")
             )
@@ -886,7 +1134,7 @@ def _responses(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
                 words.t("invited"),
                 words.t("sent"),
                 words.t("completed"),
-                f"{words.t('rate')} {words.t('ci', level=words.level)}",
+                f"{words.t('rate')} ({words.t('ci', level=words.level)})",
                 words.t("median_minutes"),
             ],
             "rows": rows,
@@ -899,6 +1147,26 @@ def _responses(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
 
 
 def _assisted_share(words: _Words, analysis: StudyAnalysis) -> str | None:
+    """People (not questionnaires) helped to answer at baseline, from the respondent profile."""
+    profile = getattr(analysis, "profile", None)
+    by_mode = getattr(profile, "by_mode", None)
+    if by_mode:
+        if any(row.suppressed for row in by_mode):
+            return words.t("assisted_share_suppressed")
+        total = sum(row.count for row in by_mode)
+        helped = sum(row.count for row in by_mode if row.group in ASSISTED_MODES)
+        if total:
+            return words.t(
+                "assisted_people",
+                wave=words.wave(profile.baseline_wave),
+                share=words.pct(helped / total),
+                n=words.count(helped),
+                total=words.count(total),
+            )
+    return _assisted_share_by_breakdown(words, analysis)
+
+
+def _assisted_share_by_breakdown(words: _Words, analysis: StudyAnalysis) -> str | None:
     """Share assisted from the first breakdown by mode, respecting its suppression."""
     order = _indicator_order(analysis)
     by_mode = sorted(
@@ -970,18 +1238,66 @@ def _method_note(words: _Words, note: MethodNote, values: Mapping[str, object]) 
             "reference": note.reference or EN_DASH,
             "lang": "en",
         }
+    # The analysis states its own method in both languages; the disclosure paragraph is
+    # the report's own (issue 11), and the filters sentence names this report's dates and sites.
+    given = getattr(note, "text", None)
+    plain = given.get(words.lang) if isinstance(given, Mapping) else None
+    if not plain or note.name in ("disclosure", "filters"):
+        plain = method_text(words.lang, note.name, "plain", **values)
     return {
         "name": method_text(words.lang, note.name, "name", **values),
-        "plain": method_text(words.lang, note.name, "plain", **values),
+        "plain": plain,
         "detail": method_text(words.lang, note.name, "detail", **values),
         "reference": note.reference or EN_DASH,
         "lang": None,
     }
 
 
+def _who(words: _Words, analysis: StudyAnalysis) -> list[str]:
+    """Eligibility and a short respondent profile: people, not questionnaires, per wave."""
+    lines = []
+    period = getattr(analysis, "period", None)
+    eligibility = getattr(period, "eligibility", None)
+    if isinstance(eligibility, Mapping) and eligibility:
+        lines.append(eligibility.get(words.lang) or eligibility.get("en"))
+    profile = getattr(analysis, "profile", None)
+    if profile is None:
+        return lines
+    per_wave = ", ".join(
+        f"{words.wave(wave)} {words.suppressed if n is None else words.count(n)}"
+        for wave, n in sorted(
+            profile.people_by_wave.items(), key=lambda item: _wave_rank(analysis, item[0])
+        )
+    )
+    lines.append(
+        words.t(
+            "profile_people",
+            people=words.count(profile.n_people),
+            questionnaires=words.count(profile.n_questionnaires),
+            per_wave=per_wave,
+        )
+    )
+    for by, rows in (("site", profile.by_site), ("language", profile.by_language)):
+        shown = [
+            f"{words.group(by, row.group)} "
+            f"{words.suppressed if row.suppressed else words.pct(row.share)}"
+            for row in rows
+        ]
+        if shown:
+            lines.append(
+                words.t(
+                    f"profile_by_{by}",
+                    wave=words.wave(profile.baseline_wave),
+                    groups=", ".join(shown),
+                )
+            )
+    return lines
+
+
 def _methods(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
     values = _method_values(words, analysis)
     return {
+        "who": _who(words, analysis),
         "versions": list(words.context.questionnaire_versions),
         "positive": words.t("method_positive", level=words.level),
         "notes": [_method_note(words, note, values) for note in analysis.methods],
@@ -1044,9 +1360,36 @@ def _named(sentence: str, names: Mapping[str, str]) -> str:
     return sentence
 
 
-def _period(words: _Words, context: ReportContext) -> str:
+def _data_dates(
+    analysis: StudyAnalysis, context: ReportContext
+) -> tuple[_dt.date, _dt.date] | None:
+    """First and last day the report covers: the filter when set, else the answers' own dates."""
+    period = getattr(analysis, "period", None)
+
+    def day(name: str) -> _dt.date | None:
+        value = getattr(period, name, None) if period is not None else None
+        if isinstance(value, str):
+            value = _dt.date.fromisoformat(value[:10])
+        if isinstance(value, _dt.datetime):
+            return value.date()
+        return value if isinstance(value, _dt.date) else None
+
+    first = context.date_from or day("first_completed")
+    last = context.date_to or day("last_completed")
+    if last is None and context.data_cutoff is not None:
+        last = context.data_cutoff.date()
+    if first is None or last is None:
+        return None
+    return first, last
+
+
+def _period(words: _Words, context: ReportContext, analysis: StudyAnalysis | None = None) -> str:
     if context.period_label:
         return context.period_label
+    dates = _data_dates(analysis, context) if analysis is not None else None
+    if dates is not None and not (context.date_from or context.date_to):
+        first, last = dates
+        return f"{format_date(first, words.lang)} – {format_date(last, words.lang)}"
     if context.date_from and context.date_to:
         first = format_date(context.date_from, words.lang)
         return f"{first} – {format_date(context.date_to, words.lang)}"
@@ -1055,6 +1398,37 @@ def _period(words: _Words, context: ReportContext) -> str:
     if context.date_to:
         return f"≤ {format_date(context.date_to, words.lang)}"
     return words.t("all_answers")
+
+
+def _summary_page(
+    words: _Words, analysis: StudyAnalysis, context: ReportContext, order: Sequence[str]
+) -> dict[str, Any]:
+    dates = _data_dates(analysis, context)
+    summary = build_summary(
+        words,
+        analysis,
+        order,
+        lambda wave: _wave_rank(analysis, wave),
+        (format_date(dates[0], words.lang), format_date(dates[1], words.lang)) if dates else None,
+    )
+    if analysis.waves:
+        summary["notes"].insert(1, _baseline_note(words, analysis))
+    return summary
+
+
+def _baseline_note(words: _Words, analysis: StudyAnalysis) -> str:
+    """What "baseline" means here: how long people had had help when they first answered."""
+    baseline = words.wave(analysis.waves[0])
+    profile = getattr(analysis, "profile", None)
+    bins = getattr(profile, "time_with_service", None) or ()
+    known = [b for b in bins if b.group != "unknown" and not b.suppressed]
+    total = sum(b.count for b in known)
+    if not known or total == 0 or len(known) != len([b for b in bins if b.group != "unknown"]):
+        return words.t("summary_baseline", baseline=baseline)
+    longer = sum(b.count for b in known if b.group != "lt_1m")
+    if longer == 0:
+        return words.t("summary_baseline_new", baseline=baseline)
+    return words.t("summary_baseline_share", baseline=baseline, share=words.pct(longer / total))
 
 
 def _logo(context: ReportContext) -> str | None:
@@ -1098,7 +1472,7 @@ def build_view_model(
         "organisation": context.organisation,
         "study": context.study_title,
         "logo": _logo(context),
-        "period": _period(words, context),
+        "period": _period(words, context, analysis),
         "sites": ", ".join(words.site(code) for code in context.sites)
         if context.sites
         else words.t("all_sites"),
@@ -1118,6 +1492,7 @@ def build_view_model(
         "findings": _findings(words, analysis, summary_only=True),
         "all_findings": _findings(words, analysis, summary_only=False),
         "summary_gains": _summary_gains(words, analysis, gains["rows"]),
+        "summary_page": _summary_page(words, analysis, context, order),
         "sections": sections,
         "gains": gains,
         "responses": responses,
@@ -1144,10 +1519,8 @@ _TEMPLATE_WORDS = (
     "no_data",
     "indicative",
     "gains",
-    "gains_intro",
     "no_gains",
     "attrition",
-    "attrition_caveat",
     "responses",
     "methods",
     "what_was_asked",
@@ -1165,4 +1538,6 @@ _TEMPLATE_WORDS = (
     "distribution",
     "trend",
     "all_findings",
+    "summary_table",
+    "who_counted",
 )

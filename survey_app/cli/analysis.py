@@ -83,8 +83,19 @@ def run_analysis(
 @click.argument("study_slug")
 @study_options
 @click.option("--json", "as_json", is_flag=True, help="Print the complete result as JSON.")
-def indicators(study_slug, org_slug, date_from, date_to, sites, as_json) -> None:
-    """Compute the indicators, gains, trends and breakdowns of a study."""
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="en",
+    show_default=True,
+    help="Language of the text summary (the JSON carries both).",
+)
+def indicators(study_slug, org_slug, date_from, date_to, sites, as_json, lang) -> None:
+    """Compute the indicators, gains, trends and breakdowns of a study.
+
+    Without --json, print a readable summary: period, who answered, the
+    multiplicity policy and every finding in French or English.
+    """
     with command_transaction():
         study = find_study(study_slug, org_slug)
         result = run_analysis(
@@ -93,12 +104,83 @@ def indicators(study_slug, org_slug, date_from, date_to, sites, as_json) -> None
             date_to.date() if date_to else None,
             list(sites),
         )
-    payload = result.to_dict()
     if as_json:
+        payload = result.to_dict()
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True))
         return
-    for finding in payload.get("findings", {}).get("en", []) or []:
-        click.echo(finding if isinstance(finding, str) else finding.get("text", ""))
+    click.echo("\n".join(summary_lines(result, lang)))
+
+
+_SUMMARY_WORDS = {
+    "study": {"fr": "Étude", "en": "Study"},
+    "period": {"fr": "Période", "en": "Period"},
+    "to": {"fr": "au", "en": "to"},
+    "who": {
+        "fr": "{people} personnes, {questionnaires} questionnaires",
+        "en": "{people} people, {questionnaires} questionnaires",
+    },
+    "wave": {
+        "fr": "  {wave}\u00a0: {people} personnes, {questionnaires} questionnaires",
+        "en": "  {wave}: {people} people, {questionnaires} questionnaires",
+    },
+    "findings": {"fr": "Constats", "en": "Findings"},
+    "since": {
+        "fr": "Temps d’accompagnement à l’entrée",
+        "en": "Time with the service at baseline",
+    },
+    "warnings": {"fr": "Avertissements", "en": "Warnings"},
+}
+
+
+def _time_bins() -> dict[str, dict[str, str]]:
+    """Words for the time-with-service bins (analysis loads only when a summary is printed)."""
+    from analysis.design import TIME_WITH_SERVICE_BINS
+
+    bins = {code: {"fr": fr, "en": en} for code, _day, fr, en in TIME_WITH_SERVICE_BINS}
+    bins["unknown"] = {"fr": "inconnu", "en": "unknown"}
+    return bins
+
+
+def summary_lines(result: analysis.StudyAnalysis, lang: str) -> list[str]:
+    """A readable text summary of an analysis, in ``lang`` (``fr`` or ``en``)."""
+    words = {key: text[lang] for key, text in _SUMMARY_WORDS.items()}
+    colon = "\u00a0: " if lang == "fr" else ": "
+    percent = "\u202f%" if lang == "fr" else "%"
+    lines = [f"{words['study']}{colon}{result.study or '?'}"]
+    if result.period is not None:
+        lines.append(
+            f"{words['period']}{colon}{result.period.first_completed or '?'} {words['to']} "
+            f"{result.period.last_completed or '?'}"
+        )
+        lines.append(result.period.eligibility.get(lang, ""))
+    profile = result.profile
+    if profile is not None:
+        lines.append(
+            words["who"].format(people=profile.n_people, questionnaires=profile.n_questionnaires)
+        )
+        for wave in result.waves:
+            lines.append(
+                words["wave"].format(
+                    wave=wave,
+                    people=profile.people_by_wave.get(wave),
+                    questionnaires=profile.questionnaires_by_wave.get(wave),
+                )
+            )
+    if profile is not None and profile.time_with_service:
+        time_bins = _time_bins()
+        since = ", ".join(
+            f"{time_bins.get(row.group, {}).get(lang, row.group)} "
+            + (f"{100 * row.share:.0f}{percent}" if row.share is not None else "—")
+            for row in profile.time_with_service
+        )
+        lines.append(f"{words['since']}{colon}{since}")
+    if result.multiplicity is not None:
+        lines += ["", result.multiplicity.text.get(lang, "")]
+    lines += ["", f"{words['findings']}{colon.rstrip()}"]
+    lines += [f"- {getattr(finding, lang)}" for finding in result.findings]
+    if result.warnings:
+        lines += ["", f"{words['warnings']}{colon.rstrip()}", *(f"- {w}" for w in result.warnings)]
+    return lines
 
 
 @click.group("responses")

@@ -59,7 +59,9 @@ def question_specs(session: Session, study: Study) -> list[QuestionSpec]:
     """Closed questions of the study's questionnaire versions, keyed by stable key.
 
     When a key appears in several versions, the most recent version's metadata
-    wins (the designer warns when a new version breaks comparability).
+    wins (the designer warns when a new version breaks comparability); each
+    version's own wording is kept in ``version_labels`` (``"<key>@<number>"``),
+    so each wave can be shown in the words its respondents read.
     """
     from analysis.inputs import QuestionSpec
 
@@ -77,9 +79,11 @@ def question_specs(session: Session, study: Study) -> list[QuestionSpec]:
         .order_by(QuestionnaireVersion.published_at, QuestionnaireVersion.id)
     ).all()
     specs: dict[str, QuestionSpec] = {}
+    wordings: dict[str, dict[str, dict[str, str]]] = {}
     for version in versions:
         definition = questionnaires.load_definition(version.definition, source_name=version.label)
         for scoring in questionnaires.question_scorings(definition):
+            wordings.setdefault(scoring.key, {})[version.label] = dict(scoring.label)
             specs[scoring.key] = QuestionSpec(
                 key=scoring.key,
                 kind=scoring.kind,
@@ -89,6 +93,7 @@ def question_specs(session: Session, study: Study) -> list[QuestionSpec]:
                 polarity=scoring.polarity,
                 label=scoring.label,
                 choice_labels=scoring.choice_labels,
+                version_labels=wordings[scoring.key],
             )
     return list(specs.values())
 
@@ -323,7 +328,7 @@ def _invitations(
 ) -> pd.DataFrame:
     import pandas as pd
 
-    from analysis.inputs import INVITATION_COLUMNS
+    from analysis.inputs import INVITATION_COLUMNS, INVITATION_OPTIONAL_COLUMNS
 
     conditions = [Wave.study_id == study.id]
     if site_codes:
@@ -340,6 +345,8 @@ def _invitations(
             Invitation.started_at,
             Invitation.completed_at,
             Invitation.expired_at.is_not(None).label("expired"),
+            Beneficiary.code.label("beneficiary_code"),
+            Beneficiary.support_started_on,
         )
         .select_from(Invitation)
         .join(Wave, Wave.id == Invitation.wave_id)
@@ -355,4 +362,5 @@ def _invitations(
     if date_to is not None:
         frame = frame[frame["created_at"] < pd.Timestamp(date_to) + pd.Timedelta(days=1)]
     frame["expired"] = frame["expired"].astype(bool)
-    return frame.loc[:, list(INVITATION_COLUMNS)].reset_index(drop=True)
+    columns = [*INVITATION_COLUMNS, *INVITATION_OPTIONAL_COLUMNS]
+    return frame.loc[:, columns].reset_index(drop=True)

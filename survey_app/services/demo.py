@@ -1,10 +1,16 @@
 """A realistic, deterministic demo organisation for trying Écoute.
 
 The data are generated from a fixed seed and a fixed reference date, so two
-installations show the same figures. The truth built in (what the analysis
-should find) is stated in :data:`DEMO_TRUTH`: most people feel listened to,
-confidence and autonomy improve for many but not all, some answers are
-missing, some responses were assisted.
+installations show the same figures. The demo models what a real continuous
+study does: when it starts, the people already supported (the caseload) are
+enrolled within the first month, whatever their time with the service; after
+that, each new person answers the baseline at entry into support (within two
+weeks). So most baselines are at entry, and the report can say how many were
+not. Follow-ups are due ``delay_days`` after the baseline invitation, as
+``invitations send-due`` does. The truth built in (what the analysis should
+find) is stated in :data:`DEMO_TRUTH`: most people feel listened to,
+confidence and autonomy improve for many but not all, progress toward one's
+goal slips a little, some answers are missing, some responses were assisted.
 
 Staff passwords and the sample survey link are derived from the instance's
 ``SECRET_KEY`` (HMAC), so they are stable across runs of ``seed-demo`` on one
@@ -57,6 +63,9 @@ DEMO_TRUTH = {
     "confidence_gain": "latent level rises by 0.6 points (1–5 scale) baseline → follow-up",
     "autonomy_gain": "latent level rises by 0.5 points (1–5 scale)",
     "listening_gain": 0.0,
+    "goal_progress_change": "latent level falls by 0.3 points (1–5) baseline → follow-up",
+    "caseload_share": "about 0.25 enrolled at launch, already supported 1–24 months",
+    "baseline_at_entry": "new entrants answer the baseline 0–14 days after support starts",
     "assisted_share": 0.2,
     "english_share": 0.1,
     "follow_up_response_rate": 0.72,
@@ -158,11 +167,28 @@ def _agreement(rng: random.Random, level: float) -> str:
     return str(min(5, max(1, value)))
 
 
+_CASELOAD_SHARE = 0.25
+_GOAL_PROGRESS = (3.6, -0.3)  # latent level at baseline, change at later waves
+
+
+def _time_with_service_code(days: int) -> str:
+    """The ``ctx_since`` answer matching the real time with the service."""
+    if days < 91:
+        return "lt_3m"
+    return "m3_12" if days < 365 else "gt_1y"
+
+
 def _answer_for(
-    rng: random.Random, question: questionnaires.Question, person: _Person, wave_kind: str
+    rng: random.Random,
+    question: questionnaires.Question,
+    person: _Person,
+    wave_kind: str,
+    days_supported: int,
 ) -> str | None:
     if question.type == "note":
         return None
+    if question.key == "ctx_since":
+        return _time_with_service_code(days_supported)
     follow_up = wave_kind != "baseline"
     level = {
         "listening": person.listening,
@@ -171,6 +197,8 @@ def _answer_for(
         "satisfaction": person.listening - 0.2,
         "recommendation": person.listening,
     }.get(question.indicator or "", 3.5)
+    if question.key == "goal_progress":
+        level = _GOAL_PROGRESS[0] + (_GOAL_PROGRESS[1] if follow_up else 0)
     if question.type == "agreement":
         return _agreement(rng, level)
     if question.type == "rating":
@@ -213,7 +241,12 @@ def _generate_answers(session: Session, organisation: Organisation, study: Study
     for index in range(N_BENEFICIARIES):
         person = _Person(rng)
         site = sites[index % len(sites)] if rng.random() < 0.85 else rng.choice(sites)
-        started = first_day + timedelta(days=rng.randint(0, 350))
+        if rng.random() < _CASELOAD_SHARE:  # already supported when the study started
+            enrolled = first_day + timedelta(days=rng.randint(0, 30))
+            started = first_day - timedelta(days=rng.randint(30, 730))
+        else:  # a new person: baseline at entry into support
+            started = first_day + timedelta(days=rng.randint(0, 336))
+            enrolled = started + timedelta(days=rng.choice([0, 0, 1, 2, 3, 7, 14]))
         beneficiary = Beneficiary(
             organisation_id=organisation.id,
             code=f"D{index + 1:04d}",
@@ -223,14 +256,14 @@ def _generate_answers(session: Session, organisation: Organisation, study: Study
         session.add(beneficiary)
         session.flush()
         plan = [("baseline", 0, 0.93)]
-        if started + timedelta(days=FOLLOW_UP_DELAY + 20) <= REFERENCE_DAY:
+        if enrolled + timedelta(days=FOLLOW_UP_DELAY + 20) <= REFERENCE_DAY:
             plan.append(("followup1", FOLLOW_UP_DELAY, 0.72))
-        if started + timedelta(days=EXIT_DELAY + 20) <= REFERENCE_DAY and rng.random() < 0.35:
+        if enrolled + timedelta(days=EXIT_DELAY + 20) <= REFERENCE_DAY and rng.random() < 0.35:
             plan.append(("exit", EXIT_DELAY, 0.6))
         answered_baseline = False
         for wave_key, delay, rate in plan:
             wave = waves[wave_key]
-            invited_on = started + timedelta(days=delay)
+            invited_on = enrolled + timedelta(days=delay)
             invited_at = _response_time(rng, invited_on)
             answers = wave_key == "baseline" or answered_baseline
             responded = rng.random() < rate and answers
@@ -275,7 +308,8 @@ def _generate_answers(session: Session, organisation: Organisation, study: Study
             for question in definitions[wave_key].questions:
                 if not question.stores_answer or not questionnaires.is_shown(question, given):
                     continue
-                value = _answer_for(rng, question, person, wave.kind)
+                days_supported = (completed.date() - started).days
+                value = _answer_for(rng, question, person, wave.kind, days_supported)
                 if value is not None and question.prefer_not_to_answer and rng.random() < 0.02:
                     value = "_pna"
                 elif value is not None and not question.required and rng.random() < 0.04:

@@ -250,6 +250,7 @@ INDICATOR_HEADER = (
     "mean_ci_high",
     "nps",
     "suppressed",
+    "share_bound",
 )
 GAIN_HEADER = (
     "target",
@@ -282,7 +283,14 @@ BREAKDOWN_HEADER = (
     "test",
     "p_value",
     "suppressed",
+    "share_bound",
 )
+
+
+def share_bound_text(estimate: Any) -> str:
+    """A withheld share's published bound as ``">=0.95"`` / ``"<=0.05"`` (issue 11), else ``""``."""
+    bound = getattr(estimate, "bound", None) if estimate is not None else None
+    return f"{bound.relation}{bound.value:g}" if bound is not None else ""
 
 
 def indicator_rows(result: analysis.StudyAnalysis) -> list[list[Any]]:
@@ -305,6 +313,7 @@ def indicator_rows(result: analysis.StudyAnalysis) -> list[list[Any]]:
                 location.mean_interval.high if location else None,
                 item.nps.nps if item.nps else None,
                 "yes" if hidden else "",
+                share_bound_text(positive),
             ]
         )
     return rows
@@ -378,6 +387,7 @@ def breakdown_rows(result: analysis.StudyAnalysis) -> list[list[Any]]:
                     breakdown.test.test,
                     breakdown.test.p_value,
                     "yes" if hidden else "",
+                    share_bound_text(row.positive),
                 ]
             )
     return rows

@@ -87,12 +87,21 @@ def test_a_hundred_percent_share_is_hidden_with_the_distribution_that_would_reve
     table, specs = _unanimous_table(40)
     result = analyse_study(table, specs)
     question = result.questions[0]
+    # 40 people, none non-positive: a bound "at least 90 %" (from n = 40 and k = 5 only)
     assert question.positive.suppressed
-    assert all(c.suppressed and c.count is None for c in question.distribution)
-    assert question.location.suppressed
+    assert question.positive.bound.relation == ">="
+    assert question.positive.bound.value == 0.9
+    by_code = {c.code: c for c in question.distribution}
+    # the codes that could hold the non-positive answers are withheld with positive ones,
+    # so the count of non-positive answers is anything from 0 to k − 1
+    assert by_code["3"].suppressed
+    assert by_code["3"].count is None
+    assert any(by_code[c].suppressed for c in ("4", "5"))
+    assert question.location.suppressed  # a mean would give the share back
     assert question.n_answered == 40
     data = result.to_dict()
     assert data["questions"][0]["positive"]["estimate"] is None
+    assert data["questions"][0]["positive"]["bound"] == {"relation": ">=", "value": 0.9}
     assert data["questions"][0]["positive"]["suppressed"] is True
     site_b = next(r for b in result.breakdowns if b.by == "site" for r in b.rows if r.group == "B")
     assert site_b.suppressed

@@ -79,16 +79,55 @@ def test_to_dict_is_plain_json_without_nan(result):
     assert all(f["fr"] and f["en"] for f in data["findings"])
 
 
-def test_gains_keep_raw_and_holm_adjusted_p(result):
+def test_holm_family_is_the_indicator_level_tests_only(result):
     shown = [g for g in result.gains if not g.suppressed]
     assert {g.test for g in shown} == {"wilcoxon", "mcnemar"}
-    raw = [g.p_value for g in shown]
+    family = [g for g in shown if g.family == "confirmatory"]
+    assert {g.target_kind for g in family} == {"indicator"}
+    raw = [g.p_value for g in family]
     expected = multipletests(raw, method="holm")[1]
-    assert [g.p_holm for g in shown] == pytest.approx(list(expected))
-    assert all(g.p_holm >= g.p_value for g in shown)
+    assert [g.p_holm for g in family] == pytest.approx(list(expected))
+    assert all(g.p_holm >= g.p_value for g in family)
+    # items are exploratory: not in the family, no adjusted p
+    items = [g for g in shown if g.family == "exploratory"]
+    assert items
+    assert all(g.target_kind == "question" and g.p_holm is None for g in items)
+    # a single-question indicator is tested once, at indicator level
+    assert not [g for g in shown if g.target == "recommend"]
+    assert [g for g in family if g.target == "recommendation"]
+    assert result.multiplicity.family_size == len(family)
+    assert "Holm" in result.multiplicity.text["en"]
+    assert "Holm" in result.multiplicity.text["fr"]
     indicator_gain = next(g for g in shown if g.target == "listened")
     assert indicator_gain.target_kind == "indicator"
     assert indicator_gain.paired.n_pairs > 200
+
+
+def test_verdicts_never_contradict_their_interval(result):
+    for gain in result.gains:
+        if gain.suppressed or gain.paired is None:
+            continue
+        ci = gain.paired.change_interval
+        if ci.low <= 0 <= ci.high:
+            assert gain.verdict == "unclear"
+        else:
+            assert gain.verdict != "unclear"
+            if gain.family == "confirmatory" and gain.p_holm >= 0.05:
+                assert gain.verdict.endswith("_unadjusted")
+
+
+def test_better_same_worse_use_one_step_of_a_five_point_scale(result):
+    confidence = next(g for g in result.gains if g.target == "confidence")
+    autonomy = next(g for g in result.gains if g.target == "autonomy")  # 0–100 (POMP)
+    assert confidence.change.threshold == 1.0
+    assert autonomy.change.threshold == 25.0
+    assert "0–100" in autonomy.change.scale["en"]
+    for gain in (confidence, autonomy):
+        parts = [gain.change.better, gain.change.same, gain.change.worse]
+        shown = [p for p in parts if not p.suppressed]
+        assert shown
+        for part in shown:
+            assert part.interval.low <= part.estimate <= part.interval.high
 
 
 def test_indicator_multi_item_rule_and_scales(result):
@@ -191,12 +230,17 @@ def test_findings_follow_typography_and_evidence(result):
     gains = [f for f in result.findings if f.topic.startswith("gain:")]
     assert gains
     for finding in gains:
+        assert "mieux" in finding.fr
+        assert "moins bien" in finding.fr
+        assert "better" in finding.en
+        assert "worse" in finding.en
         assert (
             "amélioration" in finding.fr
             or "dégradation" in finding.fr
-            or "pas de changement démontré" in finding.fr
+            or "pas de changement net" in finding.fr
         )
         assert "no change " not in finding.en
+        assert "p = 1.000" not in finding.en
 
 
 def test_small_study_findings_are_indicative(study):
@@ -250,7 +294,9 @@ def test_small_and_degenerate_studies_run_without_warnings(study):
 
 def test_per_wave_figures_use_the_same_suppression_as_the_breakdown_by_wave(study):
     answers, questions, _ = study
-    # a third wave with only 3 respondents: it is hidden, and so is one more wave
+    # a third wave with only 3 respondents: it is hidden; no total over the waves is
+    # published (trends pool a kind of wave only when its waves are all exact), so the
+    # other waves keep their figures
     extra = answers[answers["beneficiary_code"].isin(["B1", "B2", "B3"])]
     extra = extra[extra["wave"] == "baseline"].assign(
         wave="exit", wave_kind="exit", response_id=lambda f: "exit-" + f["response_id"]
@@ -263,6 +309,9 @@ def test_per_wave_figures_use_the_same_suppression_as_the_breakdown_by_wave(stud
             i.wave for i in result.indicators if i.indicator == name and i.positive.suppressed
         }
         assert "exit" in hidden_in_breakdown
-        assert hidden_in_breakdown == hidden_in_indicators
-        assert len(hidden_in_breakdown) >= 2
+        assert hidden_in_breakdown == hidden_in_indicators == {"exit"}
+        exit_row = next(r for r in by_wave.rows if r.group == "exit")
+        assert exit_row.n is None  # fewer than k people: not even the size
+        exit_trend = next(t for t in result.trends if t.target == name and t.wave_kind == "exit")
+        assert exit_trend.centre is None  # the centre would be the hidden wave's share
         assert by_wave.test.test == "none"  # the waves share respondents

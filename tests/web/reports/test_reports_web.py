@@ -231,5 +231,8 @@ def test_indicator_tables_match_the_analysis(client, session, study_setup):
             assert row[4] == pytest.approx(expected.positive.estimate)
         else:
             assert row[4] is None
+        # issue 11: a withheld share's bound is exported as in the JSON and the report
+        bound = expected.positive.bound if expected.positive is not None else None
+        assert (row[12] or "") == (f"{bound.relation}{bound.value:g}" if bound else "")
     csv_result = client.get(f"/reports/export/indicators.csv?{_query(built.study)}")
     assert csv_result.data.decode("utf-8-sig").startswith("indicator,wave,n,")
