@@ -21,7 +21,14 @@ def _register_optional(app: Flask) -> None:
     """Command groups of feature areas, each in its own module."""
     import importlib
 
-    for name in ("questionnaires", "invitations", "analysis", "reports", "retention"):
+    for name in (
+        "questionnaires",
+        "invitations",
+        "analysis",
+        "reports",
+        "retention",
+        "beneficiaries",
+    ):
         try:
             module = importlib.import_module(f"survey_app.cli.{name}")
         except ModuleNotFoundError as error:

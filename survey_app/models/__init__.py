@@ -11,7 +11,7 @@ from survey_app.models.questionnaire import (
     QuestionnaireVersion,
 )
 from survey_app.models.response import LANGUAGES, MODES, Answer, Response, SubmissionKey
-from survey_app.models.study import OpenLink, Study, StudySite, Wave
+from survey_app.models.study import OpenLink, Study, StudyEnrolment, StudySite, Wave
 from survey_app.models.user import (
     LoginThrottle,
     Membership,
@@ -49,6 +49,7 @@ __all__ = [
     "Role",
     "Site",
     "Study",
+    "StudyEnrolment",
     "StudySite",
     "SubmissionKey",
     "User",

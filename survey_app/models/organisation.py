@@ -34,6 +34,9 @@ class Organisation(IdMixin, CreatedMixin, Base):
     # Reminders for follow-up invitations.
     reminder_count: Mapped[int] = mapped_column(default=2)
     reminder_spacing_days: Mapped[int] = mapped_column(default=7)
+    # SMS gateway as an Apprise URL, encrypted with a key derived from SECRET_KEY
+    # (see survey_app.services.sms); never shown back in full.
+    sms_url_encrypted: Mapped[str | None] = mapped_column(Text, default=None)
 
     sites: Mapped[list[Site]] = relationship(
         back_populates="organisation", order_by="Site.code", cascade="all, delete-orphan"

@@ -36,6 +36,10 @@ class Study(IdMixin, CreatedMixin, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="active")
     invitation_validity_days: Mapped[int] = mapped_column(default=30)
+    # Who takes part: NULL = every beneficiary of the covered sites (as before);
+    # a time = people registered from then on, plus those enrolled one by one
+    # (``study_enrolment``). Set when a study starts with "a selection" or "none yet".
+    enrolled_from: Mapped[datetime | None] = mapped_column(default=None)
 
     waves: Mapped[list[Wave]] = relationship(
         back_populates="study", order_by="Wave.position", cascade="all, delete-orphan"
@@ -52,6 +56,20 @@ class StudySite(Base):
     site_id: Mapped[int] = mapped_column(
         ForeignKey("site.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class StudyEnrolment(Base):
+    """A beneficiary chosen one by one for a study that does not take everyone."""
+
+    __tablename__ = "study_enrolment"
+
+    study_id: Mapped[int] = mapped_column(
+        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
+    )
+    beneficiary_id: Mapped[int] = mapped_column(
+        ForeignKey("beneficiary.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime]
 
 
 class Wave(IdMixin, Base):

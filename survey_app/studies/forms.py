@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     HiddenField,
@@ -209,3 +210,20 @@ class EmailForm(FlaskForm):
 
     token = HiddenField(validators=[Optional(), Length(max=128)])
     short_code = HiddenField(validators=[Optional(), Length(max=20)])
+
+
+class BeneficiaryImportForm(FlaskForm):
+    file = FileField(
+        _l("File (CSV or XLSX)"),
+        validators=[FileRequired(message=_l("Choose a file."))],
+        description=_l(
+            "One person per row. Columns: reference (optional: a code is generated), site, "
+            "start_date, and optionally email, phone, language (fr or en)."
+        ),
+    )
+
+
+class ImportConfirmForm(FlaskForm):
+    """Carries the checked rows, signed by the server, from the preview to the save."""
+
+    rows = HiddenField(validators=[DataRequired()])

@@ -12,7 +12,7 @@ against the stored hash.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import replace
 from typing import Any
 
 from flask import (
@@ -28,6 +28,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -35,14 +36,24 @@ from survey_app.extensions import db
 from survey_app.models import Beneficiary, Invitation, Organisation, Study, Wave, utcnow
 from survey_app.security.permissions import Permission, member_required, requires
 from survey_app.security.sessions import current_organisation_id
-from survey_app.services import beneficiaries, cards, invitations, qrcodes, studies
+from survey_app.services import (
+    beneficiaries,
+    beneficiary_import,
+    cards,
+    invitations,
+    people,
+    qrcodes,
+    studies,
+)
 from survey_app.services.errors import DomainError, NotFound
 from survey_app.studies.forms import (
     NONE,
     ActionForm,
     BeneficiaryForm,
+    BeneficiaryImportForm,
     CardForm,
     EmailForm,
+    ImportConfirmForm,
     OpenLinkForm,
     StatusForm,
     StudyForm,
@@ -399,10 +410,15 @@ def _active_studies_for(site_ids: list[int]) -> list[Study]:
     ]
 
 
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
 @blueprint.get("/follow-up")
 @requires(Permission.MANAGE_BENEFICIARIES)
 def follow_up() -> str:
-    """Who is due, invited, started, completed or expired, for the worker's sites."""
+    """Find people of the worker's sites: search, filters, sort and pages of 50 (GET form)."""
     site_ids = _worker_site_ids()
     all_studies = [
         study
@@ -414,67 +430,40 @@ def follow_up() -> str:
     if study is None and all_studies:
         study = next((s for s in all_studies if s.status == "active"), all_studies[0])
     status_filter = request.args.get("status", "")
-    rows = []
+    criteria = people.Criteria(
+        search=request.args.get("q", "")[:64],
+        site_id=_int_arg("site"),
+        wave_id=_int_arg("wave"),
+        status=status_filter if status_filter in invitations.STATUSES else "",
+        sort=request.args.get("sort", "due") if request.args.get("sort") in people.SORTS else "due",
+        page=_int_arg("page") or 1,
+    )
+    rows: list[dict[str, Any]] = []
+    found = None
+    sites = []
     if study is not None:
-        rows = _follow_up_rows(study, site_ids)
-        if status_filter in invitations.STATUSES:
-            rows = [row for row in rows if any(c["status"] == status_filter for c in row["cells"])]
+        if criteria.wave_id not in {wave.id for wave in study.waves}:
+            criteria = replace(criteria, wave_id=None)
+        sites = [site for site in study.sites if site.id in site_ids]
+        if criteria.site_id not in {site.id for site in sites}:
+            criteria = replace(criteria, site_id=None)
+        found = people.find(db.session, study, site_ids, criteria)
+        rows = people.rows_for(db.session, study, found.beneficiary_ids)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "studies/follow_up.html",
         studies=all_studies,
         study=study,
+        sites=sites,
         rows=rows,
+        found=found,
+        criteria=criteria,
+        page_args=args,
         statuses=invitations.STATUSES,
-        status_filter=status_filter,
+        status_filter=criteria.status,
         can_assist="respond.assist" in current_app.view_functions,
+        card_form=ActionForm(formdata=None),
     )
-
-
-def _follow_up_rows(study: Study, site_ids: list[int]) -> list[dict[str, Any]]:
-    covered = [site.id for site in study.sites if site.id in site_ids]
-    people = db.session.scalars(
-        select(Beneficiary)
-        .where(
-            Beneficiary.organisation_id == current_organisation_id(),
-            Beneficiary.site_id.in_(covered),
-        )
-        .order_by(Beneficiary.code)
-    ).all()
-    wave_ids = [wave.id for wave in study.waves]
-    by_pair = {
-        (inv.beneficiary_id, inv.wave_id): inv
-        for inv in db.session.scalars(
-            select(Invitation).where(
-                Invitation.wave_id.in_(wave_ids),
-                Invitation.beneficiary_id.in_([p.id for p in people]),
-            )
-        ).all()
-    }
-    baseline = next((wave for wave in study.waves if wave.kind == "baseline"), None)
-    today = utcnow().date()
-    rows = []
-    for person in people:
-        joined = by_pair.get((person.id, baseline.id)) if baseline else None
-        cells = []
-        for wave in study.waves:
-            invitation = by_pair.get((person.id, wave.id))
-            due_on: date | None
-            if wave.kind == "baseline":
-                due_on = person.support_started_on
-            elif joined is not None:
-                due_on = joined.created_at.date() + timedelta(days=wave.delay_days)
-            else:
-                due_on = None
-            cells.append(
-                {
-                    "wave": wave,
-                    "invitation": invitation,
-                    "due_on": due_on,
-                    "status": invitations.status_of(invitation, due_on=due_on, today=today),
-                }
-            )
-        rows.append({"beneficiary": person, "cells": cells})
-    return rows
 
 
 @blueprint.route("/beneficiaries/new", methods=["GET", "POST"])
@@ -517,17 +506,19 @@ def register_beneficiary() -> str | tuple[str, int] | Response:
             db.session.rollback()
             error = str(problem)
         else:
-            if registration.baseline is not None:
-                registration.baseline.invitation.sent_at = utcnow()
-                db.session.flush()
+            # Post/redirect/get: refreshing the next page registers nobody again. The
+            # invitation's first secrets were never shown; the invitation page issues
+            # the link, QR, card, e-mail or SMS the worker chooses.
             db.session.commit()
+            flash(
+                _("Beneficiary %(code)s registered.", code=registration.beneficiary.code),
+                "success",
+            )
             if registration.baseline is None:
-                flash(
-                    _("Beneficiary %(code)s registered.", code=registration.beneficiary.code),
-                    "success",
-                )
                 return _redirect_follow_up()
-            return _render_delivery(registration.baseline, registered=True)
+            return redirect(
+                url_for("studies.invitation", invitation_id=registration.baseline.invitation.id)
+            )
     status = 400 if request.method == "POST" else 200
     return (
         render_template("studies/register.html", form=form, errors=_form_errors(form), error=error),
@@ -723,3 +714,169 @@ def email(invitation_id: int) -> Response:
         return back
     flash(_("The invitation was e-mailed."), "success")
     return back
+
+
+@blueprint.post("/<slug>/cards")
+@requires(Permission.MANAGE_INVITATIONS)
+def print_cards(slug: str) -> Response:
+    """One A4 PDF of A6 cards (4 per page, cut marks) for the people ticked in the list."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        study = studies.get_study(db.session, current_organisation_id(), slug)
+    except NotFound:
+        abort(404)
+    ids = [int(value) for value in request.form.getlist("beneficiary") if value.isdigit()]
+    covered = {site.id for site in study.sites} & set(_worker_site_ids())
+    chosen = (
+        db.session.scalars(
+            select(Beneficiary)
+            .where(
+                Beneficiary.id.in_(ids),
+                Beneficiary.organisation_id == current_organisation_id(),
+                Beneficiary.site_id.in_(covered),
+            )
+            .order_by(Beneficiary.code)
+        ).all()
+        if ids
+        else []
+    )
+    back = redirect(request.referrer or url_for("studies.follow_up", study=slug))
+    if not chosen:
+        flash(_("Tick at least one person to print cards."), "error")
+        return back
+    try:
+        issued, skipped = invitations.issue_cards(db.session, study, list(chosen), actor=g.user)
+    except DomainError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return back
+    if not issued:
+        db.session.rollback()
+        flash(_("Nobody selected has a survey to answer now: no card printed."), "error")
+        return back
+    pdf = cards.card_pdf(_cards_sheet_html(issued))
+    db.session.commit()
+    if skipped:
+        flash(
+            _(
+                "%(n)s selected people had no survey to answer now and got no card.",
+                n=len(skipped),
+            ),
+            "info",
+        )
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="cards-{study.slug}.pdf"'},
+    )
+
+
+def _cards_sheet_html(issued: list[invitations.IssuedInvitation]) -> str:
+    base = _base_url()
+    cards_data = []
+    for item in issued:
+        url = invitations.survey_url(base, item.token)
+        cards_data.append(
+            {
+                "short_code": item.short_code,
+                "qr": qrcodes.qr_data_uri(url, scale=6),
+                "expires_on": item.invitation.expires_at.date(),
+            }
+        )
+    sheets = [cards_data[i : i + 4] for i in range(0, len(cards_data), 4)]
+    return render_template(
+        "studies/cards_sheet.html",
+        organisation=_organisation(),
+        sheets=sheets,
+        code_url=invitations.code_url(base).split("://", 1)[-1],
+        language=str(get_locale() or "fr"),
+    )
+
+
+# --- importing many beneficiaries -------------------------------------------------------
+
+_IMPORT_SALT = "beneficiary-import"
+_IMPORT_MAX_AGE = 3600  # seconds between preview and confirmation
+
+
+def _import_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_IMPORT_SALT)
+
+
+@blueprint.route("/beneficiaries/import", methods=["GET", "POST"])
+@requires(Permission.MANAGE_BENEFICIARIES)
+def import_beneficiaries() -> str | tuple[str, int]:
+    """Upload, check every row, and show what would be registered (nothing written yet)."""
+    form = BeneficiaryImportForm()
+    problems: list[beneficiary_import.Problem] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        found: list[beneficiary_import.PersonRow] = []
+        try:
+            rows = beneficiary_import.read_rows(upload.read(), upload.filename or "")
+            found, problems = beneficiary_import.check(
+                db.session, current_organisation_id(), _worker_site_ids(), rows
+            )
+        except beneficiary_import.ImportRejected as rejected:
+            problems = rejected.problems
+        if not problems and not found:
+            empty = _("The file has no one to import.")
+            problems = [beneficiary_import.Problem(0, _("file"), empty)]
+        if not problems:
+            signed = _import_serializer().dumps(
+                {"org": current_organisation_id(), "rows": beneficiary_import.to_plain(found)}
+            )
+            return render_template(
+                "studies/import_preview.html",
+                people=found,
+                confirm_form=ImportConfirmForm(formdata=None, data={"rows": signed}),
+                filename=upload.filename,
+            )
+    status = 400 if request.method == "POST" else 200
+    return (
+        render_template(
+            "studies/import.html", form=form, errors=_form_errors(form), problems=problems
+        ),
+        status,
+    )
+
+
+@blueprint.post("/beneficiaries/import/confirm")
+@requires(Permission.MANAGE_BENEFICIARIES)
+def confirm_import() -> str | tuple[str, int] | Response:
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        payload = _import_serializer().loads(form.rows.data, max_age=_IMPORT_MAX_AGE)
+    except SignatureExpired:
+        flash(_("The preview is more than an hour old: upload the file again."), "error")
+        return redirect(url_for("studies.import_beneficiaries"))
+    except BadSignature:
+        abort(400)
+    if payload.get("org") != current_organisation_id():
+        abort(400)
+    try:
+        created = beneficiary_import.save(
+            db.session,
+            current_organisation_id(),
+            _worker_site_ids(),
+            beneficiary_import.from_plain(payload["rows"]),
+            actor=g.user,
+            source="web",
+        )
+    except beneficiary_import.ImportRejected as rejected:
+        db.session.rollback()
+        return (
+            render_template(
+                "studies/import.html",
+                form=BeneficiaryImportForm(formdata=None),
+                errors=[],
+                problems=rejected.problems,
+            ),
+            409,
+        )
+    db.session.commit()
+    flash(_("%(n)s beneficiaries registered.", n=len(created)), "success")
+    return _redirect_follow_up()

@@ -1,0 +1,233 @@
+"""Staff workflows at scale: find a person, import many, print many cards (issue 15)."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from survey_app.models import AuditEvent, Beneficiary, BeneficiaryContact, Invitation, Role, utcnow
+from tests.factories import login, make_beneficiary, make_organisation, make_site, make_user
+from tests.studies_factories import make_invitation, make_study
+
+
+def _setup(session, people=0):
+    organisation = make_organisation(session)
+    site, other = make_site(session, organisation, "NORD"), make_site(session, organisation, "SUD")
+    study = make_study(session, organisation, [site, other], slug="s")
+    worker = make_user(session, organisation, Role.SOCIAL_WORKER)
+    made = [
+        make_beneficiary(session, organisation, site if i % 2 else other, f"P-{i:04d}")
+        for i in range(people)
+    ]
+    return organisation, site, other, study, worker, made
+
+
+def _codes(page: str) -> list[str]:
+    return re.findall(r'<th scope="row">([A-Z0-9-]+)</th>', page)
+
+
+def test_follow_up_searches_filters_and_pages_of_fifty(client, session):
+    _org, site, _other, study, worker, made = _setup(session, people=120)
+    baseline, _followup = study.waves
+    make_invitation(session, made[3], baseline.id, completed_at=utcnow())
+    make_invitation(session, made[5], baseline.id, sent_at=utcnow())
+    session.commit()
+    login(client, worker.email)
+    first = client.get("/studies/follow-up?study=s").get_data(as_text=True)
+    assert len(_codes(first)) == 50
+    assert "120 people found — page 1 of 3" in first
+    assert 'rel="next"' in first
+    assert "page=2" in first
+    last = client.get("/studies/follow-up?study=s&sort=code&page=3").get_data(as_text=True)
+    assert _codes(last) == [f"P-{i:04d}" for i in range(100, 120)]
+    found = client.get("/studies/follow-up?study=s&q=p-0003").get_data(as_text=True)
+    assert _codes(found) == ["P-0003"]
+    answered = client.get(f"/studies/follow-up?study=s&status=completed&wave={baseline.id}")
+    assert _codes(answered.get_data(as_text=True)) == ["P-0003"]
+    invited = client.get("/studies/follow-up?study=s&status=invited").get_data(as_text=True)
+    assert _codes(invited) == ["P-0005"]
+    by_site = client.get(f"/studies/follow-up?study=s&site={site.id}&sort=code&page=9")
+    codes = _codes(by_site.get_data(as_text=True))
+    assert codes
+    assert all(int(code[2:]) % 2 for code in codes)
+    # Waves by name, dates in the interface language.
+    assert "Start of support" in first
+    assert ">followup1<" not in first
+    french = client.get(
+        "/studies/follow-up?study=s&q=P-0007", headers={"Accept-Language": "fr"}
+    ).get_data(as_text=True)
+    assert "5 janv. 2026" in french
+
+
+def test_follow_up_sorts_by_next_due_date(client, session):
+    organisation, site, _other, study, worker, _made = _setup(session)
+    baseline, followup = study.waves
+    late = make_beneficiary(session, organisation, site, "LATE")
+    early = make_beneficiary(session, organisation, site, "EARLY")
+    now = utcnow()
+    # EARLY joined 100 days ago: follow-up (90 days) due 10 days ago; LATE joined 10 days ago.
+    make_invitation(
+        session,
+        early,
+        baseline.id,
+        created_at=now - timedelta(days=100),
+        completed_at=now - timedelta(days=99),
+    )
+    make_invitation(
+        session,
+        late,
+        baseline.id,
+        created_at=now - timedelta(days=10),
+        completed_at=now - timedelta(days=9),
+    )
+    session.commit()
+    login(client, worker.email)
+    page = client.get(f"/studies/follow-up?study=s&wave={followup.id}").get_data(as_text=True)
+    assert _codes(page) == ["EARLY", "LATE"]
+    due = client.get(f"/studies/follow-up?study=s&wave={followup.id}&status=due")
+    assert _codes(due.get_data(as_text=True)) == ["EARLY"]
+    upcoming = client.get(f"/studies/follow-up?study=s&wave={followup.id}&status=upcoming")
+    assert _codes(upcoming.get_data(as_text=True)) == ["LATE"]
+
+
+CSV_OK = (
+    "reference;site;start_date;email;phone;language\n"
+    "DOS-1;NORD;2026-01-05;a@example.org;;fr\n"
+    ";sud;05/01/2026;;06 12 34 56 78;en\n"
+)
+
+
+def test_import_previews_then_registers_everyone(client, session):
+    _organisation, _site, _other, _study, worker, _made = _setup(session)
+    session.commit()
+    login(client, worker.email)
+    preview = client.post(
+        "/studies/beneficiaries/import",
+        data={"file": (io.BytesIO(CSV_OK.encode()), "people.csv")},
+        content_type="multipart/form-data",
+    )
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200, page
+    assert "2 people can be registered" in page
+    assert session.scalar(select(func.count()).select_from(Beneficiary)) == 0  # nothing yet
+    signed = re.search(r'name="rows" type="hidden" value="([^"]+)"', page).group(1)
+    done = client.post("/studies/beneficiaries/import/confirm", data={"rows": signed})
+    assert done.status_code == 302
+    people = session.scalars(select(Beneficiary).order_by(Beneficiary.id)).all()
+    assert next(p.code for p in people) == "DOS-1"
+    assert re.fullmatch(r"B-[0-9A-Z]{4}-[0-9A-Z]{4}", people[1].code)
+    assert [p.language for p in people] == ["fr", "en"]
+    assert session.get(BeneficiaryContact, people[1].id).phone == "06 12 34 56 78"
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "beneficiary.import"))
+    assert event.details["count"] == 2
+    assert "example.org" not in str(event.details)
+    # Confirming twice (refresh) registers nobody more: the references are now taken.
+    again = client.post("/studies/beneficiaries/import/confirm", data={"rows": signed})
+    assert again.status_code == 409
+    assert "DOS-1 is already registered" in again.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Beneficiary)) == 2
+    forged = client.post("/studies/beneficiaries/import/confirm", data={"rows": signed + "x"})
+    assert forged.status_code == 400
+
+
+def test_import_lists_every_problem_and_saves_nothing(client, session):
+    organisation, site, _other, _study, worker, _made = _setup(session)
+    make_beneficiary(session, organisation, site, "TAKEN")
+    session.commit()
+    login(client, worker.email)
+    bad = (
+        "reference,site,start_date,email,language\n"
+        "TAKEN,NORD,2026-01-05,,\n"
+        "X-1,NOWHERE,2026-01-05,,\n"
+        "X-2,NORD,31-31-2026,not-an-address,de\n"
+        "X-3,NORD,2026-01-05,,\n"
+        "X-3,NORD,2999-01-01,,\n"
+    )
+    response = client.post(
+        "/studies/beneficiaries/import",
+        data={"file": (io.BytesIO(bad.encode()), "people.csv")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([a-z_]+)</td>", page)
+    assert rows == [
+        ("2", "reference"),
+        ("3", "site"),
+        ("4", "start_date"),
+        ("4", "email"),
+        ("4", "language"),
+        ("6", "reference"),
+        ("6", "start_date"),
+    ]
+    assert "X-3 is also on row 5" in page
+    assert session.scalar(select(func.count()).select_from(Beneficiary)) == 1
+
+
+def test_import_reads_xlsx_and_the_cli_imports_all_or_nothing(client, session, runner, tmp_path):
+    from openpyxl import Workbook
+
+    organisation, _site, _other, _study, _worker, _made = _setup(session)
+    session.commit()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Référence", "Site", "Date de début", "Téléphone"])
+    for i in range(30):
+        sheet.append([f"X-{i}", "NORD", utcnow().date(), "0612345678"])
+    path = tmp_path / "people.xlsx"
+    book.save(path)
+    result = runner.invoke(args=["beneficiaries", "import", str(path), "--org", organisation.slug])
+    assert result.exit_code == 0, result.output
+    assert "30 beneficiaries imported" in result.output
+    assert session.scalar(select(func.count()).select_from(Beneficiary)) == 30
+    again = runner.invoke(args=["beneficiaries", "import", str(path), "--org", organisation.slug])
+    assert again.exit_code != 0
+    assert "row 2, reference: X-0 is already registered" in again.output
+    assert session.scalar(select(func.count()).select_from(Beneficiary)) == 30
+
+
+def test_register_redirects_so_refresh_creates_nobody(client, session):
+    _org, site, _other, study, worker, _made = _setup(session)
+    session.commit()
+    login(client, worker.email)
+    response = client.post(
+        "/studies/beneficiaries/new",
+        data={
+            "code": "B-PRG1-0001",
+            "site_id": str(site.id),
+            "support_started_on": utcnow().date().isoformat(),
+            "study_id": str(study.id),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "B-PRG1-0001" in page
+    assert client.get(response.location).status_code == 200  # a refresh is a GET
+    assert session.scalar(select(func.count()).select_from(Beneficiary)) == 1
+
+
+def test_print_cards_for_a_selection_gives_one_a4_pdf_four_per_page(client, session, tmp_path):
+    _org, _site, _other, study, worker, made = _setup(session, people=9)
+    baseline = study.waves[0]
+    make_invitation(session, made[0], baseline.id, completed_at=utcnow())  # nothing to print
+    session.commit()
+    login(client, worker.email)
+    response = client.post("/studies/s/cards", data={"beneficiary": [str(p.id) for p in made]})
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    pdf = tmp_path / "cards.pdf"
+    pdf.write_bytes(response.data)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    assert "Pages:           2" in info.stdout  # 8 cards, 4 per A4 page
+    assert "(A4)" in info.stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert len(re.findall(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}", text)) == 8
+    invitations = session.scalars(select(Invitation).where(Invitation.channel == "card")).all()
+    assert len(invitations) == 8
+    assert all(i.sent_at for i in invitations)
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "invitation.cards_print"))
+    assert event.details == {"cards": 8, "skipped": 1}
