@@ -169,6 +169,8 @@ def new_study() -> str | Response | tuple[str, int]:
                 waves=plans,
                 invitation_validity_days=form.invitation_validity_days.data,
                 actor=g.user,
+                enrol=form.enrol.data,
+                enrol_codes=(form.enrol_codes.data or "").split(),
             )
         except NotFound:
             abort(404)

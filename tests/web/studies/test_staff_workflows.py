@@ -231,3 +231,50 @@ def test_print_cards_for_a_selection_gives_one_a4_pdf_four_per_page(client, sess
     assert all(i.sent_at for i in invitations)
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "invitation.cards_print"))
     assert event.details == {"cards": 8, "skipped": 1}
+
+
+def test_new_study_asks_who_takes_part(client, session):
+    from survey_app.models import Study
+    from tests.studies_factories import make_version
+
+    organisation, site, other, _study, worker, made = _setup(session, people=4)
+    manager = make_user(session, organisation, Role.QUALITY_MANAGER)
+    version = make_version(session, organisation)
+    session.commit()
+    login(client, manager.email)
+    base = {
+        "slug": "new-one",
+        "title": "New",
+        "invitation_validity_days": "30",
+        "sites": [str(site.id), str(other.id)],
+        "baseline_version": str(version.id),
+        "followup1_version": "0",
+        "followup2_version": "0",
+        "exit_version": "0",
+    }
+    missing = client.post("/studies/new", data=base)
+    assert missing.status_code == 400
+    assert "Choose who takes part" in missing.get_data(as_text=True)
+    unknown = client.post(
+        "/studies/new", data={**base, "enrol": "selection", "enrol_codes": "P-0001\nNOPE"}
+    )
+    assert "NOPE" in unknown.get_data(as_text=True)
+    assert session.scalar(select(Study).where(Study.slug == "new-one")) is None
+    done = client.post(
+        "/studies/new", data={**base, "enrol": "selection", "enrol_codes": "P-0001\nP-0002"}
+    )
+    assert done.status_code == 302
+    login(client, worker.email)
+    page = client.get("/studies/follow-up?study=new-one&sort=code").get_data(as_text=True)
+    assert _codes(page) == ["P-0001", "P-0002"]
+    refused = client.post("/studies/new", data={**base, "slug": "empty", "enrol": "none"})
+    assert refused.status_code == 403
+    login(client, manager.email)
+    assert (
+        client.post("/studies/new", data={**base, "slug": "empty", "enrol": "none"}).status_code
+        == 302
+    )
+    login(client, worker.email)
+    empty = client.get("/studies/follow-up?study=empty").get_data(as_text=True)
+    assert _codes(empty) == []
+    assert made  # the four people exist but take part in neither study silently
