@@ -240,3 +240,85 @@ def rows_for(
             )
         rows.append({"beneficiary": person, "cells": cells})
     return rows
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Live counts for one wave at one site (``site_code`` "" = every site)."""
+
+    wave: Wave
+    site_code: str
+    counts: dict[str, int]
+
+    @property
+    def invited(self) -> int:
+        """People handed an invitation (including those who then answered or let it expire)."""
+        return sum(
+            self.counts.get(status, 0)
+            for status in (
+                invitations.INVITED,
+                invitations.STARTED,
+                invitations.COMPLETED,
+                invitations.EXPIRED,
+            )
+        )
+
+    @property
+    def answered(self) -> int:
+        return self.counts.get(invitations.COMPLETED, 0)
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.answered / self.invited if self.invited else None
+
+    @property
+    def to_invite(self) -> int:
+        return self.counts.get(invitations.DUE, 0)
+
+    @property
+    def not_yet_due(self) -> int:
+        return self.counts.get(invitations.UPCOMING, 0)
+
+
+def progress(session: Session, study: Study, *, today: date | None = None) -> list[Progress]:
+    """Per wave, per site and in total: statuses counted by the database (GROUP BY)."""
+    today = today or utcnow().date()
+    waves = list(study.waves)
+    baseline = next((wave for wave in waves if wave.kind == "baseline"), None)
+    baseline_alias = aliased(Invitation, name="inv_base") if baseline else None
+    site_codes = {site.id: site.code for site in study.sites}
+    covered = [site.id for site in study.sites]
+    result = []
+    for wave in waves:
+        alias = baseline_alias if wave is baseline else aliased(Invitation, name="inv_wave")
+        status, _due = _status_and_due(wave, alias, baseline_alias, today)
+        query = select(Beneficiary.site_id, status.label("status"), func.count()).where(
+            Beneficiary.organisation_id == study.organisation_id,
+            Beneficiary.site_id.in_(covered),
+            participants(study),
+        )
+        if baseline_alias is not None:
+            query = query.outerjoin(
+                baseline_alias,
+                and_(
+                    baseline_alias.beneficiary_id == Beneficiary.id,
+                    baseline_alias.wave_id == baseline.id,  # type: ignore[union-attr]
+                ),
+            )
+        if wave is not baseline:
+            query = query.outerjoin(
+                alias, and_(alias.beneficiary_id == Beneficiary.id, alias.wave_id == wave.id)
+            )
+        per_site: dict[int, dict[str, int]] = {}
+        for site_id, status_value, count in session.execute(
+            query.group_by(Beneficiary.site_id, status)
+        ).all():
+            per_site.setdefault(site_id, {})[status_value] = count
+        total: dict[str, int] = {}
+        for site_id in covered:
+            counts = per_site.get(site_id, {})
+            for key, value in counts.items():
+                total[key] = total.get(key, 0) + value
+            result.append(Progress(wave, site_codes.get(site_id, "?"), counts))
+        result.append(Progress(wave, "", total))
+    return result

@@ -223,6 +223,7 @@ def _render_detail(study: Study, **extra: Any) -> str:
         open_links=links,
         sites_by_id=sites,
         waves_by_id=waves,
+        progress=people.progress(db.session, study),
         **extra,
     )
 

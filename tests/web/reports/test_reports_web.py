@@ -165,7 +165,7 @@ def test_roles(client, session, study_setup):
     assert client.get(f"/reports/export/answers.csv?{_query(built.study)}").status_code == 403
     client.post("/auth/logout")
     login(client, manager.email)
-    assert client.get("/reports/").status_code == 403
+    assert client.get("/reports/").status_code == 200  # dashboard preview (issue 15)
     assert client.get(f"/reports/report.pdf?{_query(built.study)}").status_code == 403
     assert client.get("/reports/exports").status_code == 200
     assert client.get(f"/reports/export/answers.csv?{_query(built.study)}").status_code == 200

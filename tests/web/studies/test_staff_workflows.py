@@ -278,3 +278,27 @@ def test_new_study_asks_who_takes_part(client, session):
     empty = client.get("/studies/follow-up?study=empty").get_data(as_text=True)
     assert _codes(empty) == []
     assert made  # the four people exist but take part in neither study silently
+
+
+def test_study_page_counts_invited_answered_and_not_yet_due_per_wave_and_site(client, session):
+    organisation, site, _other, study, _worker, made = _setup(session, people=6)
+    baseline = study.waves[0]
+    made[1].support_started_on = utcnow().date() + timedelta(days=5)  # NORD, not yet due
+    make_invitation(session, made[3], baseline.id, sent_at=utcnow(), completed_at=utcnow())
+    make_invitation(session, made[5], baseline.id, sent_at=utcnow())
+    manager = make_user(session, organisation, Role.QUALITY_MANAGER)
+    session.commit()
+    login(client, manager.email)
+    page = client.get("/studies/s", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    number = r'<td class="numeric">([^<]+)</td>\s*'
+    cells = re.findall(
+        r"<td>([^<]+)</td>\s*<td>(?:<strong>)?([^<]+)(?:</strong>)?</td>\s*" + number * 5,
+        page,
+    )
+    by_key = {(wave, site_code): rest for wave, site_code, *rest in cells}
+    # NORD holds P-0001, P-0003, P-0005: one not yet due, one answered, one invited.
+    assert by_key[("Start of support", "NORD")] == ["2", "1", "50%", "0", "1"]
+    assert by_key[("Start of support", "SUD")] == ["0", "0", "—", "3", "0"]
+    assert by_key[("Start of support", "All sites")] == ["2", "1", "50%", "3", "1"]
+    assert by_key[("Follow-up 1", "All sites")] == ["0", "0", "—", "0", "6"]
+    assert site.code == "NORD"
