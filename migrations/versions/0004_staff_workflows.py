@@ -1,4 +1,5 @@
-"""staff workflows: study enrolment, beneficiary language, SMS gateway
+"""staff workflows: study enrolment, beneficiary language, SMS gateway and channel,
+message templates
 
 Revision ID: 0004
 Revises: 0001
@@ -16,7 +17,49 @@ branch_labels = None
 depends_on = None
 
 
+OLD_CHANNELS = "channel IN ('link', 'qr', 'card', 'email', 'assisted')"
+NEW_CHANNELS = "channel IN ('link', 'qr', 'card', 'email', 'sms', 'assisted')"
+
+
 def upgrade():
+    with op.batch_alter_table("invitation", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_invitation_channel_known"), type_="check")
+        batch_op.create_check_constraint(batch_op.f("ck_invitation_channel_known"), NEW_CHANNELS)
+    op.create_table(
+        "message_template",
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=8), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("language", sa.String(length=2), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "channel IN ('email', 'sms')", name=op.f("ck_message_template_channel_known")
+        ),
+        sa.CheckConstraint(
+            "kind IN ('invitation', 'reminder')", name=op.f("ck_message_template_kind_known")
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_message_template_organisation_id_organisation"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_message_template")),
+        sa.UniqueConstraint(
+            "organisation_id",
+            "channel",
+            "kind",
+            "language",
+            name=op.f("uq_message_template_organisation_id_channel_kind_language"),
+        ),
+    )
+    with op.batch_alter_table("message_template", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_message_template_organisation_id"), ["organisation_id"], unique=False
+        )
     with op.batch_alter_table("study", schema=None) as batch_op:
         batch_op.add_column(sa.Column("enrolled_from", sa.DateTime(), nullable=True))
     with op.batch_alter_table("beneficiary", schema=None) as batch_op:
@@ -49,6 +92,13 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("message_template", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_message_template_organisation_id"))
+    op.drop_table("message_template")
+    op.execute("UPDATE invitation SET channel = 'link' WHERE channel = 'sms'")
+    with op.batch_alter_table("invitation", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_invitation_channel_known"), type_="check")
+        batch_op.create_check_constraint(batch_op.f("ck_invitation_channel_known"), OLD_CHANNELS)
     with op.batch_alter_table("study_enrolment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_study_enrolment_beneficiary_id"))
     op.drop_table("study_enrolment")

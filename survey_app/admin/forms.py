@@ -165,3 +165,21 @@ class ErasureForm(BeneficiaryCodeForm):
         validators=[DataRequired(), Length(max=64), NoControlCharacters()],
     )
     submit = SubmitField(_l("Erase"))
+
+
+class SmsGatewayForm(FlaskForm):
+    """The Apprise URL of the SMS provider: write-only, never shown back."""
+
+    url = StringField(
+        _l("New SMS gateway address (Apprise URL)"),
+        validators=[Optional(), Length(max=2000), NoControlCharacters()],
+    )
+    remove = BooleanField(_l("Stop sending SMS (remove the address)"))
+    save_gateway = SubmitField(_l("Save the SMS gateway"))
+
+
+class MessageTextForm(FlaskForm):
+    subject = StringField(_l("Subject (e-mail only)"), validators=[Length(max=200)])
+    body = TextAreaField(_l("Text (empty = the built-in text)"), validators=[Length(max=5000)])
+    preview = SubmitField(_l("Preview"))
+    save_text = SubmitField(_l("Save the text"))

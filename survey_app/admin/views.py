@@ -34,9 +34,11 @@ from survey_app.admin.forms import (
     ExportForm,
     InviteForm,
     MemberRoleForm,
+    MessageTextForm,
     SettingsForm,
     SiteEditForm,
     SiteForm,
+    SmsGatewayForm,
     options,
     role_choices,
     role_labels,
@@ -441,6 +443,115 @@ def settings() -> str | Response | tuple[str, int]:
     return render_template("admin/settings.html", form=form, organisation=organisation), (
         400 if form.errors else 200
     )
+
+
+# --- invitation messages: SMS gateway and texts -------------------------------------
+
+MESSAGE_CHOICES = [
+    (channel, kind, language)
+    for channel in ("email", "sms")
+    for kind in ("invitation", "reminder")
+    for language in ("fr", "en")
+]
+
+
+@blueprint.route("/messages", methods=["GET", "POST"])
+@requires(Permission.MANAGE_RETENTION)
+def messages() -> str | Response | tuple[str, int]:
+    """The SMS gateway (write-only) and the invitation texts, per channel and language."""
+    from survey_app.services import messaging
+
+    organisation = _organisation()
+    secret = current_app.config["SECRET_KEY"]
+    chosen = (
+        request.args.get("channel", "sms"),
+        request.args.get("kind", "invitation"),
+        request.args.get("language", organisation.default_language),
+    )
+    if chosen not in MESSAGE_CHOICES:
+        chosen = ("sms", "invitation", "fr")
+    channel, kind, language = chosen
+    here = url_for("admin.messages", channel=channel, kind=kind, language=language)
+    gateway_form = SmsGatewayForm(prefix="gw")
+    subject, body, customised = messaging.get_text(
+        db.session, organisation.id, channel, kind, language
+    )
+    text_form = MessageTextForm(
+        prefix="tx", data={"subject": subject, "body": body} if request.method == "GET" else None
+    )
+    preview = None
+    status = 200
+    if gateway_form.save_gateway.data and gateway_form.validate_on_submit():
+        url = "" if gateway_form.remove.data else (gateway_form.url.data or "")
+        if not url and not gateway_form.remove.data:
+            flash(_("Paste the address, or tick the box to remove it."), "error")
+            return redirect(here)
+        try:
+            messaging.set_gateway(db.session, organisation, url, secret_key=secret, actor=g.user)
+        except DomainError as error:
+            db.session.rollback()
+            _error(error)
+            return redirect(here)
+        db.session.commit()
+        flash(_("The SMS gateway has been saved.") if url else _("SMS sending is off."), "success")
+        return redirect(here)
+    if (text_form.save_text.data or text_form.preview.data) and text_form.validate_on_submit():
+        new_subject, new_body = text_form.subject.data or "", text_form.body.data or ""
+        unknown = messaging.unknown_placeholders(new_subject + new_body)
+        if text_form.preview.data:
+            if unknown:
+                text_form.body.errors.append(
+                    _("Unknown placeholder: %(names)s.", names=", ".join(unknown))
+                )
+                status = 400
+            else:
+                values = messaging.sample_values(organisation, _public_base_url())
+                shown_body = new_body.strip() or messaging.default_text(channel, kind, language)[1]
+                preview = {
+                    "subject": messaging.fill(new_subject, values),
+                    "body": messaging.fill(shown_body, values),
+                }
+        else:
+            try:
+                messaging.save_text(
+                    db.session,
+                    organisation,
+                    channel=channel,
+                    kind=kind,
+                    language=language,
+                    subject=new_subject,
+                    body=new_body,
+                    actor=g.user,
+                )
+            except DomainError as error:
+                db.session.rollback()
+                text_form.body.errors.append(str(error))
+                status = 400
+            else:
+                db.session.commit()
+                flash(_("The text has been saved."), "success")
+                return redirect(here)
+    return (
+        render_template(
+            "admin/messages.html",
+            organisation=organisation,
+            gateway_form=gateway_form,
+            gateway=messaging.masked(organisation, secret),
+            text_form=text_form,
+            chosen=chosen,
+            choices=MESSAGE_CHOICES,
+            customised=customised,
+            placeholders=messaging.PLACEHOLDERS,
+            preview=preview,
+            mail_ready=mail_configured(current_app.config)
+            and organisation.email_invitations_enabled,
+        ),
+        status,
+    )
+
+
+def _public_base_url() -> str:
+    return current_app.config.get("PUBLIC_BASE_URL") or request.url_root
 
 
 # --- audit log --------------------------------------------------------------------

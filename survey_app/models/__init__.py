@@ -4,6 +4,7 @@ from survey_app.models._base import utcnow
 from survey_app.models.audit import AuditEvent, AuditTrailIsAppendOnly
 from survey_app.models.beneficiary import Beneficiary, BeneficiaryContact
 from survey_app.models.invitation import CHANNELS, Invitation
+from survey_app.models.messaging import MessageTemplate
 from survey_app.models.organisation import Organisation, Site
 from survey_app.models.questionnaire import (
     PublishedVersionImmutable,
@@ -37,6 +38,7 @@ __all__ = [
     "LoginThrottle",
     "Membership",
     "MembershipSite",
+    "MessageTemplate",
     "OpenLink",
     "Organisation",
     "PasswordResetToken",

@@ -26,7 +26,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -41,6 +41,7 @@ from survey_app.services import (
     beneficiary_import,
     cards,
     invitations,
+    messaging,
     people,
     qrcodes,
     studies,
@@ -536,6 +537,11 @@ def _mailer() -> invitations.Mailer | None:
     )
 
 
+def _phone_of(invitation: Invitation) -> str | None:
+    contact = invitation.beneficiary.contact
+    return contact.phone if contact is not None and contact.phone else None
+
+
 def _redirect_follow_up() -> Response:
     return redirect(url_for("studies.follow_up"))
 
@@ -560,6 +566,8 @@ def _render_delivery(issued: invitations.IssuedInvitation, *, registered: bool =
         registered=registered,
         email_address=invitations.email_address_for(invitation, organisation),
         mail_ready=_mailer() is not None,
+        phone=_phone_of(invitation),
+        sms_ready=_sms_gateway(organisation) is not None,
     )
 
 
@@ -578,6 +586,8 @@ def invitation(invitation_id: int) -> str:
         action_form=ActionForm(formdata=None),
         email_address=invitations.email_address_for(found, organisation),
         mail_ready=_mailer() is not None,
+        phone=_phone_of(found),
+        sms_ready=_sms_gateway(organisation) is not None,
         can_assist="respond.assist" in current_app.view_functions,
     )
 
@@ -676,46 +686,100 @@ def email(invitation_id: int) -> Response:
     invitation page there is no token: the link is re-issued and the
     previous one stops working.
     """
+    return _send_through(invitation_id, "email")
+
+
+@blueprint.post("/invitations/<int:invitation_id>/sms")
+@requires(Permission.MANAGE_INVITATIONS)
+def sms(invitation_id: int) -> Response:
+    """Send the link and the card code by SMS (same rules as :func:`email`)."""
+    return _send_through(invitation_id, "sms")
+
+
+def _sms_gateway(organisation: Organisation) -> str | None:
+    return messaging.gateway_url(organisation, current_app.config["SECRET_KEY"])
+
+
+def _sms_sender() -> messaging.SmsSender:
+    """``SMS_SENDER`` (tests) or Apprise."""
+    return current_app.config.get("SMS_SENDER") or messaging.apprise_sender
+
+
+def _send_through(invitation_id: int, channel: str) -> Response:
     found = _invitation_or_404(invitation_id)
     form = EmailForm()
     if not form.validate_on_submit():
         abort(400)
     organisation = _organisation()
-    address = invitations.email_address_for(found, organisation)
-    mailer = _mailer()
     back = redirect(url_for("studies.invitation", invitation_id=invitation_id))
-    if address is None or mailer is None:
-        flash(_("E-mail is not available for this person."), "error")
+    contact = found.beneficiary.contact
+    mailer: invitations.Mailer | None = None
+    gateway: str | None = None
+    if channel == "email":
+        address = invitations.email_address_for(found, organisation)
+        mailer = _mailer()
+        ready = address is not None and mailer is not None
+    else:
+        address = contact.phone if contact is not None and contact.phone else None
+        gateway = _sms_gateway(organisation)
+        ready = address is not None and gateway is not None
+    if not ready:
+        flash(
+            _("E-mail is not available for this person.")
+            if channel == "email"
+            else _("SMS is not available for this person."),
+            "error",
+        )
         return back
     previously_sent_at = found.sent_at
     try:
         if form.token.data and invitations.matches_secrets(
             found, form.token.data, form.short_code.data or ""
         ):
-            token = form.token.data
-            invitations.mark_sent(db.session, found, channel="email", actor=g.user)
+            token, short_code = form.token.data, form.short_code.data or ""
+            invitations.mark_sent(db.session, found, channel=channel, actor=g.user)
         else:
-            token = invitations.reissue(db.session, found, channel="email", actor=g.user).token
+            issued = invitations.reissue(db.session, found, channel=channel, actor=g.user)
+            token, short_code = issued.token, issued.short_code
     except DomainError as problem:
         db.session.rollback()
         flash(str(problem), "error")
         return back
-    message = invitations.invitation_email(
-        to=address,
+    message = messaging.compose(
+        db.session,
+        organisation,
+        channel=channel,
+        kind="invitation",
+        language=found.beneficiary.language,
         link=invitations.survey_url(_base_url(), token),
-        organisation_name=organisation.name,
-        language=organisation.default_language,
+        code=short_code,
+        expires=format_date(found.expires_at.date()),
     )
     db.session.commit()
     try:
-        mailer(message)
-    except Exception:  # SMTP or network failure: the worker can still hand a card over
-        current_app.logger.exception("invitation e-mail failed")
+        if channel == "email":
+            mailer(
+                invitations.OutgoingEmail(to=address, subject=message.subject, body=message.body)
+            )
+        else:
+            _sms_sender()(gateway, address, message.body)
+    except Exception:  # SMTP, gateway or network failure: the worker can still hand a card over
+        current_app.logger.exception("invitation %s failed", channel)
         found.sent_at = previously_sent_at
         db.session.commit()
-        flash(_("The e-mail could not be sent. Try again later or print a card."), "error")
+        flash(
+            _("The e-mail could not be sent. Try again later or print a card.")
+            if channel == "email"
+            else _("The SMS could not be sent. Try again later or print a card."),
+            "error",
+        )
         return back
-    flash(_("The invitation was e-mailed."), "success")
+    flash(
+        _("The invitation was e-mailed.")
+        if channel == "email"
+        else _("The invitation was sent by SMS."),
+        "success",
+    )
     return back
 
 
