@@ -54,7 +54,7 @@ RESET_REQUESTS_PER_HOUR = 5
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("studies.index")
+    return url_for("studies.start")  # the work of the member's role (issue 15)
 
 
 def _address_key() -> str:

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from survey_app.models import (
     Beneficiary,
+    Invitation,
     OpenLink,
     Organisation,
     Questionnaire,
@@ -221,6 +222,34 @@ def list_studies(session: Session, organisation_id: int) -> list[Study]:
             select(Study).where(Study.organisation_id == organisation_id).order_by(Study.title)
         ).all()
     )
+
+
+def most_recent_study(session: Session, organisation_id: int) -> Study | None:
+    """The newest active study (else the newest of any status)."""
+    return session.scalar(
+        select(Study)
+        .where(Study.organisation_id == organisation_id)
+        .order_by((Study.status == "active").desc(), Study.created_at.desc(), Study.id.desc())
+        .limit(1)
+    )
+
+
+def invitation_counts(session: Session, organisation_id: int) -> dict[int, tuple[int, int]]:
+    """Per study: (invitations handed over, answered), counted by the database."""
+    rows = session.execute(
+        select(
+            Wave.study_id,
+            func.count(Invitation.id).filter(
+                or_(Invitation.sent_at.is_not(None), Invitation.completed_at.is_not(None))
+            ),
+            func.count(Invitation.completed_at),
+        )
+        .join(Invitation, Invitation.wave_id == Wave.id)
+        .join(Study, Study.id == Wave.study_id)
+        .where(Study.organisation_id == organisation_id)
+        .group_by(Wave.study_id)
+    ).all()
+    return {study_id: (int(invited), int(answered)) for study_id, invited, answered in rows}
 
 
 def organisation_sites(session: Session, organisation_id: int) -> list[Site]:

@@ -34,7 +34,12 @@ from werkzeug.wrappers import Response
 
 from survey_app.extensions import db
 from survey_app.models import Beneficiary, Invitation, Organisation, Study, Wave, utcnow
-from survey_app.security.permissions import Permission, member_required, requires
+from survey_app.security.permissions import (
+    Permission,
+    has_permission,
+    member_required,
+    requires,
+)
 from survey_app.security.sessions import current_organisation_id
 from survey_app.services import (
     beneficiaries,
@@ -121,9 +126,38 @@ def _organisation() -> Organisation:
 @blueprint.get("/")
 @member_required
 def index() -> str:
+    organisation_id = current_organisation_id()
     return render_template(
-        "studies/index.html", studies=studies.list_studies(db.session, current_organisation_id())
+        "studies/index.html",
+        studies=studies.list_studies(db.session, organisation_id),
+        counts=studies.invitation_counts(db.session, organisation_id),
     )
+
+
+@blueprint.get("/start")
+@member_required
+def start() -> Response:
+    """Where a member lands after signing in: the work of their role.
+
+    Director: the dashboard of the most recent study; social worker: the
+    people to invite today; administrator: the members; quality manager
+    (and anyone else): the studies with their live counts.
+    """
+    membership = g.membership
+    if has_permission(membership.role, Permission.MANAGE_STUDIES):
+        return redirect(url_for("studies.index"))
+    if has_permission(membership.role, Permission.VIEW_DASHBOARD):
+        recent = studies.most_recent_study(db.session, current_organisation_id())
+        if recent is not None:
+            language = str(get_locale() or "fr")
+            return redirect(
+                url_for("reports.preview", study=recent.id, period="all", lang=language)
+            )
+    if has_permission(membership.role, Permission.MANAGE_BENEFICIARIES):
+        return redirect(url_for("studies.follow_up", status=invitations.DUE))
+    if has_permission(membership.role, Permission.MANAGE_USERS):
+        return redirect(url_for("admin.index"))
+    return redirect(url_for("studies.index"))
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

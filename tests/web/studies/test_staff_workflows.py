@@ -302,3 +302,20 @@ def test_study_page_counts_invited_answered_and_not_yet_due_per_wave_and_site(cl
     assert by_key[("Start of support", "All sites")] == ["2", "1", "50%", "3", "1"]
     assert by_key[("Follow-up 1", "All sites")] == ["0", "0", "—", "0", "6"]
     assert site.code == "NORD"
+
+
+def test_each_role_lands_on_its_work(client, session):
+    organisation, _site, _other, study, worker, _made = _setup(session)
+    director = make_user(session, organisation, Role.DIRECTOR)
+    manager = make_user(session, organisation, Role.QUALITY_MANAGER)
+    session.commit()
+    login(client, worker.email)
+    assert client.get("/").location.endswith("/studies/start")
+    assert "/studies/follow-up?status=due" in client.get("/studies/start").location
+    login(client, director.email)
+    landing = client.get("/studies/start").location
+    assert f"/reports/preview?study={study.id}&period=all" in landing
+    login(client, manager.email)
+    assert client.get("/studies/start").location.endswith("/studies/")
+    page = client.get("/studies/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Response rate" in page
