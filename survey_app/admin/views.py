@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from survey_app.admin import audit_text
 from survey_app.admin.forms import (
     ActionForm,
     AuditFilterForm,
@@ -50,9 +51,11 @@ from survey_app.models import (
     BeneficiaryContact,
     Invitation,
     Membership,
+    MembershipSite,
     Organisation,
     Role,
     Site,
+    Study,
     User,
 )
 from survey_app.models import (
@@ -124,9 +127,18 @@ def index() -> str:
         .where(Membership.organisation_id == current_organisation_id())
         .order_by(User.email)
     ).all()
+    site_codes: dict[int, list[str]] = {}
+    for membership_id, code in db.session.execute(
+        select(MembershipSite.membership_id, Site.code)
+        .join(Site, Site.id == MembershipSite.site_id)
+        .where(MembershipSite.membership_id.in_([m.id for m in memberships]))
+        .order_by(Site.code)
+    ).all():
+        site_codes.setdefault(membership_id, []).append(code)
     return render_template(
         "admin/index.html",
         memberships=memberships,
+        site_codes=site_codes,
         roles=role_labels(),
         action_form=ActionForm(),
     )
@@ -559,36 +571,97 @@ def _public_base_url() -> str:
 PER_PAGE = 50
 
 
-@blueprint.get("/audit")
-@requires(Permission.VIEW_AUDIT)
-def audit_log() -> str | tuple[str, int]:
-    organisation_id = current_organisation_id()
-    form = AuditFilterForm(request.args)
-    form.action.choices = options(
-        [("", _("All actions"))]
-        + [(action, action) for action in audit.actions_in(db.session, organisation_id)]
-    )
-    if request.args and not form.validate():
-        return render_template("admin/audit.html", form=form, events=[], total=0, page=1), 400
-    criteria = audit.AuditFilter(
+def _audit_criteria(form: AuditFilterForm) -> audit.AuditFilter:
+    return audit.AuditFilter(
         action=form.action.data or "",
         actor=(form.actor.data or "").strip(),
         since=form.since.data,
         until=form.until.data,
     )
+
+
+def _audit_form(organisation_id: int) -> AuditFilterForm:
+    form = AuditFilterForm(request.args)
+    form.action.choices = options(
+        [("", _("All actions"))]
+        + [
+            (action, audit_text.describe_action(action))
+            for action in audit.actions_in(db.session, organisation_id)
+        ]
+    )
+    return form
+
+
+def _study_titles(organisation_id: int) -> dict[str, str]:
+    titles: dict[str, str] = {}
+    for study in db.session.scalars(select(Study).where(Study.organisation_id == organisation_id)):
+        titles[str(study.id)] = study.title
+        titles[study.slug] = study.title
+    return titles
+
+
+@blueprint.get("/audit")
+@requires(Permission.VIEW_AUDIT)
+def audit_log() -> str | tuple[str, int]:
+    organisation_id = current_organisation_id()
+    form = _audit_form(organisation_id)
+    if request.args and not form.validate():
+        return render_template("admin/audit.html", form=form, events=[], total=0, page=1), 400
     page = form.page.data or 1
     events, total = audit.search(
-        db.session, organisation_id, criteria, page=page, per_page=PER_PAGE
+        db.session, organisation_id, _audit_criteria(form), page=page, per_page=PER_PAGE
     )
+    titles = _study_titles(organisation_id)
     query = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template(
         "admin/audit.html",
         form=form,
-        events=events,
+        events=[
+            (event, audit_text.describe(event, titles), audit_text.details_in_words(event))
+            for event in events
+        ],
         total=total,
         page=page,
         has_next=page * PER_PAGE < total,
         query=query,
+    )
+
+
+AUDIT_EXPORT_LIMIT = 100_000
+
+
+@blueprint.get("/audit.csv")
+@requires(Permission.VIEW_AUDIT)
+def audit_csv() -> Response:
+    """The filtered log as CSV (UTF-8, formulas neutralised), newest first."""
+    from survey_app.services.exports import to_csv
+
+    organisation_id = current_organisation_id()
+    form = _audit_form(organisation_id)
+    if request.args and not form.validate():
+        abort(400)
+    events, _total = audit.search(
+        db.session, organisation_id, _audit_criteria(form), page=1, per_page=AUDIT_EXPORT_LIMIT
+    )
+    titles = _study_titles(organisation_id)
+    content = to_csv(
+        ["when_utc", "who", "action", "what", "object", "details"],
+        (
+            [
+                event.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
+                event.actor_label,
+                event.action,
+                audit_text.describe(event, titles),
+                f"{event.object_type} {event.object_id}".strip(),
+                audit_text.details_in_words(event),
+            ]
+            for event in events
+        ),
+    )
+    return Response(
+        content,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
     )
 
 

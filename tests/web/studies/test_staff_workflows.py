@@ -319,3 +319,39 @@ def test_each_role_lands_on_its_work(client, session):
     assert client.get("/studies/start").location.endswith("/studies/")
     page = client.get("/studies/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Response rate" in page
+
+
+def test_audit_log_reads_in_words_keeps_filters_and_exports_csv(client, session):
+    organisation, site, _other, study, worker, _made = _setup(session, people=3)
+    admin = make_user(session, organisation, Role.ADMIN)
+    from tests.studies_factories import limit_to_sites
+
+    limit_to_sites(session, worker, [site])
+    from survey_app.services import audit
+
+    for _ in range(60):
+        audit.record(
+            session,
+            "export.answers",
+            actor=admin,
+            organisation_id=organisation.id,
+            object_type="study",
+            object_id=study.id,
+            details={"study_id": study.id, "format": "csv", "free_text": False},
+        )
+    session.commit()
+    login(client, admin.email)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = client.get("/admin/audit?action=export.answers").get_data(as_text=True)
+    assert "Exported the answers of study Impact study, CSV" in page
+    assert "free-text answers included: no" in page
+    assert "study_id" not in page
+    assert "action=export.answers" in page.split("Older events")[0].rsplit("href=", 1)[-1]
+    exported = client.get("/admin/audit.csv?action=export.answers")
+    assert exported.mimetype == "text/csv"
+    lines = exported.data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "when_utc,who,action,what,object,details"
+    assert len(lines) == 61
+    members = client.get("/admin/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Travailleur·euse social·e" in members
+    assert ">NORD<" in members or "NORD</td>" in members
