@@ -66,6 +66,18 @@ def upgrade():
         batch_op.add_column(sa.Column("language", sa.String(length=2), nullable=True))
     with op.batch_alter_table("organisation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("sms_url_encrypted", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("text_retention_days", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("token_retention_days", sa.Integer(), server_default="0", nullable=False)
+        )
+        batch_op.create_check_constraint(
+            batch_op.f("ck_organisation_text_retention_positive"),
+            "text_retention_days IS NULL OR text_retention_days >= 1",
+        )
+        batch_op.create_check_constraint(
+            batch_op.f("ck_organisation_token_retention_not_negative"),
+            "token_retention_days >= 0",
+        )
     op.create_table(
         "study_enrolment",
         sa.Column("study_id", sa.Integer(), nullable=False),
@@ -103,6 +115,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_study_enrolment_beneficiary_id"))
     op.drop_table("study_enrolment")
     with op.batch_alter_table("organisation", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("ck_organisation_token_retention_not_negative"), type_="check"
+        )
+        batch_op.drop_constraint(
+            batch_op.f("ck_organisation_text_retention_positive"), type_="check"
+        )
+        batch_op.drop_column("token_retention_days")
+        batch_op.drop_column("text_retention_days")
         batch_op.drop_column("sms_url_encrypted")
     with op.batch_alter_table("beneficiary", schema=None) as batch_op:
         batch_op.drop_column("language")

@@ -19,7 +19,13 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from survey_app.models import Role
 from survey_app.security.validators import NoControlCharacters
@@ -119,6 +125,18 @@ class SettingsForm(FlaskForm):
     contact_retention_days = IntegerField(
         _l("Keep contact details for this many days after a person's last survey"),
         validators=[DataRequired(), NumberRange(min=1, max=MAX_RETENTION_DAYS)],
+    )
+    text_retention_days = IntegerField(
+        _l("Blank free-text answers this many days after they were given (empty: keep them)"),
+        validators=[Optional(), NumberRange(min=1, max=3650)],
+    )
+    token_retention_days = IntegerField(
+        _l("Survey links stop working this many days after the survey was answered"),
+        validators=[Optional(), NumberRange(min=0, max=3650)],
+    )
+    min_cell_size = IntegerField(
+        _l("Smallest group shown in reports and dashboards (k, at least 3)"),
+        validators=[Optional(), NumberRange(min=3, max=100)],
     )
     require_totp_for_admins = BooleanField(
         _l("Administrators must use a second factor (authenticator app)")

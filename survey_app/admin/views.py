@@ -74,6 +74,7 @@ from survey_app.services.organisation_admin import (
     update_settings,
     update_site,
 )
+from survey_app.services.retention_settings import update_retention
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -446,7 +447,18 @@ def settings() -> str | Response | tuple[str, int]:
                 ),
                 actor=g.user,
             )
+            update_retention(
+                db.session,
+                organisation,
+                text_retention_days=form.text_retention_days.data,
+                token_retention_days=_or_current(
+                    form.token_retention_days.data, organisation, "token_retention_days"
+                ),
+                min_cell_size=_or_current(form.min_cell_size.data, organisation, "min_cell_size"),
+                actor=g.user,
+            )
         except DomainError as error:
+            db.session.rollback()
             _error(error)
             return redirect(url_for("admin.settings"))
         db.session.commit()
@@ -564,6 +576,11 @@ def messages() -> str | Response | tuple[str, int]:
 
 def _public_base_url() -> str:
     return current_app.config.get("PUBLIC_BASE_URL") or request.url_root
+
+
+def _or_current(value: int | None, organisation: Organisation, name: str) -> int:
+    """An empty number keeps the current setting."""
+    return int(value) if value is not None else int(getattr(organisation, name))
 
 
 # --- audit log --------------------------------------------------------------------

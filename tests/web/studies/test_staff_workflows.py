@@ -355,3 +355,84 @@ def test_audit_log_reads_in_words_keeps_filters_and_exports_csv(client, session)
     members = client.get("/admin/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "Travailleur·euse social·e" in members
     assert ">NORD<" in members or "NORD</td>" in members
+
+
+def test_retention_settings_explained_saved_and_applied(client, session):
+    from survey_app.models import Answer, Organisation
+    from survey_app.models import Response as SurveyResponse
+    from survey_app.services import questionnaire_store
+    from survey_app.services.retention import REVOKED_PREFIX, apply_retention
+
+    organisation, site, _other, study, _worker, made = _setup(session, people=2)
+    admin = make_user(session, organisation, Role.ADMIN)
+    version = questionnaire_store.install_builtin(session, organisation, "impact-baseline")
+    text_key = next(
+        q.key
+        for q in __import__("questionnaires").load_definition(version.definition).questions
+        if q.type in ("text_short", "text_long")
+    )
+    session.commit()
+    login(client, admin.email)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = client.get("/admin/settings").get_data(as_text=True)
+    assert "Never below 3" in page
+    assert "the answer counts as left blank" in page
+    refused = client.post(
+        "/admin/settings",
+        data={"name": "Org", "contact_retention_days": "90", "min_cell_size": "2"},
+    )
+    assert refused.status_code == 400
+    saved = client.post(
+        "/admin/settings",
+        data={
+            "name": "Org",
+            "contact_retention_days": "90",
+            "text_retention_days": "30",
+            "token_retention_days": "7",
+            "min_cell_size": "8",
+        },
+    )
+    assert saved.status_code == 302
+    session.expire_all()
+    stored = session.get(Organisation, organisation.id)
+    assert (stored.text_retention_days, stored.token_retention_days, stored.min_cell_size) == (
+        30,
+        7,
+        8,
+    )
+    now = utcnow()
+    old, _t = make_invitation(
+        session, made[0], study.waves[0].id, completed_at=now - timedelta(days=40)
+    )
+    new, _t = make_invitation(
+        session, made[1], study.waves[0].id, completed_at=now - timedelta(days=3)
+    )
+    for invitation, age in ((old, 40), (new, 3)):
+        response = SurveyResponse(
+            organisation_id=organisation.id,
+            study_id=study.id,
+            wave_id=study.waves[0].id,
+            questionnaire_version_id=version.id,
+            site_id=site.id,
+            invitation_id=invitation.id,
+            completed_at=now - timedelta(days=age),
+            completed_on=(now - timedelta(days=age)).date(),
+        )
+        session.add(response)
+        session.flush()
+        session.add(Answer(response_id=response.id, question_key=text_key, value="Mme X m'a aidée"))
+        session.add(Answer(response_id=response.id, question_key="listen_heard", value="4"))
+    session.commit()
+    report = apply_retention(session)
+    purge = next(p for p in report.organisations if p.slug == organisation.slug)
+    assert (purge.texts_blanked, purge.tokens_invalidated) == (1, 1)
+    texts = session.scalars(
+        select(Answer.value).where(Answer.question_key == text_key).order_by(Answer.value)
+    ).all()
+    assert sorted(texts, key=str) == sorted([None, "Mme X m'a aidée"], key=str)
+    assert len(session.scalars(select(Answer).where(Answer.value == "4")).all()) == 2
+    session.expire_all()
+    assert session.get(Invitation, old.id).token_hash.startswith(REVOKED_PREFIX)
+    assert not session.get(Invitation, new.id).token_hash.startswith(REVOKED_PREFIX)
+    again = apply_retention(session)
+    assert not next(p for p in again.organisations if p.slug == organisation.slug).anything
