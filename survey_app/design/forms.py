@@ -105,9 +105,12 @@ class TextPairForm(Form):
 class NewQuestionnaireForm(FlaskForm):
     key = StringField(
         _l("Key"),
-        description=_l("Stable identifier, e.g. followup-2027. It cannot change later."),
+        description=_l(
+            "Stable identifier, e.g. followup-2027. It cannot change later. "
+            "Leave it empty to get one made from the title."
+        ),
         validators=[
-            DataRequired(message=_l("Enter a key.")),
+            Optional(),
             Regexp(
                 QUESTIONNAIRE_KEY,
                 message=_l(
@@ -157,6 +160,14 @@ class ChoiceRowForm(Form):
         )
 
 
+class CodesField(StringField):
+    """Codes typed separated by spaces, or ticked as several checkboxes of one name."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            self.data = " ".join(value.strip() for value in valuelist if value.strip())
+
+
 class ClauseRowForm(Form):
     question = SelectField(_l("Question"), choices=[], validate_choice=False)
     operator = SelectField(
@@ -164,7 +175,7 @@ class ClauseRowForm(Form):
         choices=options([("in", _l("is one of")), ("not_in", _l("is none of"))]),
         default="in",
     )
-    codes = StringField(_l("Codes"), validators=[Optional(), Length(max=2000)])
+    codes = CodesField(_l("Answers"), validators=[Optional(), Length(max=2000)])
 
 
 class QuestionForm(FlaskForm):
@@ -303,7 +314,7 @@ class QuestionForm(FlaskForm):
         elif clauses:
             question["show_if"] = {self.combine.data or "all": clauses}
         indicator = self.chosen_indicator()
-        if indicator is not None:
+        if indicator is not None and qtype in ("agreement", "rating", "single_choice", "yes_no"):
             question["indicator"] = indicator
             question["polarity"] = self.polarity.data or "positive"
             positive = split_codes(self.positive.data)

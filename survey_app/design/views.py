@@ -92,19 +92,31 @@ def flat_errors(form: Any) -> list[tuple[str, str, str]]:
     return found
 
 
-def condition_text(condition: questionnaires.Condition) -> str:
-    """ "q1 is one of 4 5 and q2 is none of no", in the page's language."""
+def condition_text(
+    condition: questionnaires.Condition,
+    definition: questionnaires.Questionnaire | None = None,
+    lang: str | None = None,
+) -> str:
+    """The condition in words: "'How did you come?' is 'By bus' or 'On foot'".
+
+    Without the definition (or for a question it lacks), keys and codes are shown.
+    """
+    by_key = {q.key: q for q in definition.questions} if definition is not None else {}
+    lang = lang or (definition.languages[0] if definition is not None else "fr")
     parts = []
     for clause in condition.clauses:
-        codes = " ".join(clause.codes)
-        if clause.negate:
-            parts.append(
-                _("%(question)s is none of %(codes)s", question=clause.question, codes=codes)
-            )
+        target = by_key.get(clause.question)
+        if target is not None:
+            labels = {c.code: c.label for c in target.choices_for_display(lang)}
+            name = f"‘{target.label.get(lang, clause.question)}’"
+            codes = _(" or ").join(f"‘{labels.get(code, code)}’" for code in clause.codes)
         else:
-            parts.append(
-                _("%(question)s is one of %(codes)s", question=clause.question, codes=codes)
-            )
+            name = clause.question
+            codes = " ".join(clause.codes)
+        if clause.negate:
+            parts.append(_("%(question)s is not %(codes)s", question=name, codes=codes))
+        else:
+            parts.append(_("%(question)s is %(codes)s", question=name, codes=codes))
     joiner = _(" and ") if condition.combine == "all" else _(" or ")
     return joiner.join(parts)
 
@@ -200,8 +212,14 @@ def new() -> Page:
     issues: list[dict[str, str]] = []
     if form.validate_on_submit():
         languages = [lang for lang in ("fr", "en") if lang in form.languages.data]
+        key = (form.key.data or "").strip() or store.suggest_key(
+            db.session,
+            _organisation().id,
+            next((t for t in form.title.form.as_text(languages).values() if t), ""),
+        )
+        form.key.data = key
         definition = store.starter_definition(
-            form.key.data.strip(),
+            key,
             languages,
             form.title.form.as_text(languages),
             form.intro.form.as_text(languages),
@@ -616,14 +634,27 @@ def _question_form(
         (s["key"], (s.get("title") or {}).get(langs[0]) or s["key"]) for s in definition["sections"]
     ]
     form.section.choices = options([*sections, (NEW_SECTION, _("A new section…"))])
+    # Conditions look back: only closed questions before this one (all, for a new one).
+    earlier = []
+    for q in editing.questions(definition):
+        if q["key"] == own_key:
+            break
+        earlier.append(q)
     closed = [
-        (q["key"], f"{q['key']} — {q['label'].get(langs[0], '')[:60]}")
-        for q in editing.questions(definition)
-        if q["type"] in ("agreement", "rating", "single_choice", "multiple_choice", "yes_no")
-        and q["key"] != own_key
+        (q["key"], f"{q['label'].get(langs[0], '')[:70]} ({q['key']})")
+        for q in earlier
+        if q["type"] in questionnaires.model.CLOSED_TYPES
     ]
     for row in form.clauses:
         row.form.question.choices = options([("", _("(no condition)")), *closed])
+    # The answers each earlier question offers, to tick in a condition.
+    parsed = store.definition_of(found)
+    keys = {key for key, _label in closed}
+    form.answer_choices = {  # type: ignore[attr-defined]
+        q.key: [(c.code, c.label) for c in q.choices_for_display(langs[0])]
+        for q in parsed.questions
+        if q.key in keys
+    }
     return form
 
 
@@ -645,7 +676,9 @@ def _row_action(form: QuestionForm) -> dict[str, Any] | None:
     choices = list(data["choices"])
     name, _sep, index_text = action.partition(":")
     index = int(index_text) if index_text.isdigit() else -1
-    if name == "add_choice":
+    if name == "refresh":
+        pass  # re-render for the chosen type or condition question, saving nothing
+    elif name == "add_choice":
         choices.extend({} for _ in range(3))
     elif name == "add_clause":
         data["clauses"] = [*data["clauses"], {}]
