@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms import FieldList, FormField
@@ -443,7 +443,22 @@ def preview(key: str, number: int) -> str:
     lang = request.args.get("in", definition.languages[0])
     if lang not in definition.languages:
         lang = definition.languages[0]
-    return render_template("design/preview.html", version=found, definition=definition, lang=lang)
+    # The preview runs the conditions on the answers ticked in it (a GET form: nothing saved).
+    answers: dict[str, str | None] = {}
+    shown: dict[str, bool] = {}
+    for question in definition.questions:
+        shown[question.key] = questionnaires.is_shown(question, answers)
+        if shown[question.key] and question.is_closed:
+            picked = [code for code in request.args.getlist(question.key) if code]
+            answers[question.key] = " ".join(picked) or None
+    return render_template(
+        "design/preview.html",
+        version=found,
+        definition=definition,
+        lang=lang,
+        shown=shown,
+        answers=answers,
+    )
 
 
 @blueprint.get(VERSION + "/export/<fmt>")
@@ -630,6 +645,8 @@ def _question_form(
     form = QuestionForm(data=data) if formdata is True else QuestionForm(formdata=None, data=data)
     definition = found.definition
     langs = _languages(found)
+    shown_in = str(get_locale() or "")
+    label_lang = shown_in if shown_in in langs else langs[0]
     sections = [
         (s["key"], (s.get("title") or {}).get(langs[0]) or s["key"]) for s in definition["sections"]
     ]
@@ -641,7 +658,7 @@ def _question_form(
             break
         earlier.append(q)
     closed = [
-        (q["key"], f"{q['label'].get(langs[0], '')[:70]} ({q['key']})")
+        (q["key"], f"{q['label'].get(label_lang, '')[:70]} ({q['key']})")
         for q in earlier
         if q["type"] in questionnaires.model.CLOSED_TYPES
     ]
@@ -651,7 +668,7 @@ def _question_form(
     parsed = store.definition_of(found)
     keys = {key for key, _label in closed}
     form.answer_choices = {  # type: ignore[attr-defined]
-        q.key: [(c.code, c.label) for c in q.choices_for_display(langs[0])]
+        q.key: [(c.code, c.label) for c in q.choices_for_display(label_lang)]
         for q in parsed.questions
         if q.key in keys
     }
@@ -882,3 +899,10 @@ def delete_section(key: str, number: int, skey: str) -> Page:
     return render_template(
         "design/delete_item.html", version=found, form=form, what="section", item=skey
     )
+
+
+@blueprint.get("/xlsform-conventions")
+@requires(Permission.MANAGE_QUESTIONNAIRES)
+def xlsform_conventions() -> str:
+    """What an XLSForm file may contain, and the ``ecoute::…`` columns."""
+    return render_template("design/xlsform_conventions.html")

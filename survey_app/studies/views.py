@@ -93,10 +93,18 @@ def _base_url() -> str:
 def _version_choices(blank: str | None) -> list[tuple[int, str]]:
     choices = [(NONE, blank)] if blank is not None else [(NONE, _("Choose…"))]
     for version in studies.published_versions(db.session, current_organisation_id()):
-        choices.append(
-            (version.id, f"{version.questionnaire.title} — {_('version')} {version.number}")
-        )
+        choices.append((version.id, _version_name(version)))
     return choices
+
+
+def _version_name(version: Any) -> str:
+    """Title, key and version, so two questionnaires with one title stay apart."""
+    return _(
+        "%(title)s (%(key)s) — version %(number)s",
+        title=version.questionnaire.title,
+        key=version.questionnaire.key,
+        number=version.number,
+    )
 
 
 def _site_choices() -> list[tuple[int, str]]:
@@ -241,7 +249,7 @@ def _render_detail(study: Study, **extra: Any) -> str:
         newer = studies.newer_versions(db.session, wave)
         if newer:
             form = WaveVersionForm(formdata=None, prefix=f"w{wave.id}")
-            form.version_id.choices = [(version.id, f"{version.label}") for version in newer]
+            form.version_id.choices = [(version.id, _version_name(version)) for version in newer]
             version_forms[wave.key] = form
     links = studies.study_open_links(db.session, study)
     sites = {
