@@ -64,6 +64,8 @@ def upgrade():
         batch_op.add_column(sa.Column("enrolled_from", sa.DateTime(), nullable=True))
     with op.batch_alter_table("beneficiary", schema=None) as batch_op:
         batch_op.add_column(sa.Column("language", sa.String(length=2), nullable=True))
+    with op.batch_alter_table("open_link", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("token_sealed", sa.Text(), nullable=True))
     with op.batch_alter_table("organisation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("sms_url_encrypted", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("text_retention_days", sa.Integer(), nullable=True))
@@ -124,6 +126,8 @@ def downgrade():
         batch_op.drop_column("token_retention_days")
         batch_op.drop_column("text_retention_days")
         batch_op.drop_column("sms_url_encrypted")
+    with op.batch_alter_table("open_link", schema=None) as batch_op:
+        batch_op.drop_column("token_sealed")
     with op.batch_alter_table("beneficiary", schema=None) as batch_op:
         batch_op.drop_column("language")
     with op.batch_alter_table("study", schema=None) as batch_op:

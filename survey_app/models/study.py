@@ -109,5 +109,9 @@ class OpenLink(IdMixin, CreatedMixin, Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))
     wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The token sealed with a key derived from SECRET_KEY: a poster or QR code can be
+    # downloaded again without replacing the link already on the wall. None for links
+    # created before it was kept.
+    token_sealed: Mapped[str | None] = mapped_column(Text, default=None)
     active: Mapped[bool] = mapped_column(default=True)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -228,11 +228,28 @@ def compose(
 # --- SMS gateway --------------------------------------------------------------------
 
 
-def _fernet(secret_key: str) -> Any:
+def _fernet(secret_key: str, purpose: bytes = b"ecoute-sms-gateway:") -> Any:
     from cryptography.fernet import Fernet
 
-    digest = hashlib.sha256(b"ecoute-sms-gateway:" + secret_key.encode()).digest()
+    digest = hashlib.sha256(purpose + secret_key.encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def seal(secret_key: str, text: str, purpose: str) -> str:
+    """``text`` encrypted with a key derived from ``SECRET_KEY`` and ``purpose``."""
+    return str(_fernet(secret_key, purpose.encode() + b":").encrypt(text.encode()).decode())
+
+
+def unseal(secret_key: str, sealed: str | None, purpose: str) -> str | None:
+    """The text :func:`seal` hid, or None (nothing sealed, or another key)."""
+    if not sealed:
+        return None
+    from cryptography.fernet import InvalidToken
+
+    try:
+        return str(_fernet(secret_key, purpose.encode() + b":").decrypt(sealed.encode()).decode())
+    except InvalidToken:
+        return None
 
 
 def gateway_url(organisation: Organisation, secret_key: str) -> str | None:

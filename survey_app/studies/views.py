@@ -42,6 +42,7 @@ from survey_app.security.permissions import (
 )
 from survey_app.security.sessions import current_organisation_id
 from survey_app.services import (
+    audit,
     beneficiaries,
     beneficiary_import,
     cards,
@@ -377,6 +378,9 @@ def change_wave_version(slug: str, key: str) -> Response:
     return redirect(url_for("studies.detail", slug=slug))
 
 
+OPEN_LINK_PURPOSE = "open-link"
+
+
 def open_link_url(token: str) -> str:
     """The open link's address: ``<base>/o/<token>`` (``respond.open_anonymous``)."""
     return f"{_base_url().rstrip('/')}/o/{token}"
@@ -396,6 +400,9 @@ def create_open_link(slug: str) -> str | tuple[str, int] | Response:
         site = studies.get_site(db.session, organisation_id, form.site_id.data)
         wave = next(w for w in study.waves if w.id == form.wave_id.data)
         link, token = studies.create_open_link(db.session, study, site, wave, actor=g.user)
+        link.token_sealed = messaging.seal(
+            current_app.config["SECRET_KEY"], token, OPEN_LINK_PURPOSE
+        )
     except DomainError as problem:
         db.session.rollback()
         flash(str(problem), "error")
@@ -989,3 +996,58 @@ def confirm_import() -> str | tuple[str, int] | Response:
     db.session.commit()
     flash(_("%(n)s beneficiaries registered.", n=len(created)), "success")
     return _redirect_follow_up()
+
+
+# --- posters and QR codes of open links ---------------------------------------------
+
+
+@blueprint.get("/<slug>/open-links/<int:link_id>/<kind>")
+@requires(Permission.MANAGE_STUDIES)
+def open_link_file(slug: str, link_id: int, kind: str) -> Response:
+    """An A4 poster (PDF) or the QR code (SVG, PNG) of an active open link.
+
+    Made from the sealed token, so downloading again never replaces the link
+    already posted. Each download is audited.
+    """
+    if kind not in ("poster.pdf", "qr.svg", "qr.png"):
+        abort(404)
+    study = _study_or_404(slug)
+    link = next((x for x in studies.study_open_links(db.session, study) if x.id == link_id), None)
+    if link is None or not link.active:
+        abort(404)
+    token = messaging.unseal(current_app.config["SECRET_KEY"], link.token_sealed, OPEN_LINK_PURPOSE)
+    if token is None:
+        flash(_("This link was created before posters were kept: create a new open link."), "error")
+        return redirect(url_for("studies.detail", slug=slug))
+    url = open_link_url(token)
+    site = studies.get_site(db.session, current_organisation_id(), link.site_id)
+    if kind == "poster.pdf":
+        html = render_template(
+            "studies/poster.html",
+            organisation=_organisation(),
+            site=site,
+            url=url,
+            qr=qrcodes.qr_data_uri(url, scale=10),
+            language=str(get_locale() or "fr"),
+        )
+        content, mimetype = cards.card_pdf(html), "application/pdf"
+    elif kind == "qr.svg":
+        content, mimetype = qrcodes.qr_svg(url, scale=10), "image/svg+xml"
+    else:
+        content, mimetype = qrcodes.qr_png(url), "image/png"
+    audit.record(
+        db.session,
+        "study.open_link_print",
+        actor=g.user,
+        organisation_id=study.organisation_id,
+        object_type="study",
+        object_id=study.slug,
+        details={"site": site.code, "format": kind},
+    )
+    db.session.commit()
+    filename = f"{study.slug}-{site.code}-{kind}"
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

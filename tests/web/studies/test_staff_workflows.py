@@ -7,11 +7,18 @@ import re
 import subprocess
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from survey_app.models import AuditEvent, Beneficiary, BeneficiaryContact, Invitation, Role, utcnow
 from tests.factories import login, make_beneficiary, make_organisation, make_site, make_user
 from tests.studies_factories import make_invitation, make_study
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """These tests read the English source strings (French has its own checks)."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 def _setup(session, people=0):
@@ -186,7 +193,7 @@ def test_import_reads_xlsx_and_the_cli_imports_all_or_nothing(client, session, r
     assert session.scalar(select(func.count()).select_from(Beneficiary)) == 30
     again = runner.invoke(args=["beneficiaries", "import", str(path), "--org", organisation.slug])
     assert again.exit_code != 0
-    assert "row 2, reference: X-0 is already registered" in again.output
+    assert "row 2, reference: X-0 " in again.output  # in the server's default language
     assert session.scalar(select(func.count()).select_from(Beneficiary)) == 30
 
 
@@ -436,3 +443,41 @@ def test_retention_settings_explained_saved_and_applied(client, session):
     assert not session.get(Invitation, new.id).token_hash.startswith(REVOKED_PREFIX)
     again = apply_retention(session)
     assert not next(p for p in again.organisations if p.slug == organisation.slug).anything
+
+
+def test_open_link_poster_and_qr_downloads_keep_the_link(client, session, tmp_path):
+    from survey_app.models import OpenLink
+
+    organisation, site, _other, study, _worker, _made = _setup(session)
+    manager = make_user(session, organisation, Role.QUALITY_MANAGER)
+    session.commit()
+    login(client, manager.email)
+    created = client.post(
+        "/studies/s/open-links",
+        data={"site_id": str(site.id), "wave_id": str(study.waves[0].id)},
+    )
+    assert created.status_code == 200
+    url = re.search(r'value="(http://localhost/o/[^"]+)"', created.get_data(as_text=True)).group(1)
+    link = session.scalar(select(OpenLink))
+    token_hash = link.token_hash
+    poster = client.get(f"/studies/s/open-links/{link.id}/poster.pdf")
+    assert poster.mimetype == "application/pdf"
+    path = tmp_path / "poster.pdf"
+    path.write_bytes(poster.data)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert "(A4)" in info.stdout
+    assert "Pages:           1" in info.stdout
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert url in "".join(text.split())
+    svg = client.get(f"/studies/s/open-links/{link.id}/qr.svg")
+    assert svg.mimetype == "image/svg+xml"
+    png = client.get(f"/studies/s/open-links/{link.id}/qr.png")
+    assert png.data.startswith(b"\x89PNG")
+    session.expire_all()
+    assert session.get(OpenLink, link.id).token_hash == token_hash  # the posted link still works
+    assert client.get(url.removeprefix("http://localhost")).status_code == 303  # to the survey
+    prints = session.scalars(
+        select(AuditEvent.details).where(AuditEvent.action == "study.open_link_print")
+    ).all()
+    assert [d["format"] for d in prints] == ["poster.pdf", "qr.svg", "qr.png"]
+    assert client.get(f"/studies/s/open-links/{link.id}/other.txt").status_code == 404
