@@ -178,6 +178,21 @@ class ClauseRowForm(Form):
     codes = CodesField(_l("Answers"), validators=[Optional(), Length(max=2000)])
 
 
+def key_from_text(text: str, taken: set[str], *, prefix: str = "q") -> str:
+    """A key made from a label ("Par le bus" → ``par_le_bus``), unique among ``taken``."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    base = "_".join(words)[:40].strip("_") or prefix
+    if not base[0].isalpha():
+        base = f"{prefix}_{base}"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    return key
+
+
 class QuestionForm(FlaskForm):
     """Everything about one question; choices and clauses are repeating rows.
 
@@ -185,7 +200,11 @@ class QuestionForm(FlaskForm):
     with the change and save nothing, so the page works without JavaScript.
     """
 
-    key = StringField(_l("Key"), validators=_key_validators(ITEM_KEY))
+    key = StringField(
+        _l("Key"),
+        validators=_key_validators(ITEM_KEY),
+        description=_l("Leave empty to get one made from the question."),
+    )
     type = SelectField(_l("Type"), choices=options(TYPE_LABELS.items()))
     section = SelectField(_l("Section"), choices=[], validate_choice=False)
     new_section_key = StringField(
@@ -250,6 +269,23 @@ class QuestionForm(FlaskForm):
     # come first in the request and hide the button's.
     action = StringField(validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Save the question"))
+
+    def fill_missing_keys(self, taken: set[str], languages: list[str]) -> None:
+        """Keys nobody typed: the question's from its label, each choice's from its label."""
+        if not (self.key.data or "").strip():
+            label = next(
+                (self.label.form[lang].data for lang in languages if self.label.form[lang].data), ""
+            )
+            if label:
+                self.key.data = key_from_text(label, taken)
+        codes = {(row.form.code.data or "").strip() for row in self.choices}
+        for row in self.choices:
+            if (row.form.code.data or "").strip():
+                continue
+            label = next((row.form[lang].data for lang in languages if row.form[lang].data), "")
+            if label:
+                row.form.code.data = key_from_text(label, codes, prefix="c")
+                codes.add(row.form.code.data)
 
     def validate_new_section_key(self, field: StringField) -> None:
         if self.section.data == NEW_SECTION and not re.match(ITEM_KEY, field.data or ""):

@@ -722,6 +722,9 @@ def _question_page(
     issues: list[dict[str, str]] = []
     if request.method == "POST":
         changed_rows = _row_action(form)
+        if changed_rows is None:
+            taken = {q["key"] for q in editing.questions(found.definition) if q["key"] != own_key}
+            form.fill_missing_keys(taken, _languages(found))
         if changed_rows is not None:
             form = _question_form(found, changed_rows, own_key, formdata=False)
         elif form.validate():

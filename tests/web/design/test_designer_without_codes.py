@@ -94,3 +94,30 @@ def test_xlsform_conventions_page_is_linked_from_the_import(client, session):
     help_page = client.get("/design/xlsform-conventions").get_data(as_text=True)
     assert "ecoute::indicator" in help_page
     assert "ecoute::prefer_not_to_answer" in help_page
+
+
+def test_keys_and_choice_codes_come_from_the_labels_when_left_empty(client, session):
+    organisation = signed_in_quality_manager(client, session)
+    stored_draft(session, organisation)
+    response = client.post(
+        "/design/small/v1/questions/new",
+        data={
+            "key": "",
+            "type": "single_choice",
+            "section": "main",
+            "label-fr": "Comment êtes-vous venu ?",
+            "label-en": "How did you come?",
+            "choices-0-code": "",
+            "choices-0-fr": "En bus",
+            "choices-0-en": "By bus",
+            "choices-1-code": "",
+            "choices-1-fr": "À pied",
+            "choices-1-en": "On foot",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    session.expire_all()
+    question = store.definition_of(store.get_version(session, organisation.id, "small")).question(
+        "comment_etes_vous_venu"
+    )
+    assert [c.code for c in question.choices] == ["en_bus", "a_pied"]
