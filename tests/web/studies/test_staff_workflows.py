@@ -468,7 +468,8 @@ def test_open_link_poster_and_qr_downloads_keep_the_link(client, session, tmp_pa
     assert "(A4)" in info.stdout
     assert "Pages:           1" in info.stdout
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
-    assert url in "".join(text.split())
+    # pdftotext joins a link broken at a hyphen without that hyphen: compare without them.
+    assert url.replace("-", "") in "".join(text.split()).replace("-", "")
     svg = client.get(f"/studies/s/open-links/{link.id}/qr.svg")
     assert svg.mimetype == "image/svg+xml"
     png = client.get(f"/studies/s/open-links/{link.id}/qr.png")
