@@ -18,7 +18,13 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from survey_app.models import Role
 from survey_app.security.forms import SecureForm as FlaskForm
@@ -120,6 +126,18 @@ class SettingsForm(FlaskForm):
         _l("Keep contact details for this many days after a person's last survey"),
         validators=[DataRequired(), NumberRange(min=1, max=MAX_RETENTION_DAYS)],
     )
+    text_retention_days = IntegerField(
+        _l("Blank free-text answers this many days after they were given (empty: keep them)"),
+        validators=[Optional(), NumberRange(min=1, max=3650)],
+    )
+    token_retention_days = IntegerField(
+        _l("Survey links stop working this many days after the survey was answered"),
+        validators=[Optional(), NumberRange(min=0, max=3650)],
+    )
+    min_cell_size = IntegerField(
+        _l("Smallest group shown in reports and dashboards (k, at least 3)"),
+        validators=[Optional(), NumberRange(min=3, max=100)],
+    )
     require_totp_for_admins = BooleanField(
         _l("Administrators must use a second factor (authenticator app)")
     )
@@ -165,3 +183,21 @@ class ErasureForm(BeneficiaryCodeForm):
         validators=[DataRequired(), Length(max=64), NoControlCharacters()],
     )
     submit = SubmitField(_l("Erase"))
+
+
+class SmsGatewayForm(FlaskForm):
+    """The Apprise URL of the SMS provider: write-only, never shown back."""
+
+    url = StringField(
+        _l("New SMS gateway address (Apprise URL)"),
+        validators=[Optional(), Length(max=2000), NoControlCharacters()],
+    )
+    remove = BooleanField(_l("Stop sending SMS (remove the address)"))
+    save_gateway = SubmitField(_l("Save the SMS gateway"))
+
+
+class MessageTextForm(FlaskForm):
+    subject = StringField(_l("Subject (e-mail only)"), validators=[Length(max=200)])
+    body = TextAreaField(_l("Text (empty = the built-in text)"), validators=[Length(max=5000)])
+    preview = SubmitField(_l("Preview"))
+    save_text = SubmitField(_l("Save the text"))

@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from survey_app.admin import audit_text
 from survey_app.admin.forms import (
     ActionForm,
     AuditFilterForm,
@@ -34,9 +35,11 @@ from survey_app.admin.forms import (
     ExportForm,
     InviteForm,
     MemberRoleForm,
+    MessageTextForm,
     SettingsForm,
     SiteEditForm,
     SiteForm,
+    SmsGatewayForm,
     options,
     role_choices,
     role_labels,
@@ -48,9 +51,11 @@ from survey_app.models import (
     BeneficiaryContact,
     Invitation,
     Membership,
+    MembershipSite,
     Organisation,
     Role,
     Site,
+    Study,
     User,
 )
 from survey_app.models import (
@@ -69,6 +74,7 @@ from survey_app.services.organisation_admin import (
     update_settings,
     update_site,
 )
+from survey_app.services.retention_settings import update_retention
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -122,9 +128,18 @@ def index() -> str:
         .where(Membership.organisation_id == current_organisation_id())
         .order_by(User.email)
     ).all()
+    site_codes: dict[int, list[str]] = {}
+    for membership_id, code in db.session.execute(
+        select(MembershipSite.membership_id, Site.code)
+        .join(Site, Site.id == MembershipSite.site_id)
+        .where(MembershipSite.membership_id.in_([m.id for m in memberships]))
+        .order_by(Site.code)
+    ).all():
+        site_codes.setdefault(membership_id, []).append(code)
     return render_template(
         "admin/index.html",
         memberships=memberships,
+        site_codes=site_codes,
         roles=role_labels(),
         action_form=ActionForm(),
     )
@@ -432,7 +447,18 @@ def settings() -> str | Response | tuple[str, int]:
                 ),
                 actor=g.user,
             )
+            update_retention(
+                db.session,
+                organisation,
+                text_retention_days=form.text_retention_days.data,
+                token_retention_days=_or_current(
+                    form.token_retention_days.data, organisation, "token_retention_days"
+                ),
+                min_cell_size=_or_current(form.min_cell_size.data, organisation, "min_cell_size"),
+                actor=g.user,
+            )
         except DomainError as error:
+            db.session.rollback()
             _error(error)
             return redirect(url_for("admin.settings"))
         db.session.commit()
@@ -443,41 +469,216 @@ def settings() -> str | Response | tuple[str, int]:
     )
 
 
+# --- invitation messages: SMS gateway and texts -------------------------------------
+
+MESSAGE_CHOICES = [
+    (channel, kind, language)
+    for channel in ("email", "sms")
+    for kind in ("invitation", "reminder")
+    for language in ("fr", "en")
+]
+
+
+@blueprint.route("/messages", methods=["GET", "POST"])
+@requires(Permission.MANAGE_RETENTION)
+def messages() -> str | Response | tuple[str, int]:
+    """The SMS gateway (write-only) and the invitation texts, per channel and language."""
+    from survey_app.services import messaging
+
+    organisation = _organisation()
+    secret = current_app.config["SECRET_KEY"]
+    chosen = (
+        request.args.get("channel", "sms"),
+        request.args.get("kind", "invitation"),
+        request.args.get("language", organisation.default_language),
+    )
+    if chosen not in MESSAGE_CHOICES:
+        chosen = ("sms", "invitation", "fr")
+    channel, kind, language = chosen
+    here = url_for("admin.messages", channel=channel, kind=kind, language=language)
+    gateway_form = SmsGatewayForm(prefix="gw")
+    subject, body, customised = messaging.get_text(
+        db.session, organisation.id, channel, kind, language
+    )
+    text_form = MessageTextForm(
+        prefix="tx", data={"subject": subject, "body": body} if request.method == "GET" else None
+    )
+    preview = None
+    status = 200
+    if gateway_form.save_gateway.data and gateway_form.validate_on_submit():
+        url = "" if gateway_form.remove.data else (gateway_form.url.data or "")
+        if not url and not gateway_form.remove.data:
+            flash(_("Paste the address, or tick the box to remove it."), "error")
+            return redirect(here)
+        try:
+            messaging.set_gateway(db.session, organisation, url, secret_key=secret, actor=g.user)
+        except DomainError as error:
+            db.session.rollback()
+            _error(error)
+            return redirect(here)
+        db.session.commit()
+        flash(_("The SMS gateway has been saved.") if url else _("SMS sending is off."), "success")
+        return redirect(here)
+    if (text_form.save_text.data or text_form.preview.data) and text_form.validate_on_submit():
+        new_subject, new_body = text_form.subject.data or "", text_form.body.data or ""
+        unknown = messaging.unknown_placeholders(new_subject + new_body)
+        if text_form.preview.data:
+            if unknown:
+                text_form.body.errors.append(
+                    _("Unknown placeholder: %(names)s.", names=", ".join(unknown))
+                )
+                status = 400
+            else:
+                values = messaging.sample_values(organisation, _public_base_url())
+                shown_body = new_body.strip() or messaging.default_text(channel, kind, language)[1]
+                preview = {
+                    "subject": messaging.fill(new_subject, values),
+                    "body": messaging.fill(shown_body, values),
+                }
+        else:
+            try:
+                messaging.save_text(
+                    db.session,
+                    organisation,
+                    channel=channel,
+                    kind=kind,
+                    language=language,
+                    subject=new_subject,
+                    body=new_body,
+                    actor=g.user,
+                )
+            except DomainError as error:
+                db.session.rollback()
+                text_form.body.errors.append(str(error))
+                status = 400
+            else:
+                db.session.commit()
+                flash(_("The text has been saved."), "success")
+                return redirect(here)
+    return (
+        render_template(
+            "admin/messages.html",
+            organisation=organisation,
+            gateway_form=gateway_form,
+            gateway=messaging.masked(organisation, secret),
+            text_form=text_form,
+            chosen=chosen,
+            choices=MESSAGE_CHOICES,
+            customised=customised,
+            placeholders=messaging.PLACEHOLDERS,
+            preview=preview,
+            mail_ready=mail_configured(current_app.config)
+            and organisation.email_invitations_enabled,
+        ),
+        status,
+    )
+
+
+def _public_base_url() -> str:
+    return current_app.config.get("PUBLIC_BASE_URL") or request.url_root
+
+
+def _or_current(value: int | None, organisation: Organisation, name: str) -> int:
+    """An empty number keeps the current setting."""
+    return int(value) if value is not None else int(getattr(organisation, name))
+
+
 # --- audit log --------------------------------------------------------------------
 
 PER_PAGE = 50
+
+
+def _audit_criteria(form: AuditFilterForm) -> audit.AuditFilter:
+    return audit.AuditFilter(
+        action=form.action.data or "",
+        actor=(form.actor.data or "").strip(),
+        since=form.since.data,
+        until=form.until.data,
+    )
+
+
+def _audit_form(organisation_id: int) -> AuditFilterForm:
+    form = AuditFilterForm(request.args)
+    form.action.choices = options(
+        [("", _("All actions"))]
+        + [
+            (action, audit_text.describe_action(action))
+            for action in audit.actions_in(db.session, organisation_id)
+        ]
+    )
+    return form
+
+
+def _study_titles(organisation_id: int) -> dict[str, str]:
+    titles: dict[str, str] = {}
+    for study in db.session.scalars(select(Study).where(Study.organisation_id == organisation_id)):
+        titles[str(study.id)] = study.title
+        titles[study.slug] = study.title
+    return titles
 
 
 @blueprint.get("/audit")
 @requires(Permission.VIEW_AUDIT)
 def audit_log() -> str | tuple[str, int]:
     organisation_id = current_organisation_id()
-    form = AuditFilterForm(request.args)
-    form.action.choices = options(
-        [("", _("All actions"))]
-        + [(action, action) for action in audit.actions_in(db.session, organisation_id)]
-    )
+    form = _audit_form(organisation_id)
     if request.args and not form.validate():
         return render_template("admin/audit.html", form=form, events=[], total=0, page=1), 400
-    criteria = audit.AuditFilter(
-        action=form.action.data or "",
-        actor=(form.actor.data or "").strip(),
-        since=form.since.data,
-        until=form.until.data,
-    )
     page = form.page.data or 1
     events, total = audit.search(
-        db.session, organisation_id, criteria, page=page, per_page=PER_PAGE
+        db.session, organisation_id, _audit_criteria(form), page=page, per_page=PER_PAGE
     )
+    titles = _study_titles(organisation_id)
     query = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template(
         "admin/audit.html",
         form=form,
-        events=events,
+        events=[
+            (event, audit_text.describe(event, titles), audit_text.details_in_words(event))
+            for event in events
+        ],
         total=total,
         page=page,
         has_next=page * PER_PAGE < total,
         query=query,
+    )
+
+
+AUDIT_EXPORT_LIMIT = 100_000
+
+
+@blueprint.get("/audit.csv")
+@requires(Permission.VIEW_AUDIT)
+def audit_csv() -> Response:
+    """The filtered log as CSV (UTF-8, formulas neutralised), newest first."""
+    from survey_app.services.exports import to_csv
+
+    organisation_id = current_organisation_id()
+    form = _audit_form(organisation_id)
+    if request.args and not form.validate():
+        abort(400)
+    events, _total = audit.search(
+        db.session, organisation_id, _audit_criteria(form), page=1, per_page=AUDIT_EXPORT_LIMIT
+    )
+    titles = _study_titles(organisation_id)
+    content = to_csv(
+        ["when_utc", "who", "action", "what", "object", "details"],
+        (
+            [
+                event.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
+                event.actor_label,
+                event.action,
+                audit_text.describe(event, titles),
+                f"{event.object_type} {event.object_id}".strip(),
+                audit_text.details_in_words(event),
+            ]
+            for event in events
+        ),
+    )
+    return Response(
+        content,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
     )
 
 

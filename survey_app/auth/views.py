@@ -53,7 +53,7 @@ RESET_REQUESTS_PER_HOUR = 5
 
 
 def _safe_next(target: str | None) -> str:
-    return safe_next(target, url_for("studies.index"))
+    return safe_next(target, url_for("studies.start"))  # the work of the member's role
 
 
 def _address_key() -> str:

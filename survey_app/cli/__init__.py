@@ -28,6 +28,7 @@ def _register_optional(app: Flask) -> None:
         "reports",
         "retention",
         "open_answers",
+        "beneficiaries",
     ):
         try:
             module = importlib.import_module(f"survey_app.cli.{name}")

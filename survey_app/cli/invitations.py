@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from survey_app.cli._common import command_transaction
 from survey_app.extensions import db
 from survey_app.models import utcnow
-from survey_app.services import followup, invitations
+from survey_app.services import followup, invitations, messaging
 
 
 def register(app: Flask) -> None:
@@ -31,12 +31,19 @@ def configured_mailer() -> invitations.Mailer | None:
     return invitations.smtp_mailer(current_app.config)
 
 
+def configured_sms_sender() -> messaging.SmsSender:
+    """The test override ``SMS_SENDER`` (a callable), else Apprise."""
+    return current_app.config.get("SMS_SENDER") or messaging.apprise_sender
+
+
 def run_send_due(
     session: Session,
     *,
     now: datetime,
     base_url: str | None,
     mailer: invitations.Mailer | None,
+    sms_secret: str | None = None,
+    sms_sender: messaging.SmsSender | None = None,
 ) -> followup.SendDueResult:
     """Plan and commit, then send e-mails and commit what was delivered.
 
@@ -45,11 +52,18 @@ def run_send_due(
     """
     with command_transaction():
         result = followup.plan(
-            session, now, base_url=base_url, email_possible=mailer is not None and bool(base_url)
+            session,
+            now,
+            base_url=base_url,
+            email_possible=mailer is not None and bool(base_url),
+            sms_secret=sms_secret if sms_sender is not None and base_url else None,
         )
     if mailer is not None and result.outbox:
         with command_transaction():
             followup.deliver(session, result, mailer, now)
+    if sms_sender is not None and result.sms_outbox:
+        with command_transaction():
+            followup.deliver_sms(session, result, sms_sender, now)
     return result
 
 
@@ -71,7 +85,9 @@ def send_due(now_text: str | None) -> None:
     e-mail invitations, the person gave an address, MAIL_SERVER/MAIL_SENDER
     and PUBLIC_BASE_URL are set; otherwise they wait, as "due", for the
     social worker to hand them over. Reminders (organisation's count and
-    spacing) are e-mailed with a fresh link for e-mailed invitations only.
+    spacing) carry a fresh link, by e-mail or SMS as the invitation went.
+    People with a phone and no e-mail get an SMS when their organisation set
+    up an SMS gateway (Administration → Invitation messages).
     """
     if now_text:
         try:
@@ -92,5 +108,12 @@ def send_due(now_text: str | None) -> None:
         )
     elif base_url is None:
         click.echo("note: PUBLIC_BASE_URL is not set; no e-mail sent", err=True)
-    result = run_send_due(db.session, now=now, base_url=base_url, mailer=mailer)
+    result = run_send_due(
+        db.session,
+        now=now,
+        base_url=base_url,
+        mailer=mailer,
+        sms_secret=current_app.config["SECRET_KEY"],
+        sms_sender=configured_sms_sender(),
+    )
     click.echo(result.summary())

@@ -27,7 +27,8 @@ def apply_command() -> None:
     for purge in report.organisations:
         click.echo(
             f"{purge.slug}: {purge.contacts_purged} contact record(s) purged, "
-            f"{purge.tokens_invalidated} completed invitation token(s) invalidated"
+            f"{purge.tokens_invalidated} completed invitation token(s) invalidated, "
+            f"{purge.texts_blanked} free-text answer(s) blanked"
         )
     click.echo(
         f"housekeeping: {report.sessions_purged} ended session(s), "

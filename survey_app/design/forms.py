@@ -105,9 +105,12 @@ class TextPairForm(SecureSubform):
 class NewQuestionnaireForm(FlaskForm):
     key = StringField(
         _l("Key"),
-        description=_l("Stable identifier, e.g. followup-2027. It cannot change later."),
+        description=_l(
+            "Stable identifier, e.g. followup-2027. It cannot change later. "
+            "Leave it empty to get one made from the title."
+        ),
         validators=[
-            DataRequired(message=_l("Enter a key.")),
+            Optional(),
             Regexp(
                 QUESTIONNAIRE_KEY,
                 message=_l(
@@ -157,6 +160,14 @@ class ChoiceRowForm(SecureSubform):
         )
 
 
+class CodesField(StringField):
+    """Codes typed separated by spaces, or ticked as several checkboxes of one name."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            self.data = " ".join(value.strip() for value in valuelist if value.strip())
+
+
 class ClauseRowForm(SecureSubform):
     question = SelectField(_l("Question"), choices=[], validate_choice=False)
     operator = SelectField(
@@ -164,7 +175,22 @@ class ClauseRowForm(SecureSubform):
         choices=options([("in", _l("is one of")), ("not_in", _l("is none of"))]),
         default="in",
     )
-    codes = StringField(_l("Codes"), validators=[Optional(), Length(max=2000)])
+    codes = CodesField(_l("Answers"), validators=[Optional(), Length(max=2000)])
+
+
+def key_from_text(text: str, taken: set[str], *, prefix: str = "q") -> str:
+    """A key made from a label ("Par le bus" → ``par_le_bus``), unique among ``taken``."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    base = "_".join(words)[:40].strip("_") or prefix
+    if not base[0].isalpha():
+        base = f"{prefix}_{base}"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    return key
 
 
 class QuestionForm(FlaskForm):
@@ -174,7 +200,11 @@ class QuestionForm(FlaskForm):
     with the change and save nothing, so the page works without JavaScript.
     """
 
-    key = StringField(_l("Key"), validators=_key_validators(ITEM_KEY))
+    key = StringField(
+        _l("Key"),
+        validators=_key_validators(ITEM_KEY),
+        description=_l("Leave empty to get one made from the question."),
+    )
     type = SelectField(_l("Type"), choices=options(TYPE_LABELS.items()))
     section = SelectField(_l("Section"), choices=[], validate_choice=False)
     new_section_key = StringField(
@@ -240,6 +270,23 @@ class QuestionForm(FlaskForm):
     action = StringField(validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Save the question"))
 
+    def fill_missing_keys(self, taken: set[str], languages: list[str]) -> None:
+        """Keys nobody typed: the question's from its label, each choice's from its label."""
+        if not (self.key.data or "").strip():
+            label = next(
+                (self.label.form[lang].data for lang in languages if self.label.form[lang].data), ""
+            )
+            if label:
+                self.key.data = key_from_text(label, taken)
+        codes = {(row.form.code.data or "").strip() for row in self.choices}
+        for row in self.choices:
+            if (row.form.code.data or "").strip():
+                continue
+            label = next((row.form[lang].data for lang in languages if row.form[lang].data), "")
+            if label:
+                row.form.code.data = key_from_text(label, codes, prefix="c")
+                codes.add(row.form.code.data)
+
     def validate_new_section_key(self, field: StringField) -> None:
         if self.section.data == NEW_SECTION and not re.match(ITEM_KEY, field.data or ""):
             raise ValidationError(
@@ -303,7 +350,7 @@ class QuestionForm(FlaskForm):
         elif clauses:
             question["show_if"] = {self.combine.data or "all": clauses}
         indicator = self.chosen_indicator()
-        if indicator is not None:
+        if indicator is not None and qtype in ("agreement", "rating", "single_choice", "yes_no"):
             question["indicator"] = indicator
             question["polarity"] = self.polarity.data or "positive"
             positive = split_codes(self.positive.data)

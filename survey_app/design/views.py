@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms import FieldList, FormField
@@ -92,19 +92,31 @@ def flat_errors(form: Any) -> list[tuple[str, str, str]]:
     return found
 
 
-def condition_text(condition: questionnaires.Condition) -> str:
-    """ "q1 is one of 4 5 and q2 is none of no", in the page's language."""
+def condition_text(
+    condition: questionnaires.Condition,
+    definition: questionnaires.Questionnaire | None = None,
+    lang: str | None = None,
+) -> str:
+    """The condition in words: "'How did you come?' is 'By bus' or 'On foot'".
+
+    Without the definition (or for a question it lacks), keys and codes are shown.
+    """
+    by_key = {q.key: q for q in definition.questions} if definition is not None else {}
+    lang = lang or (definition.languages[0] if definition is not None else "fr")
     parts = []
     for clause in condition.clauses:
-        codes = " ".join(clause.codes)
-        if clause.negate:
-            parts.append(
-                _("%(question)s is none of %(codes)s", question=clause.question, codes=codes)
-            )
+        target = by_key.get(clause.question)
+        if target is not None:
+            labels = {c.code: c.label for c in target.choices_for_display(lang)}
+            name = f"‘{target.label.get(lang, clause.question)}’"
+            codes = _(" or ").join(f"‘{labels.get(code, code)}’" for code in clause.codes)
         else:
-            parts.append(
-                _("%(question)s is one of %(codes)s", question=clause.question, codes=codes)
-            )
+            name = clause.question
+            codes = " ".join(clause.codes)
+        if clause.negate:
+            parts.append(_("%(question)s is not %(codes)s", question=name, codes=codes))
+        else:
+            parts.append(_("%(question)s is %(codes)s", question=name, codes=codes))
     joiner = _(" and ") if condition.combine == "all" else _(" or ")
     return joiner.join(parts)
 
@@ -200,8 +212,14 @@ def new() -> Page:
     issues: list[dict[str, str]] = []
     if form.validate_on_submit():
         languages = [lang for lang in ("fr", "en") if lang in form.languages.data]
+        key = (form.key.data or "").strip() or store.suggest_key(
+            db.session,
+            _organisation().id,
+            next((t for t in form.title.form.as_text(languages).values() if t), ""),
+        )
+        form.key.data = key
         definition = store.starter_definition(
-            form.key.data.strip(),
+            key,
             languages,
             form.title.form.as_text(languages),
             form.intro.form.as_text(languages),
@@ -425,7 +443,22 @@ def preview(key: str, number: int) -> str:
     lang = request.args.get("in", definition.languages[0])
     if lang not in definition.languages:
         lang = definition.languages[0]
-    return render_template("design/preview.html", version=found, definition=definition, lang=lang)
+    # The preview runs the conditions on the answers ticked in it (a GET form: nothing saved).
+    answers: dict[str, str | None] = {}
+    shown: dict[str, bool] = {}
+    for question in definition.questions:
+        shown[question.key] = questionnaires.is_shown(question, answers)
+        if shown[question.key] and question.is_closed:
+            picked = [code for code in request.args.getlist(question.key) if code]
+            answers[question.key] = " ".join(picked) or None
+    return render_template(
+        "design/preview.html",
+        version=found,
+        definition=definition,
+        lang=lang,
+        shown=shown,
+        answers=answers,
+    )
 
 
 @blueprint.get(VERSION + "/export/<fmt>")
@@ -612,18 +645,33 @@ def _question_form(
     form = QuestionForm(data=data) if formdata is True else QuestionForm(formdata=None, data=data)
     definition = found.definition
     langs = _languages(found)
+    shown_in = str(get_locale() or "")
+    label_lang = shown_in if shown_in in langs else langs[0]
     sections = [
         (s["key"], (s.get("title") or {}).get(langs[0]) or s["key"]) for s in definition["sections"]
     ]
     form.section.choices = options([*sections, (NEW_SECTION, _("A new section…"))])
+    # Conditions look back: only closed questions before this one (all, for a new one).
+    earlier = []
+    for q in editing.questions(definition):
+        if q["key"] == own_key:
+            break
+        earlier.append(q)
     closed = [
-        (q["key"], f"{q['key']} — {q['label'].get(langs[0], '')[:60]}")
-        for q in editing.questions(definition)
-        if q["type"] in ("agreement", "rating", "single_choice", "multiple_choice", "yes_no")
-        and q["key"] != own_key
+        (q["key"], f"{q['label'].get(label_lang, '')[:70]} ({q['key']})")
+        for q in earlier
+        if q["type"] in questionnaires.model.CLOSED_TYPES
     ]
     for row in form.clauses:
         row.form.question.choices = options([("", _("(no condition)")), *closed])
+    # The answers each earlier question offers, to tick in a condition.
+    parsed = store.definition_of(found)
+    keys = {key for key, _label in closed}
+    form.answer_choices = {  # type: ignore[attr-defined]
+        q.key: [(c.code, c.label) for c in q.choices_for_display(label_lang)]
+        for q in parsed.questions
+        if q.key in keys
+    }
     return form
 
 
@@ -645,7 +693,9 @@ def _row_action(form: QuestionForm) -> dict[str, Any] | None:
     choices = list(data["choices"])
     name, _sep, index_text = action.partition(":")
     index = int(index_text) if index_text.isdigit() else -1
-    if name == "add_choice":
+    if name == "refresh":
+        pass  # re-render for the chosen type or condition question, saving nothing
+    elif name == "add_choice":
         choices.extend({} for _ in range(3))
     elif name == "add_clause":
         data["clauses"] = [*data["clauses"], {}]
@@ -672,6 +722,9 @@ def _question_page(
     issues: list[dict[str, str]] = []
     if request.method == "POST":
         changed_rows = _row_action(form)
+        if changed_rows is None:
+            taken = {q["key"] for q in editing.questions(found.definition) if q["key"] != own_key}
+            form.fill_missing_keys(taken, _languages(found))
         if changed_rows is not None:
             form = _question_form(found, changed_rows, own_key, formdata=False)
         elif form.validate():
@@ -849,3 +902,10 @@ def delete_section(key: str, number: int, skey: str) -> Page:
     return render_template(
         "design/delete_item.html", version=found, form=form, what="section", item=skey
     )
+
+
+@blueprint.get("/xlsform-conventions")
+@requires(Permission.MANAGE_QUESTIONNAIRES)
+def xlsform_conventions() -> str:
+    """What an XLSForm file may contain, and the ``ecoute::…`` columns."""
+    return render_template("design/xlsform_conventions.html")

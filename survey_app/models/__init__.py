@@ -4,6 +4,7 @@ from survey_app.models._base import utcnow
 from survey_app.models.audit import AuditEvent, AuditTrailIsAppendOnly
 from survey_app.models.beneficiary import Beneficiary, BeneficiaryContact
 from survey_app.models.invitation import CHANNELS, Invitation
+from survey_app.models.messaging import MessageTemplate
 from survey_app.models.open_answers import (
     OpenAnswerAssignment,
     OpenAnswerQuoteExclusion,
@@ -16,7 +17,7 @@ from survey_app.models.questionnaire import (
     QuestionnaireVersion,
 )
 from survey_app.models.response import LANGUAGES, MODES, Answer, Response, SubmissionKey
-from survey_app.models.study import OpenLink, Study, StudySite, Wave
+from survey_app.models.study import OpenLink, Study, StudyEnrolment, StudySite, Wave
 from survey_app.models.user import (
     LoginThrottle,
     Membership,
@@ -42,6 +43,7 @@ __all__ = [
     "LoginThrottle",
     "Membership",
     "MembershipSite",
+    "MessageTemplate",
     "OpenAnswerAssignment",
     "OpenAnswerQuoteExclusion",
     "OpenAnswerTheme",
@@ -57,6 +59,7 @@ __all__ = [
     "Role",
     "Site",
     "Study",
+    "StudyEnrolment",
     "StudySite",
     "SubmissionKey",
     "User",

@@ -27,6 +27,8 @@ class Beneficiary(IdMixin, CreatedMixin, Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="RESTRICT"), index=True)
     support_started_on: Mapped[date]
     support_ended_on: Mapped[date | None] = mapped_column(default=None)
+    # Language of invitations and reminders (None: the organisation's default).
+    language: Mapped[str | None] = mapped_column(String(2), default=None)
     registered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), default=None
     )

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from survey_app.models.beneficiary import Beneficiary
     from survey_app.models.study import Wave
 
-CHANNELS = ("link", "qr", "card", "email", "assisted")
+CHANNELS = ("link", "qr", "card", "email", "sms", "assisted")
 
 
 class Invitation(IdMixin, CreatedMixin, Base):

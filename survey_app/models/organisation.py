@@ -17,6 +17,11 @@ class Organisation(IdMixin, CreatedMixin, Base):
     __table_args__ = (
         CheckConstraint("min_cell_size >= 3", name="min_cell_size_at_least_3"),
         CheckConstraint("contact_retention_days >= 1", name="contact_retention_positive"),
+        CheckConstraint(
+            "text_retention_days IS NULL OR text_retention_days >= 1",
+            name="text_retention_positive",
+        ),
+        CheckConstraint("token_retention_days >= 0", name="token_retention_not_negative"),
         NEVER_REUSE_IDS,
     )
 
@@ -35,6 +40,13 @@ class Organisation(IdMixin, CreatedMixin, Base):
     # Reminders for follow-up invitations.
     reminder_count: Mapped[int] = mapped_column(default=2)
     reminder_spacing_days: Mapped[int] = mapped_column(default=7)
+    # SMS gateway as an Apprise URL, encrypted with a key derived from SECRET_KEY
+    # (see survey_app.services.sms); never shown back in full.
+    sms_url_encrypted: Mapped[str | None] = mapped_column(Text, default=None)
+    # GDPR: free-text answers are blanked this many days after completion (None: kept).
+    text_retention_days: Mapped[int | None] = mapped_column(default=None)
+    # Links of completed surveys stop working this many days after completion.
+    token_retention_days: Mapped[int] = mapped_column(default=0, server_default="0")
 
     sites: Mapped[list[Site]] = relationship(
         back_populates="organisation", order_by="Site.code", cascade="all, delete-orphan"

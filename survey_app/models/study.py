@@ -37,6 +37,10 @@ class Study(IdMixin, CreatedMixin, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="active")
     invitation_validity_days: Mapped[int] = mapped_column(default=30)
+    # Who takes part: NULL = every beneficiary of the covered sites (as before);
+    # a time = people registered from then on, plus those enrolled one by one
+    # (``study_enrolment``). Set when a study starts with "a selection" or "none yet".
+    enrolled_from: Mapped[datetime | None] = mapped_column(default=None)
 
     waves: Mapped[list[Wave]] = relationship(
         back_populates="study", order_by="Wave.position", cascade="all, delete-orphan"
@@ -53,6 +57,20 @@ class StudySite(Base):
     site_id: Mapped[int] = mapped_column(
         ForeignKey("site.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class StudyEnrolment(Base):
+    """A beneficiary chosen one by one for a study that does not take everyone."""
+
+    __tablename__ = "study_enrolment"
+
+    study_id: Mapped[int] = mapped_column(
+        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
+    )
+    beneficiary_id: Mapped[int] = mapped_column(
+        ForeignKey("beneficiary.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime]
 
 
 class Wave(IdMixin, Base):
@@ -94,5 +112,9 @@ class OpenLink(IdMixin, CreatedMixin, Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))
     wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The token sealed with a key derived from SECRET_KEY: a poster or QR code can be
+    # downloaded again without replacing the link already on the wall. None for links
+    # created before it was kept.
+    token_sealed: Mapped[str | None] = mapped_column(Text, default=None)
     active: Mapped[bool] = mapped_column(default=True)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -17,7 +17,7 @@ blueprint = Blueprint("public", __name__)
 @public
 def home() -> str | Response:
     if g.get("user") is not None:
-        return redirect(url_for("studies.index"))
+        return redirect(url_for("studies.start"))
     return render_template("public/home.html")
 
 

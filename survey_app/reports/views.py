@@ -280,7 +280,7 @@ def export(kind: str, fmt: str) -> Any:
         report_input = reporting.prepare(
             db.session, study, params, software_version=survey_app.__version__
         )
-        content = exports.indicators_export(reporting.analyse(report_input), fmt)
+        content = exports.indicators_export(reporting.analyse(report_input), fmt, params.lang)
     _audit(f"export.{kind}", study, params, format=fmt, free_text=free_text)
     db.session.commit()
     return _download(content, _filename(study, params, kind, fmt), fmt)

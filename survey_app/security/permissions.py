@@ -58,6 +58,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_STUDIES,
             Permission.IMPORT_DATA,
             Permission.EXPORT_DATA,
+            # The dashboard preview (same disclosure rules); PDF reports stay the director's.
+            Permission.VIEW_DASHBOARD,
         }
     ),
     Role.DIRECTOR: frozenset(

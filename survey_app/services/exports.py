@@ -71,12 +71,17 @@ def answers_table(
     *,
     include_free_text: bool = False,
 ) -> tuple[pd.DataFrame, list[QuestionSpec]]:
-    """One row per response, one column per question (codes as stored)."""
+    """One row per response, one column per question of every version (codes as stored).
+
+    Integer answers are exported as numbers; free text only when asked for.
+    """
     import pandas as pd
 
-    specs = [s for s in question_specs(session, study) if s.kind not in (*TEXT_KINDS, "note")]
-    if include_free_text:
-        specs += _free_text_specs(session, study)
+    specs = [
+        spec
+        for spec in export_specs(session, study)
+        if include_free_text or spec.kind not in TEXT_KINDS
+    ]
     keys = [spec.key for spec in specs]
     conditions = [Response.study_id == study.id, Response.completed_on.is_not(None)]
     if params.date_from:
@@ -122,13 +127,32 @@ def answers_table(
     wide = meta.join(values).reset_index()
     wide = wide.sort_values(["completed_date", "response_id"]).reset_index(drop=True)
     wide.columns.name = None
+    for spec in specs:
+        if spec.kind in ("integer", "rating", "agreement") and spec.key in wide:
+            wide[spec.key] = pd.Series(
+                [_as_number(value) for value in wide[spec.key]], index=wide.index, dtype=object
+            )
     return wide, specs
 
 
-def _free_text_specs(session: Session, study: Study) -> list[QuestionSpec]:
-    """Free-text questions of the study's questionnaire versions (never analysed)."""
+def _as_number(value: Any) -> Any:
+    """A stored numeric code as an int (``_pna`` and blanks stay as they are)."""
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
+def export_specs(session: Session, study: Study) -> list[QuestionSpec]:
+    """Every question (notes aside) of every questionnaire version the study used.
+
+    In the order of first appearance, oldest version first; a key met again in
+    a later version keeps its place and takes the later wording. Scoring
+    metadata (indicator, codes) comes from the analysis loader when it knows
+    the question.
+    """
     from analysis.inputs import QuestionSpec
 
+    scored = {spec.key: spec for spec in question_specs(session, study)}
     version_ids = {wave.questionnaire_version_id for wave in study.waves}
     version_ids |= set(
         session.scalars(
@@ -139,20 +163,33 @@ def _free_text_specs(session: Session, study: Study) -> list[QuestionSpec]:
     )
     found: dict[str, QuestionSpec] = {}
     for version in session.scalars(
-        select(QuestionnaireVersion).where(QuestionnaireVersion.id.in_(version_ids))
+        select(QuestionnaireVersion)
+        .where(QuestionnaireVersion.id.in_(version_ids))
+        .order_by(QuestionnaireVersion.published_at, QuestionnaireVersion.id)
     ):
         definition = questionnaires.load_definition(version.definition, source_name=version.label)
         for question in definition.questions:
-            if question.type in TEXT_KINDS:
-                found[question.key] = QuestionSpec(
-                    key=question.key, kind=question.type, label=dict(question.label)
-                )
+            if question.type == "note":
+                continue
+            known = scored.get(question.key)
+            found[question.key] = QuestionSpec(
+                key=question.key,
+                kind=question.type,
+                indicator=question.indicator,
+                label=dict(question.label),
+                choice_labels=(
+                    known.choice_labels
+                    if known is not None
+                    else {choice.code: dict(choice.label) for choice in question.choices}
+                ),
+            )
     return list(found.values())
 
 
-def data_dictionary(specs: Sequence[QuestionSpec]) -> list[list[str]]:
-    """Rows describing every column of the answers export."""
-    rows = [["column", "type", "indicator", "label (fr)", "label (en)", "codes"]]
+def data_dictionary(specs: Sequence[QuestionSpec], language: str = "en") -> list[list[str]]:
+    """Rows describing every column of the answers export (labels in ``language``)."""
+    other = "en" if language == "fr" else "fr"
+    rows = [["column", "type", "indicator", f"label ({language})", f"label ({other})", "codes"]]
     described = {
         "response_id": "random identifier of one completed questionnaire",
         "beneficiary_code": "pseudonymous code of the person (empty for open links)",
@@ -166,24 +203,38 @@ def data_dictionary(specs: Sequence[QuestionSpec]) -> list[list[str]]:
     }
     for column, text in described.items():
         rows.append([column, "metadata", "", "", text, ""])
+    rows.append(
+        [
+            "(every question)",
+            "note",
+            "",
+            "",
+            "_pna = the person chose 'prefer not to answer'; empty = not answered "
+            "(or not asked: the question was hidden by its condition or not in that version)",
+            "",
+        ]
+    )
     for spec in specs:
         codes = "; ".join(
-            f"{code} = {labels.get('en') or labels.get('fr') or ''}"
+            f"{code} = {labels.get(language) or labels.get(other) or ''}"
             for code, labels in spec.choice_labels.items()
+            if code != "_pna"  # explained once, above
         )
         if spec.kind == "agreement" and not codes:
             codes = "1 = strongly disagree … 5 = strongly agree"
         if spec.kind == "rating" and not codes:
             codes = "0 … 10"
-        if spec.kind not in TEXT_KINDS:
-            codes = f"{codes}; _pna = prefer not to answer; empty = not answered".lstrip("; ")
+        if spec.kind == "integer":
+            codes = "a whole number"
+        if spec.kind in TEXT_KINDS:
+            codes = "free text"
         rows.append(
             [
                 spec.key,
                 spec.kind,
                 spec.indicator or "",
-                spec.label.get("fr", ""),
-                spec.label.get("en", ""),
+                spec.label.get(language, ""),
+                spec.label.get(other, ""),
                 codes,
             ]
         )
@@ -231,7 +282,7 @@ def answers_export(
     rows = frame.itertuples(index=False, name=None)
     if fmt == "csv":
         return to_csv(header, rows)
-    dictionary = data_dictionary(specs)
+    dictionary = data_dictionary(specs, params.lang)
     return to_xlsx([("answers", header, rows), ("data dictionary", dictionary[0], dictionary[1:])])
 
 
@@ -293,6 +344,55 @@ def share_bound_text(estimate: Any) -> str:
     return f"{bound.relation}{bound.value:g}" if bound is not None else ""
 
 
+def _rounded(value: Any, digits: int) -> Any:
+    return round(float(value), digits) if isinstance(value, (int, float)) else value
+
+
+def _share(value: Any) -> Any:
+    """Shares and their limits: 3 decimals (0.1 percentage point)."""
+    return _rounded(value, 3)
+
+
+def _mean(value: Any) -> Any:
+    """Means, changes and effect sizes: 2 decimals."""
+    return _rounded(value, 2)
+
+
+def _p(value: Any) -> Any:
+    """p-values: 4 decimals (below 0.0001 reads as 0.0)."""
+    return _rounded(value, 4)
+
+
+TREND_HEADER = ("target", "period", "n", "share_positive", "ci_low", "ci_high", "suppressed")
+
+
+def _period_name(period: str, language: str) -> str:
+    """``2026-03`` → "March 2026" / "mars 2026"; quarters (``2026-Q1``) unchanged."""
+    from babel.dates import format_date
+
+    try:
+        year, month = (int(part) for part in period.split("-"))
+    except ValueError:
+        return period
+    return format_date(dt.date(year, month, 1), "MMMM yyyy", locale=language)
+
+
+def trend_rows(result: analysis.StudyAnalysis, language: str) -> list[list[Any]]:
+    return [
+        [
+            trend.target,
+            _period_name(point.period, language),
+            point.n,
+            _share(point.share),
+            _share(point.interval.low),
+            _share(point.interval.high),
+            "yes" if point.suppressed else "",
+        ]
+        for trend in result.trends
+        for point in trend.points
+    ]
+
+
 def indicator_rows(result: analysis.StudyAnalysis) -> list[list[Any]]:
     rows = []
     for item in result.indicators:
@@ -305,13 +405,13 @@ def indicator_rows(result: analysis.StudyAnalysis) -> list[list[Any]]:
                 item.wave or "",
                 positive.n if positive else item.n_respondents,
                 positive.successes if positive else None,
-                positive.estimate if positive else None,
-                positive.interval.low if positive else None,
-                positive.interval.high if positive else None,
-                location.mean if location else None,
-                location.mean_interval.low if location else None,
-                location.mean_interval.high if location else None,
-                item.nps.nps if item.nps else None,
+                _share(positive.estimate) if positive else None,
+                _share(positive.interval.low) if positive else None,
+                _share(positive.interval.high) if positive else None,
+                _mean(location.mean) if location else None,
+                _mean(location.mean_interval.low) if location else None,
+                _mean(location.mean_interval.high) if location else None,
+                _mean(item.nps.nps) if item.nps else None,
                 "yes" if hidden else "",
                 share_bound_text(positive),
             ]
@@ -326,30 +426,32 @@ def gain_rows(result: analysis.StudyAnalysis) -> list[list[Any]]:
         if pair is not None:
             values = [
                 pair.n_pairs,
-                pair.mean_change,
-                pair.change_interval.low,
-                pair.change_interval.high,
-                pair.share_improved,
-                pair.share_unchanged,
-                pair.share_worse,
-                gain.p_value,
-                gain.p_holm,
-                pair.rank_biserial.estimate,
-                pair.cohen_dz.estimate,
+                _mean(pair.mean_change),
+                _mean(pair.change_interval.low),
+                _mean(pair.change_interval.high),
+                _share(pair.share_improved),
+                _share(pair.share_unchanged),
+                _share(pair.share_worse),
+                _p(gain.p_value),
+                _p(gain.p_holm),
+                _mean(pair.rank_biserial.estimate),
+                _mean(pair.cohen_dz.estimate),
             ]
         elif test is not None:
             values = [
                 test.n_pairs,
-                test.difference,
-                test.difference_interval.low,
-                test.difference_interval.high,
-                test.n_improved / test.n_pairs
+                _share(test.difference),
+                _share(test.difference_interval.low),
+                _share(test.difference_interval.high),
+                _share(test.n_improved / test.n_pairs)
                 if test.n_pairs and test.n_improved is not None
                 else None,
                 None,
-                test.n_worse / test.n_pairs if test.n_pairs and test.n_worse is not None else None,
-                gain.p_value,
-                gain.p_holm,
+                _share(test.n_worse / test.n_pairs)
+                if test.n_pairs and test.n_worse is not None
+                else None,
+                _p(gain.p_value),
+                _p(gain.p_holm),
                 None,
                 None,
             ]
@@ -380,12 +482,12 @@ def breakdown_rows(result: analysis.StudyAnalysis) -> list[list[Any]]:
                     breakdown.by,
                     row.group,
                     row.n,
-                    row.positive.estimate,
-                    row.positive.interval.low,
-                    row.positive.interval.high,
-                    row.mean,
+                    _share(row.positive.estimate),
+                    _share(row.positive.interval.low),
+                    _share(row.positive.interval.high),
+                    _mean(row.mean),
                     breakdown.test.test,
-                    breakdown.test.p_value,
+                    _p(breakdown.test.p_value),
                     "yes" if hidden else "",
                     share_bound_text(row.positive),
                 ]
@@ -393,8 +495,9 @@ def breakdown_rows(result: analysis.StudyAnalysis) -> list[list[Any]]:
     return rows
 
 
-def indicators_export(result: analysis.StudyAnalysis, fmt: str) -> bytes:
-    """The indicator tables of ``indicators --json``, flattened; suppressed cells stay empty."""
+def indicators_export(result: analysis.StudyAnalysis, fmt: str, language: str = "en") -> bytes:
+    """The indicator tables of ``indicators --json``, flattened and rounded; suppressed
+    cells stay empty; months by name in ``language``."""
     if fmt == "csv":
         return to_csv(INDICATOR_HEADER, indicator_rows(result))
     return to_xlsx(
@@ -402,5 +505,6 @@ def indicators_export(result: analysis.StudyAnalysis, fmt: str) -> bytes:
             ("indicators", INDICATOR_HEADER, indicator_rows(result)),
             ("gains", GAIN_HEADER, gain_rows(result)),
             ("breakdowns", BREAKDOWN_HEADER, breakdown_rows(result)),
+            ("trends", TREND_HEADER, trend_rows(result, language)),
         ]
     )

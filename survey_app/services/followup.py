@@ -10,8 +10,12 @@ Rules (decided here, documented in the command's help):
   Beneficiaries of sites the study no longer covers are left out.
 * **Only active studies** are processed: paused and closed studies get no new
   invitation, no reminder and no expiry marking.
-* **Reminders** go by e-mail only, and only for invitations that were
-  delivered by e-mail (``channel = 'email'``): a reminder carries a new link
+* **SMS** goes to people with a phone number and no e-mail address (or whom
+  no e-mail can reach: e-mail off for the server or the organisation), when
+  their organisation set up an SMS gateway (:mod:`survey_app.services.messaging`)
+  and the run was given the key to read it.
+* **Reminders** go only for invitations that were delivered by e-mail or SMS
+  (``channel`` ``'email'`` or ``'sms'``), the same way: a reminder carries a new link
   (tokens are stored as hashes only, so the old one cannot be re-sent), and
   rotating the token of a printed card would silently break the card.
   At most ``organisation.reminder_count`` reminders, spaced
@@ -42,6 +46,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask_babel import format_date
 from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -54,7 +59,7 @@ from survey_app.models import (
     StudySite,
     Wave,
 )
-from survey_app.services import audit, invitations
+from survey_app.services import audit, invitations, messaging
 from survey_app.services.tokens import hash_secret, hash_short_code, new_link_token, new_short_code
 
 logger = logging.getLogger(__name__)
@@ -70,6 +75,18 @@ class PendingEmail:
     reminder: bool
 
 
+@dataclass(frozen=True)
+class PendingSms:
+    """An SMS to send once the planning transaction is committed."""
+
+    invitation_id: int
+    organisation_id: int
+    gateway: str
+    phone: str
+    text: str
+    reminder: bool
+
+
 @dataclass
 class SendDueResult:
     created: int = 0
@@ -77,13 +94,88 @@ class SendDueResult:
     expired: int = 0
     emailed: int = 0
     email_failures: int = 0
+    texted: int = 0
+    sms_failures: int = 0
     outbox: list[PendingEmail] = field(default_factory=list)
+    sms_outbox: list[PendingSms] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"created {self.created}, reminded {self.reminded}, expired {self.expired}, "
-            f"e-mailed {self.emailed}, e-mail failures {self.email_failures}"
+            f"e-mailed {self.emailed}, e-mail failures {self.email_failures}, "
+            f"sent by SMS {self.texted}, SMS failures {self.sms_failures}"
         )
+
+
+def _phone(invitation_or_beneficiary: Beneficiary) -> str | None:
+    contact = invitation_or_beneficiary.contact
+    return contact.phone if contact is not None and contact.phone else None
+
+
+def _queue(
+    session: Session,
+    result: SendDueResult,
+    invitation: Invitation,
+    organisation: Organisation,
+    *,
+    base_url: str,
+    token: str,
+    short_code: str,
+    reminder: bool,
+    email_ok: bool,
+    sms_secret: str | None,
+) -> bool:
+    """Queue the e-mail (or, without an address, the SMS) of this invitation."""
+    beneficiary = session.get(Beneficiary, invitation.beneficiary_id)
+    if beneficiary is None:  # pragma: no cover - deleted meanwhile
+        return False
+    kind = "reminder" if reminder else "invitation"
+    values = {
+        "link": invitations.survey_url(base_url, token),
+        "code": short_code,
+        "expires": format_date(invitation.expires_at.date()),
+    }
+    address = invitations.email_address_for(invitation, organisation) if email_ok else None
+    if address and (not reminder or invitation.channel == "email"):
+        message = messaging.compose(
+            session,
+            organisation,
+            channel="email",
+            kind=kind,
+            language=beneficiary.language,
+            **values,
+        )
+        result.outbox.append(
+            PendingEmail(
+                invitation_id=invitation.id,
+                organisation_id=organisation.id,
+                message=invitations.OutgoingEmail(
+                    to=address, subject=message.subject, body=message.body
+                ),
+                reminder=reminder,
+            )
+        )
+        return True
+    if reminder and invitation.channel != "sms":
+        return False
+    gateway = messaging.gateway_url(organisation, sms_secret) if sms_secret else None
+    phone = _phone(beneficiary)
+    if gateway is None or phone is None or (address and not reminder):
+        return False
+    message = messaging.compose(
+        session, organisation, channel="sms", kind=kind, language=beneficiary.language, **values
+    )
+    result.sms_outbox.append(
+        PendingSms(
+            invitation_id=invitation.id,
+            organisation_id=organisation.id,
+            gateway=gateway,
+            phone=phone,
+            text=message.body,
+            reminder=reminder,
+        )
+    )
+    return True
 
 
 def _active_wave_ids():
@@ -112,7 +204,13 @@ def expire_stale(session: Session, now: datetime) -> int:
 
 
 def create_due_followups(
-    session: Session, now: datetime, *, base_url: str | None, result: SendDueResult
+    session: Session,
+    now: datetime,
+    *,
+    base_url: str | None,
+    result: SendDueResult,
+    email_ok: bool = True,
+    sms_secret: str | None = None,
 ) -> None:
     """Create the follow-up/exit invitations that have become due."""
     today = now.date()
@@ -149,7 +247,16 @@ def create_due_followups(
                 if joined_at.date() + timedelta(days=wave.delay_days) > today:
                     continue
                 _create_one(
-                    session, study, wave, beneficiary_id, now, organisation, base_url, result
+                    session,
+                    study,
+                    wave,
+                    beneficiary_id,
+                    now,
+                    organisation,
+                    base_url,
+                    result,
+                    email_ok=email_ok,
+                    sms_secret=sms_secret,
                 )
 
 
@@ -162,6 +269,9 @@ def _create_one(
     organisation: Organisation | None,
     base_url: str | None,
     result: SendDueResult,
+    *,
+    email_ok: bool,
+    sms_secret: str | None,
 ) -> None:
     beneficiary = session.get(Beneficiary, beneficiary_id)
     if beneficiary is None:  # pragma: no cover - deleted meanwhile
@@ -186,27 +296,30 @@ def _create_one(
         details={"study": study.slug, "wave": wave.key},
     )
     if base_url and organisation is not None:
-        address = invitations.email_address_for(issued.invitation, organisation)
-        if address:
-            result.outbox.append(
-                PendingEmail(
-                    invitation_id=issued.invitation.id,
-                    organisation_id=organisation.id,
-                    message=invitations.invitation_email(
-                        to=address,
-                        link=invitations.survey_url(base_url, issued.token),
-                        organisation_name=organisation.name,
-                        language=organisation.default_language,
-                    ),
-                    reminder=False,
-                )
-            )
+        _queue(
+            session,
+            result,
+            issued.invitation,
+            organisation,
+            base_url=base_url,
+            token=issued.token,
+            short_code=issued.short_code,
+            reminder=False,
+            email_ok=email_ok,
+            sms_secret=sms_secret,
+        )
 
 
 def send_reminders(
-    session: Session, now: datetime, *, base_url: str, result: SendDueResult
+    session: Session,
+    now: datetime,
+    *,
+    base_url: str,
+    result: SendDueResult,
+    email_ok: bool = True,
+    sms_secret: str | None = None,
 ) -> None:
-    """Claim and queue the reminders that are due (e-mailed invitations only)."""
+    """Claim and queue the reminders that are due (invitations e-mailed or sent by SMS)."""
     candidates = session.execute(
         select(Invitation, Organisation)
         .join(Wave, Wave.id == Invitation.wave_id)
@@ -214,8 +327,7 @@ def send_reminders(
         .join(Organisation, Organisation.id == Study.organisation_id)
         .where(
             Study.status == "active",
-            Organisation.email_invitations_enabled.is_(True),
-            Invitation.channel == "email",
+            Invitation.channel.in_(("email", "sms")),
             Invitation.sent_at.is_not(None),
             Invitation.completed_at.is_(None),
             Invitation.expired_at.is_(None),
@@ -228,11 +340,19 @@ def send_reminders(
         last = invitation.last_reminder_at or invitation.sent_at
         if last is None or last + timedelta(days=organisation.reminder_spacing_days) > now:
             continue
-        address = invitations.email_address_for(invitation, organisation)
-        if not address:
+        if invitation.channel == "email" and not (
+            email_ok and invitations.email_address_for(invitation, organisation)
+        ):
+            continue
+        if invitation.channel == "sms" and not (
+            sms_secret
+            and messaging.gateway_url(organisation, sms_secret)
+            and _phone(invitation.beneficiary)
+        ):
             continue
         seen = invitation.reminders_sent
         token = new_link_token()
+        short_code = new_short_code()
         claimed = session.execute(
             update(Invitation)
             .where(
@@ -245,7 +365,7 @@ def send_reminders(
                 reminders_sent=Invitation.reminders_sent + 1,
                 last_reminder_at=now,
                 token_hash=hash_secret(token),
-                short_code_hash=hash_short_code(new_short_code()),
+                short_code_hash=hash_short_code(short_code),
             )
             .execution_options(synchronize_session=False)
         )
@@ -261,24 +381,27 @@ def send_reminders(
             object_id=invitation.id,
             details={"reminder": seen + 1},
         )
-        result.outbox.append(
-            PendingEmail(
-                invitation_id=invitation.id,
-                organisation_id=organisation.id,
-                message=invitations.invitation_email(
-                    to=address,
-                    link=invitations.survey_url(base_url, token),
-                    organisation_name=organisation.name,
-                    language=organisation.default_language,
-                    reminder=True,
-                ),
-                reminder=True,
-            )
+        _queue(
+            session,
+            result,
+            invitation,
+            organisation,
+            base_url=base_url,
+            token=token,
+            short_code=short_code,
+            reminder=True,
+            email_ok=email_ok,
+            sms_secret=sms_secret,
         )
 
 
 def plan(
-    session: Session, now: datetime, *, base_url: str | None, email_possible: bool
+    session: Session,
+    now: datetime,
+    *,
+    base_url: str | None,
+    email_possible: bool,
+    sms_secret: str | None = None,
 ) -> SendDueResult:
     """Everything that must be in the database before any e-mail leaves.
 
@@ -287,9 +410,24 @@ def plan(
     """
     result = SendDueResult()
     result.expired = expire_stale(session, now)
-    create_due_followups(session, now, base_url=base_url if email_possible else None, result=result)
-    if email_possible and base_url:
-        send_reminders(session, now, base_url=base_url, result=result)
+    can_send = email_possible or sms_secret is not None
+    create_due_followups(
+        session,
+        now,
+        base_url=base_url if can_send else None,
+        result=result,
+        email_ok=email_possible,
+        sms_secret=sms_secret,
+    )
+    if can_send and base_url:
+        send_reminders(
+            session,
+            now,
+            base_url=base_url,
+            result=result,
+            email_ok=email_possible,
+            sms_secret=sms_secret,
+        )
     session.flush()
     return result
 
@@ -323,3 +461,34 @@ def deliver(
                 .execution_options(synchronize_session=False)
             )
     result.outbox.clear()
+
+
+def deliver_sms(
+    session: Session, result: SendDueResult, sender: messaging.SmsSender, now: datetime
+) -> None:
+    """Send the queued SMS (after commit) and record what was delivered."""
+    for pending in result.sms_outbox:
+        try:
+            sender(pending.gateway, pending.phone, pending.text)
+        except Exception:  # any gateway/network failure: keep going with the others
+            logger.exception("invitation SMS failed", extra={"event": "sms_failed"})
+            result.sms_failures += 1
+            continue
+        result.texted += 1
+        audit.record(
+            session,
+            "invitation.sms",
+            actor_label="invitations send-due",
+            organisation_id=pending.organisation_id,
+            object_type="invitation",
+            object_id=pending.invitation_id,
+            details={"reminder": pending.reminder},
+        )
+        if not pending.reminder:
+            session.execute(
+                update(Invitation)
+                .where(Invitation.id == pending.invitation_id, Invitation.sent_at.is_(None))
+                .values(sent_at=now, channel="sms")
+                .execution_options(synchronize_session=False)
+            )
+    result.sms_outbox.clear()

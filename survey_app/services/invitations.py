@@ -298,3 +298,85 @@ def email_address_for(invitation: Invitation, organisation: Organisation) -> str
     if contact is None or not contact.email:
         return None
     return contact.email
+
+
+# --- cards printed in batches ----------------------------------------------------
+
+MAX_CARDS = 200  # one PDF; larger batches are split by the worker
+
+
+def open_wave_for(
+    session: Session, beneficiary: Beneficiary, study: Study, *, today: date
+) -> tuple[Wave, Invitation | None] | None:
+    """The wave to print a card for: the first one due, invited or started."""
+    waves = list(study.waves)
+    found = {
+        inv.wave_id: inv
+        for inv in session.scalars(
+            select(Invitation).where(
+                Invitation.beneficiary_id == beneficiary.id,
+                Invitation.wave_id.in_([wave.id for wave in waves]),
+            )
+        ).all()
+    }
+    baseline = next((wave for wave in waves if wave.kind == "baseline"), None)
+    joined = found.get(baseline.id) if baseline else None
+    for wave in waves:
+        invitation = found.get(wave.id)
+        if wave.kind == "baseline":
+            due_on: date | None = beneficiary.support_started_on
+        elif joined is not None:
+            due_on = joined.created_at.date() + timedelta(days=wave.delay_days)
+        else:
+            due_on = None
+        if status_of(invitation, due_on=due_on, today=today) in (DUE, INVITED, STARTED):
+            return wave, invitation
+    return None
+
+
+def issue_cards(
+    session: Session,
+    study: Study,
+    people: list[Beneficiary],
+    *,
+    actor: Any = None,
+    now: datetime | None = None,
+) -> tuple[list[IssuedInvitation], list[Beneficiary]]:
+    """Fresh secrets for one card per person (creating the invitation when due).
+
+    Returns the issued invitations and the people with nothing open to print
+    (everything answered, expired or not yet due). A card replaces the link
+    handed over before (tokens are stored as hashes: there is no other way
+    to print it). One audit event records the batch.
+    """
+    now = now or utcnow()
+    if study.status != "active":
+        raise Conflict(_("This study is not active: no invitation can be sent."))
+    if len(people) > MAX_CARDS:
+        raise DomainError(_("Print at most %(n)s cards at once.", n=MAX_CARDS))
+    issued: list[IssuedInvitation] = []
+    skipped: list[Beneficiary] = []
+    for person in people:
+        found = open_wave_for(session, person, study, today=now.date())
+        if found is None:
+            skipped.append(person)
+            continue
+        wave, invitation = found
+        if invitation is None:
+            card = invite(session, person, wave, actor=actor, now=now)
+            card.invitation.channel = "card"
+            card.invitation.sent_at = now
+        else:
+            card = reissue(session, invitation, channel="card", actor=actor, now=now)
+        issued.append(card)
+    session.flush()
+    audit.record(
+        session,
+        "invitation.cards_print",
+        actor=actor,
+        organisation_id=study.organisation_id,
+        object_type="study",
+        object_id=study.slug,
+        details={"cards": len(issued), "skipped": len(skipped)},
+    )
+    return issued, skipped

@@ -29,3 +29,11 @@ def qr_data_uri(url: str, *, title: str = "", scale: int = 4) -> str:
     """The QR as a ``data:`` URI for ``<img>`` (allowed by the CSP and the PDF fetcher)."""
     encoded = base64.b64encode(qr_svg(url, title=title, scale=scale)).decode("ascii")
     return f"data:image/svg+xml;base64,{encoded}"
+
+
+def qr_png(url: str, *, scale: int = 12) -> bytes:
+    """A PNG QR code of ``url`` (for print shops and word processors)."""
+    code = segno.make(url, error="m", micro=False)
+    buffer = io.BytesIO()
+    code.save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()

@@ -94,6 +94,30 @@ class NotPublished(Conflict):
 # --------------------------------------------------------------------------- reading
 
 
+def suggest_key(session: Session, organisation_id: int, title: str) -> str:
+    """A questionnaire key made from ``title`` ("Suivi à 6 mois" → ``suivi-a-6-mois``),
+    not yet used in the organisation (``-2``, ``-3``… appended when it is)."""
+    import re
+    import unicodedata
+
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:50].strip("-")
+    if not base or not base[0].isalpha():
+        base = f"q-{base}" if base else "questionnaire"
+    taken = set(
+        session.scalars(
+            select(Questionnaire.key).where(
+                Questionnaire.organisation_id == organisation_id,
+                Questionnaire.key.startswith(base),
+            )
+        )
+    )
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
 def definition_of(version: QuestionnaireVersion) -> questionnaires.Questionnaire:
     """The validated definition of a stored version."""
     return questionnaires.load_definition(version.definition, source_name=version.label)

@@ -10,8 +10,12 @@ Per organisation:
   ``contact_retention_days`` after the end of their support.
 * **Tokens of completed invitations** are replaced by unusable values (a
   ``revoked:`` marker that no SHA-256 digest can equal; the short code is
-  cleared), so an old link or printed card opens nothing even if the response
-  page ever stopped checking completion.
+  cleared) ``token_retention_days`` after completion (0: at the next run), so
+  an old link or printed card opens nothing even if the response page ever
+  stopped checking completion.
+* **Free-text answers** are blanked (value set to NULL: "shown, no text")
+  ``text_retention_days`` after the response was completed, when the
+  organisation set that period; closed answers are kept.
 
 Housekeeping (all organisations): ended staff sessions, used or expired
 password-reset tokens, spent second-factor markers and stale login counters.
@@ -27,16 +31,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import ModuleType
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from survey_app.models import (
+    Answer,
     Beneficiary,
     BeneficiaryContact,
     Invitation,
     Organisation,
     PasswordResetToken,
+    QuestionnaireVersion,
     RateLimitCounter,
+    Response,
     Study,
     UserSession,
     Wave,
@@ -52,10 +59,11 @@ class OrganisationPurge:
     slug: str
     contacts_purged: int = 0
     tokens_invalidated: int = 0
+    texts_blanked: int = 0
 
     @property
     def anything(self) -> bool:
-        return bool(self.contacts_purged or self.tokens_invalidated)
+        return bool(self.contacts_purged or self.tokens_invalidated or self.texts_blanked)
 
 
 @dataclass
@@ -166,13 +174,17 @@ def _purge_contacts(session: Session, organisation: Organisation, now: datetime)
     return len(due)
 
 
-def _invalidate_completed_tokens(session: Session, organisation: Organisation) -> int:
+def _invalidate_completed_tokens(
+    session: Session, organisation: Organisation, now: datetime | None = None
+) -> int:
+    completed_before = (now or utcnow()) - timedelta(days=organisation.token_retention_days)
     invitations = session.scalars(
         select(Invitation)
         .join(Beneficiary, Beneficiary.id == Invitation.beneficiary_id)
         .where(
             Beneficiary.organisation_id == organisation.id,
             Invitation.completed_at.is_not(None),
+            Invitation.completed_at <= completed_before,
             or_(
                 Invitation.token_hash.not_like(REVOKED_PREFIX + "%"),
                 Invitation.short_code_hash.is_not(None),
@@ -185,6 +197,56 @@ def _invalidate_completed_tokens(session: Session, organisation: Organisation) -
         invitation.short_code_hash = None
     session.flush()
     return len(invitations)
+
+
+def _blank_free_text(session: Session, organisation: Organisation, now: datetime) -> int:
+    """Blank free-text answers completed more than ``text_retention_days`` ago."""
+    if organisation.text_retention_days is None:
+        return 0
+    import questionnaires
+
+    completed_before = now - timedelta(days=organisation.text_retention_days)
+    version_ids = set(
+        session.scalars(
+            select(Response.questionnaire_version_id)
+            .where(
+                Response.organisation_id == organisation.id,
+                Response.completed_at <= completed_before,
+            )
+            .distinct()
+        )
+    )
+    blanked = 0
+    for version in session.scalars(
+        select(QuestionnaireVersion).where(QuestionnaireVersion.id.in_(version_ids))
+    ):
+        definition = questionnaires.load_definition(version.definition, source_name=version.label)
+        keys = [q.key for q in definition.questions if q.type in ("text_short", "text_long")]
+        if not keys:
+            continue
+        responses = (
+            select(Response.id)
+            .where(
+                Response.organisation_id == organisation.id,
+                Response.questionnaire_version_id == version.id,
+                Response.completed_at <= completed_before,
+            )
+            .scalar_subquery()
+        )
+        blanked += int(
+            session.execute(
+                update(Answer)
+                .where(
+                    Answer.response_id.in_(responses),
+                    Answer.question_key.in_(keys),
+                    Answer.value.is_not(None),
+                )
+                .values(value=None)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            or 0
+        )
+    return blanked
 
 
 def _housekeeping(session: Session, report: RetentionReport, now: datetime) -> None:
@@ -232,7 +294,8 @@ def apply_retention(session: Session, *, now: datetime | None = None) -> Retenti
     for organisation in session.scalars(select(Organisation).order_by(Organisation.slug)).all():
         purge = OrganisationPurge(slug=organisation.slug)
         purge.contacts_purged = _purge_contacts(session, organisation, now)
-        purge.tokens_invalidated = _invalidate_completed_tokens(session, organisation)
+        purge.tokens_invalidated = _invalidate_completed_tokens(session, organisation, now)
+        purge.texts_blanked = _blank_free_text(session, organisation, now)
         report.organisations.append(purge)
         if purge.anything:
             # Cached reports go with the data they derive from.
@@ -247,6 +310,7 @@ def apply_retention(session: Session, *, now: datetime | None = None) -> Retenti
                 details={
                     "contacts_purged": purge.contacts_purged,
                     "tokens_invalidated": purge.tokens_invalidated,
+                    "texts_blanked": purge.texts_blanked,
                     "retention_days": organisation.contact_retention_days,
                 },
             )

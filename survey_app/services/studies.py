@@ -12,16 +12,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from survey_app.models import (
+    Beneficiary,
+    Invitation,
     OpenLink,
     Organisation,
     Questionnaire,
     QuestionnaireVersion,
     Site,
     Study,
+    StudyEnrolment,
     StudySite,
     User,
     Wave,
@@ -95,8 +98,16 @@ def create_study(
     invitation_validity_days: int = 30,
     description: str = "",
     actor: User | None = None,
+    enrol: str = "all",
+    enrol_codes: list[str] | None = None,
 ) -> Study:
-    """Create a study with its waves (baseline first) covering ``sites``."""
+    """Create a study with its waves (baseline first) covering ``sites``.
+
+    ``enrol`` says who takes part (nobody is enrolled silently): ``all`` the
+    beneficiaries of the covered sites, now and later; ``selection`` the
+    people whose codes are given (of the covered sites) and people registered
+    later; ``none`` only people registered from now on.
+    """
     if not SLUG_RE.match(slug):
         raise DomainError(
             _("The short name may only contain lower-case letters, digits and dashes.")
@@ -113,17 +124,26 @@ def create_study(
         if site.organisation_id != organisation.id:
             raise NotFound("site not found")
     _check_plans(waves, organisation.id)
+    if enrol not in ("all", "selection", "none"):
+        raise DomainError(f"unknown enrolment {enrol!r}")
+    chosen = _enrolled_people(session, organisation.id, sites, enrol_codes or [], enrol)
+    now = utcnow()
     study = Study(
         organisation_id=organisation.id,
         slug=slug,
         title=title,
         description=description,
         invitation_validity_days=invitation_validity_days,
+        enrolled_from=None if enrol == "all" else now,
     )
     session.add(study)
     session.flush()
     for site in sites:
         session.add(StudySite(study_id=study.id, site_id=site.id))
+    for beneficiary_id in chosen:
+        session.add(
+            StudyEnrolment(study_id=study.id, beneficiary_id=beneficiary_id, created_at=now)
+        )
     for position, plan in enumerate(waves):
         session.add(
             Wave(
@@ -145,9 +165,46 @@ def create_study(
         organisation_id=organisation.id,
         object_type="study",
         object_id=study.slug,
-        details={"waves": [plan.key for plan in waves], "sites": [s.code for s in sites]},
+        details={
+            "waves": [plan.key for plan in waves],
+            "sites": [s.code for s in sites],
+            "enrol": enrol,
+            "enrolled": len(chosen),
+        },
     )
     return study
+
+
+def _enrolled_people(
+    session: Session, organisation_id: int, sites: list[Site], codes: list[str], enrol: str
+) -> list[int]:
+    """Ids of the listed beneficiaries; every unknown code is named."""
+    if enrol != "selection":
+        return []
+    wanted = list(dict.fromkeys(code.strip() for code in codes if code.strip()))
+    if not wanted:
+        raise DomainError(_("List the codes of the people who take part, one per line."))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        found.update(
+            (code, beneficiary_id)
+            for code, beneficiary_id in session.execute(
+                select(Beneficiary.code, Beneficiary.id).where(
+                    Beneficiary.organisation_id == organisation_id,
+                    Beneficiary.site_id.in_([site.id for site in sites]),
+                    Beneficiary.code.in_(wanted[start : start + 500]),
+                )
+            ).all()
+        )
+    unknown = [code for code in wanted if code not in found]
+    if unknown:
+        raise DomainError(
+            _(
+                "No beneficiary of the chosen sites has the code: %(codes)s.",
+                codes=", ".join(unknown[:20]) + (" …" if len(unknown) > 20 else ""),
+            )
+        )
+    return [found[code] for code in wanted]
 
 
 def get_study(session: Session, organisation_id: int, slug: str) -> Study:
@@ -165,6 +222,34 @@ def list_studies(session: Session, organisation_id: int) -> list[Study]:
             select(Study).where(Study.organisation_id == organisation_id).order_by(Study.title)
         ).all()
     )
+
+
+def most_recent_study(session: Session, organisation_id: int) -> Study | None:
+    """The newest active study (else the newest of any status)."""
+    return session.scalar(
+        select(Study)
+        .where(Study.organisation_id == organisation_id)
+        .order_by((Study.status == "active").desc(), Study.created_at.desc(), Study.id.desc())
+        .limit(1)
+    )
+
+
+def invitation_counts(session: Session, organisation_id: int) -> dict[int, tuple[int, int]]:
+    """Per study: (invitations handed over, answered), counted by the database."""
+    rows = session.execute(
+        select(
+            Wave.study_id,
+            func.count(Invitation.id).filter(
+                or_(Invitation.sent_at.is_not(None), Invitation.completed_at.is_not(None))
+            ),
+            func.count(Invitation.completed_at),
+        )
+        .join(Invitation, Invitation.wave_id == Wave.id)
+        .join(Study, Study.id == Wave.study_id)
+        .where(Study.organisation_id == organisation_id)
+        .group_by(Wave.study_id)
+    ).all()
+    return {study_id: (int(invited), int(answered)) for study_id, invited, answered in rows}
 
 
 def organisation_sites(session: Session, organisation_id: int) -> list[Site]:

@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -81,6 +84,25 @@ class StudyForm(FlaskForm):
     followup2_delay = _delay_field(_l("Second follow-up after (days)"))
     exit_version = SelectField(_l("Exit questionnaire (optional)"), coerce=int)
     exit_delay = _delay_field(_l("Exit survey after (days)"))
+    enrol = RadioField(
+        _l("Who takes part"),
+        choices=[
+            SelectChoice(
+                "all",
+                _l("Everyone currently supported at these sites, and people registered later"),
+            ),
+            SelectChoice(
+                "selection", _l("Only the people listed below, and people registered later")
+            ),
+            SelectChoice("none", _l("Nobody yet: only people registered from now on")),
+        ],
+        validators=[InputRequired(message=_l("Choose who takes part."))],
+    )
+    enrol_codes = TextAreaField(
+        _l("Codes of the people to include (one per line)"),
+        validators=[Length(max=200_000)],
+        description=_l('Only for "the people listed below".'),
+    )
 
     def validate_baseline_version(self, field: SelectField) -> None:
         if not field.data:
@@ -210,3 +232,20 @@ class EmailForm(FlaskForm):
 
     token = HiddenField(validators=[Optional(), Length(max=128)])
     short_code = HiddenField(validators=[Optional(), Length(max=20)])
+
+
+class BeneficiaryImportForm(FlaskForm):
+    file = FileField(
+        _l("File (CSV or XLSX)"),
+        validators=[FileRequired(message=_l("Choose a file."))],
+        description=_l(
+            "One person per row. Columns: reference (optional: a code is generated), site, "
+            "start_date, and optionally email, phone, language (fr or en)."
+        ),
+    )
+
+
+class ImportConfirmForm(FlaskForm):
+    """Carries the checked rows, signed by the server, from the preview to the save."""
+
+    rows = HiddenField(validators=[DataRequired()])

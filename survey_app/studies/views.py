@@ -12,7 +12,7 @@ against the stored hash.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import replace
 from typing import Any
 
 from flask import (
@@ -26,23 +26,41 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from survey_app.extensions import db
 from survey_app.models import Beneficiary, Invitation, Organisation, Study, Wave, utcnow
-from survey_app.security.permissions import Permission, member_required, requires
+from survey_app.security.permissions import (
+    Permission,
+    has_permission,
+    member_required,
+    requires,
+)
 from survey_app.security.sessions import current_organisation_id
-from survey_app.services import beneficiaries, cards, invitations, qrcodes, studies
+from survey_app.services import (
+    audit,
+    beneficiaries,
+    beneficiary_import,
+    cards,
+    invitations,
+    messaging,
+    people,
+    qrcodes,
+    studies,
+)
 from survey_app.services.errors import DomainError, NotFound
 from survey_app.studies.forms import (
     NONE,
     ActionForm,
     BeneficiaryForm,
+    BeneficiaryImportForm,
     CardForm,
     EmailForm,
+    ImportConfirmForm,
     OpenLinkForm,
     StatusForm,
     StudyForm,
@@ -76,10 +94,18 @@ def _base_url() -> str:
 def _version_choices(blank: str | None) -> list[tuple[int, str]]:
     choices = [(NONE, blank)] if blank is not None else [(NONE, _("Choose…"))]
     for version in studies.published_versions(db.session, current_organisation_id()):
-        choices.append(
-            (version.id, f"{version.questionnaire.title} — {_('version')} {version.number}")
-        )
+        choices.append((version.id, _version_name(version)))
     return choices
+
+
+def _version_name(version: Any) -> str:
+    """Title, key and version, so two questionnaires with one title stay apart."""
+    return _(
+        "%(title)s (%(key)s) — version %(number)s",
+        title=version.questionnaire.title,
+        key=version.questionnaire.key,
+        number=version.number,
+    )
 
 
 def _site_choices() -> list[tuple[int, str]]:
@@ -109,9 +135,38 @@ def _organisation() -> Organisation:
 @blueprint.get("/")
 @member_required
 def index() -> str:
+    organisation_id = current_organisation_id()
     return render_template(
-        "studies/index.html", studies=studies.list_studies(db.session, current_organisation_id())
+        "studies/index.html",
+        studies=studies.list_studies(db.session, organisation_id),
+        counts=studies.invitation_counts(db.session, organisation_id),
     )
+
+
+@blueprint.get("/start")
+@member_required
+def start() -> Response:
+    """Where a member lands after signing in: the work of their role.
+
+    Director: the dashboard of the most recent study; social worker: the
+    people to invite today; administrator: the members; quality manager
+    (and anyone else): the studies with their live counts.
+    """
+    membership = g.membership
+    if has_permission(membership.role, Permission.MANAGE_STUDIES):
+        return redirect(url_for("studies.index"))
+    if has_permission(membership.role, Permission.VIEW_DASHBOARD):
+        recent = studies.most_recent_study(db.session, current_organisation_id())
+        if recent is not None:
+            language = str(get_locale() or "fr")
+            return redirect(
+                url_for("reports.preview", study=recent.id, period="all", lang=language)
+            )
+    if has_permission(membership.role, Permission.MANAGE_BENEFICIARIES):
+        return redirect(url_for("studies.follow_up", status=invitations.DUE))
+    if has_permission(membership.role, Permission.MANAGE_USERS):
+        return redirect(url_for("admin.index"))
+    return redirect(url_for("studies.index"))
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -158,6 +213,8 @@ def new_study() -> str | Response | tuple[str, int]:
                 waves=plans,
                 invitation_validity_days=form.invitation_validity_days.data,
                 actor=g.user,
+                enrol=form.enrol.data,
+                enrol_codes=(form.enrol_codes.data or "").split(),
             )
         except NotFound:
             abort(404)
@@ -193,7 +250,7 @@ def _render_detail(study: Study, **extra: Any) -> str:
         newer = studies.newer_versions(db.session, wave)
         if newer:
             form = WaveVersionForm(formdata=None, prefix=f"w{wave.id}")
-            form.version_id.choices = [(version.id, f"{version.label}") for version in newer]
+            form.version_id.choices = [(version.id, _version_name(version)) for version in newer]
             version_forms[wave.key] = form
     links = studies.study_open_links(db.session, study)
     sites = {
@@ -210,6 +267,7 @@ def _render_detail(study: Study, **extra: Any) -> str:
         open_links=links,
         sites_by_id=sites,
         waves_by_id=waves,
+        progress=people.progress(db.session, study),
         **extra,
     )
 
@@ -320,6 +378,9 @@ def change_wave_version(slug: str, key: str) -> Response:
     return redirect(url_for("studies.detail", slug=slug))
 
 
+OPEN_LINK_PURPOSE = "open-link"
+
+
 def open_link_url(token: str) -> str:
     """The open link's address: ``<base>/o/<token>`` (``respond.open_anonymous``)."""
     return f"{_base_url().rstrip('/')}/o/{token}"
@@ -339,6 +400,9 @@ def create_open_link(slug: str) -> str | tuple[str, int] | Response:
         site = studies.get_site(db.session, organisation_id, form.site_id.data)
         wave = next(w for w in study.waves if w.id == form.wave_id.data)
         link, token = studies.create_open_link(db.session, study, site, wave, actor=g.user)
+        link.token_sealed = messaging.seal(
+            current_app.config["SECRET_KEY"], token, OPEN_LINK_PURPOSE
+        )
     except DomainError as problem:
         db.session.rollback()
         flash(str(problem), "error")
@@ -399,10 +463,15 @@ def _active_studies_for(site_ids: list[int]) -> list[Study]:
     ]
 
 
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
 @blueprint.get("/follow-up")
 @requires(Permission.MANAGE_BENEFICIARIES)
 def follow_up() -> str:
-    """Who is due, invited, started, completed or expired, for the worker's sites."""
+    """Find people of the worker's sites: search, filters, sort and pages of 50 (GET form)."""
     site_ids = _worker_site_ids()
     all_studies = [
         study
@@ -414,67 +483,40 @@ def follow_up() -> str:
     if study is None and all_studies:
         study = next((s for s in all_studies if s.status == "active"), all_studies[0])
     status_filter = request.args.get("status", "")
-    rows = []
+    criteria = people.Criteria(
+        search=request.args.get("q", "")[:64],
+        site_id=_int_arg("site"),
+        wave_id=_int_arg("wave"),
+        status=status_filter if status_filter in invitations.STATUSES else "",
+        sort=request.args.get("sort", "due") if request.args.get("sort") in people.SORTS else "due",
+        page=_int_arg("page") or 1,
+    )
+    rows: list[dict[str, Any]] = []
+    found = None
+    sites = []
     if study is not None:
-        rows = _follow_up_rows(study, site_ids)
-        if status_filter in invitations.STATUSES:
-            rows = [row for row in rows if any(c["status"] == status_filter for c in row["cells"])]
+        if criteria.wave_id not in {wave.id for wave in study.waves}:
+            criteria = replace(criteria, wave_id=None)
+        sites = [site for site in study.sites if site.id in site_ids]
+        if criteria.site_id not in {site.id for site in sites}:
+            criteria = replace(criteria, site_id=None)
+        found = people.find(db.session, study, site_ids, criteria)
+        rows = people.rows_for(db.session, study, found.beneficiary_ids)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "studies/follow_up.html",
         studies=all_studies,
         study=study,
+        sites=sites,
         rows=rows,
+        found=found,
+        criteria=criteria,
+        page_args=args,
         statuses=invitations.STATUSES,
-        status_filter=status_filter,
+        status_filter=criteria.status,
         can_assist="respond.assist" in current_app.view_functions,
+        card_form=ActionForm(formdata=None),
     )
-
-
-def _follow_up_rows(study: Study, site_ids: list[int]) -> list[dict[str, Any]]:
-    covered = [site.id for site in study.sites if site.id in site_ids]
-    people = db.session.scalars(
-        select(Beneficiary)
-        .where(
-            Beneficiary.organisation_id == current_organisation_id(),
-            Beneficiary.site_id.in_(covered),
-        )
-        .order_by(Beneficiary.code)
-    ).all()
-    wave_ids = [wave.id for wave in study.waves]
-    by_pair = {
-        (inv.beneficiary_id, inv.wave_id): inv
-        for inv in db.session.scalars(
-            select(Invitation).where(
-                Invitation.wave_id.in_(wave_ids),
-                Invitation.beneficiary_id.in_([p.id for p in people]),
-            )
-        ).all()
-    }
-    baseline = next((wave for wave in study.waves if wave.kind == "baseline"), None)
-    today = utcnow().date()
-    rows = []
-    for person in people:
-        joined = by_pair.get((person.id, baseline.id)) if baseline else None
-        cells = []
-        for wave in study.waves:
-            invitation = by_pair.get((person.id, wave.id))
-            due_on: date | None
-            if wave.kind == "baseline":
-                due_on = person.support_started_on
-            elif joined is not None:
-                due_on = joined.created_at.date() + timedelta(days=wave.delay_days)
-            else:
-                due_on = None
-            cells.append(
-                {
-                    "wave": wave,
-                    "invitation": invitation,
-                    "due_on": due_on,
-                    "status": invitations.status_of(invitation, due_on=due_on, today=today),
-                }
-            )
-        rows.append({"beneficiary": person, "cells": cells})
-    return rows
 
 
 @blueprint.route("/beneficiaries/new", methods=["GET", "POST"])
@@ -517,17 +559,19 @@ def register_beneficiary() -> str | tuple[str, int] | Response:
             db.session.rollback()
             error = str(problem)
         else:
-            if registration.baseline is not None:
-                registration.baseline.invitation.sent_at = utcnow()
-                db.session.flush()
+            # Post/redirect/get: refreshing the next page registers nobody again. The
+            # invitation's first secrets were never shown; the invitation page issues
+            # the link, QR, card, e-mail or SMS the worker chooses.
             db.session.commit()
+            flash(
+                _("Beneficiary %(code)s registered.", code=registration.beneficiary.code),
+                "success",
+            )
             if registration.baseline is None:
-                flash(
-                    _("Beneficiary %(code)s registered.", code=registration.beneficiary.code),
-                    "success",
-                )
                 return _redirect_follow_up()
-            return _render_delivery(registration.baseline, registered=True)
+            return redirect(
+                url_for("studies.invitation", invitation_id=registration.baseline.invitation.id)
+            )
     status = 400 if request.method == "POST" else 200
     return (
         render_template("studies/register.html", form=form, errors=_form_errors(form), error=error),
@@ -540,6 +584,11 @@ def _mailer() -> invitations.Mailer | None:
     return current_app.config.get("INVITATION_MAILER") or invitations.smtp_mailer(
         current_app.config
     )
+
+
+def _phone_of(invitation: Invitation) -> str | None:
+    contact = invitation.beneficiary.contact
+    return contact.phone if contact is not None and contact.phone else None
 
 
 def _redirect_follow_up() -> Response:
@@ -566,6 +615,8 @@ def _render_delivery(issued: invitations.IssuedInvitation, *, registered: bool =
         registered=registered,
         email_address=invitations.email_address_for(invitation, organisation),
         mail_ready=_mailer() is not None,
+        phone=_phone_of(invitation),
+        sms_ready=_sms_gateway(organisation) is not None,
     )
 
 
@@ -584,6 +635,8 @@ def invitation(invitation_id: int) -> str:
         action_form=ActionForm(formdata=None),
         email_address=invitations.email_address_for(found, organisation),
         mail_ready=_mailer() is not None,
+        phone=_phone_of(found),
+        sms_ready=_sms_gateway(organisation) is not None,
         can_assist="respond.assist" in current_app.view_functions,
     )
 
@@ -682,47 +735,322 @@ def email(invitation_id: int) -> Response:
     invitation page there is no token: the link is re-issued and the
     previous one stops working.
     """
+    return _send_through(invitation_id, "email")
+
+
+@blueprint.post("/invitations/<int:invitation_id>/sms")
+@requires(Permission.MANAGE_INVITATIONS)
+def sms(invitation_id: int) -> Response:
+    """Send the link and the card code by SMS (same rules as :func:`email`)."""
+    return _send_through(invitation_id, "sms")
+
+
+def _sms_gateway(organisation: Organisation) -> str | None:
+    return messaging.gateway_url(organisation, current_app.config["SECRET_KEY"])
+
+
+def _sms_sender() -> messaging.SmsSender:
+    """``SMS_SENDER`` (tests) or Apprise."""
+    return current_app.config.get("SMS_SENDER") or messaging.apprise_sender
+
+
+def _send_through(invitation_id: int, channel: str) -> Response:
     found = _invitation_or_404(invitation_id)
     form = EmailForm()
     if not form.validate_on_submit():
         abort(400)
     organisation = _organisation()
-    address = invitations.email_address_for(found, organisation)
-    mailer = _mailer()
     back = redirect(url_for("studies.invitation", invitation_id=invitation_id))
-    if address is None or mailer is None:
-        flash(_("E-mail is not available for this person."), "error")
+    contact = found.beneficiary.contact
+    mailer: invitations.Mailer | None = None
+    gateway: str | None = None
+    if channel == "email":
+        address = invitations.email_address_for(found, organisation)
+        mailer = _mailer()
+        ready = address is not None and mailer is not None
+    else:
+        address = contact.phone if contact is not None and contact.phone else None
+        gateway = _sms_gateway(organisation)
+        ready = address is not None and gateway is not None
+    if not ready:
+        flash(
+            _("E-mail is not available for this person.")
+            if channel == "email"
+            else _("SMS is not available for this person."),
+            "error",
+        )
         return back
     previously_sent_at = found.sent_at
     try:
         if form.token.data and invitations.matches_secrets(
             found, form.token.data, form.short_code.data or ""
         ):
-            token = form.token.data
-            invitations.mark_sent(db.session, found, channel="email", actor=g.user)
+            token, short_code = form.token.data, form.short_code.data or ""
+            invitations.mark_sent(db.session, found, channel=channel, actor=g.user)
         else:
-            token = invitations.reissue(db.session, found, channel="email", actor=g.user).token
+            issued = invitations.reissue(db.session, found, channel=channel, actor=g.user)
+            token, short_code = issued.token, issued.short_code
     except DomainError as problem:
         db.session.rollback()
         flash(str(problem), "error")
         return back
-    message = invitations.invitation_email(
-        to=address,
+    message = messaging.compose(
+        db.session,
+        organisation,
+        channel=channel,
+        kind="invitation",
+        language=found.beneficiary.language,
         link=invitations.survey_url(_base_url(), token),
-        organisation_name=organisation.name,
-        language=organisation.default_language,
+        code=short_code,
+        expires=format_date(found.expires_at.date()),
     )
     db.session.commit()
     try:
-        mailer(message)
-    except Exception:  # SMTP or network failure: the worker can still hand a card over
-        current_app.logger.exception("invitation e-mail failed")
+        if channel == "email":
+            mailer(
+                invitations.OutgoingEmail(to=address, subject=message.subject, body=message.body)
+            )
+        else:
+            _sms_sender()(gateway, address, message.body)
+    except Exception:  # SMTP, gateway or network failure: the worker can still hand a card over
+        current_app.logger.exception("invitation %s failed", channel)
         found.sent_at = previously_sent_at
         db.session.commit()
-        flash(_("The e-mail could not be sent. Try again later or print a card."), "error")
+        flash(
+            _("The e-mail could not be sent. Try again later or print a card.")
+            if channel == "email"
+            else _("The SMS could not be sent. Try again later or print a card."),
+            "error",
+        )
         return back
-    flash(_("The invitation was e-mailed."), "success")
+    flash(
+        _("The invitation was e-mailed.")
+        if channel == "email"
+        else _("The invitation was sent by SMS."),
+        "success",
+    )
     return back
+
+
+@blueprint.post("/<slug>/cards")
+@requires(Permission.MANAGE_INVITATIONS)
+def print_cards(slug: str) -> Response:
+    """One A4 PDF of A6 cards (4 per page, cut marks) for the people ticked in the list."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        study = studies.get_study(db.session, current_organisation_id(), slug)
+    except NotFound:
+        abort(404)
+    ids = [int(value) for value in request.form.getlist("beneficiary") if value.isdigit()]
+    covered = {site.id for site in study.sites} & set(_worker_site_ids())
+    chosen = (
+        db.session.scalars(
+            select(Beneficiary)
+            .where(
+                Beneficiary.id.in_(ids),
+                Beneficiary.organisation_id == current_organisation_id(),
+                Beneficiary.site_id.in_(covered),
+            )
+            .order_by(Beneficiary.code)
+        ).all()
+        if ids
+        else []
+    )
+    back = redirect(request.referrer or url_for("studies.follow_up", study=slug))
+    if not chosen:
+        flash(_("Tick at least one person to print cards."), "error")
+        return back
+    try:
+        issued, skipped = invitations.issue_cards(db.session, study, list(chosen), actor=g.user)
+    except DomainError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return back
+    if not issued:
+        db.session.rollback()
+        flash(_("Nobody selected has a survey to answer now: no card printed."), "error")
+        return back
+    pdf = cards.card_pdf(_cards_sheet_html(issued))
+    db.session.commit()
+    if skipped:
+        flash(
+            _(
+                "%(n)s selected people had no survey to answer now and got no card.",
+                n=len(skipped),
+            ),
+            "info",
+        )
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="cards-{study.slug}.pdf"'},
+    )
+
+
+def _cards_sheet_html(issued: list[invitations.IssuedInvitation]) -> str:
+    base = _base_url()
+    cards_data = []
+    for item in issued:
+        url = invitations.survey_url(base, item.token)
+        cards_data.append(
+            {
+                "short_code": item.short_code,
+                "qr": qrcodes.qr_data_uri(url, scale=6),
+                "expires_on": item.invitation.expires_at.date(),
+            }
+        )
+    sheets = [cards_data[i : i + 4] for i in range(0, len(cards_data), 4)]
+    return render_template(
+        "studies/cards_sheet.html",
+        organisation=_organisation(),
+        sheets=sheets,
+        code_url=invitations.code_url(base).split("://", 1)[-1],
+        language=str(get_locale() or "fr"),
+    )
+
+
+# --- importing many beneficiaries -------------------------------------------------------
+
+_IMPORT_SALT = "beneficiary-import"
+_IMPORT_MAX_AGE = 3600  # seconds between preview and confirmation
+
+
+def _import_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_IMPORT_SALT)
+
+
+@blueprint.route("/beneficiaries/import", methods=["GET", "POST"])
+@requires(Permission.MANAGE_BENEFICIARIES)
+def import_beneficiaries() -> str | tuple[str, int]:
+    """Upload, check every row, and show what would be registered (nothing written yet)."""
+    form = BeneficiaryImportForm()
+    problems: list[beneficiary_import.Problem] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        found: list[beneficiary_import.PersonRow] = []
+        try:
+            rows = beneficiary_import.read_rows(upload.read(), upload.filename or "")
+            found, problems = beneficiary_import.check(
+                db.session, current_organisation_id(), _worker_site_ids(), rows
+            )
+        except beneficiary_import.ImportRejected as rejected:
+            problems = rejected.problems
+        if not problems and not found:
+            empty = _("The file has no one to import.")
+            problems = [beneficiary_import.Problem(0, _("file"), empty)]
+        if not problems:
+            signed = _import_serializer().dumps(
+                {"org": current_organisation_id(), "rows": beneficiary_import.to_plain(found)}
+            )
+            return render_template(
+                "studies/import_preview.html",
+                people=found,
+                confirm_form=ImportConfirmForm(formdata=None, data={"rows": signed}),
+                filename=upload.filename,
+            )
+    status = 400 if request.method == "POST" else 200
+    return (
+        render_template(
+            "studies/import.html", form=form, errors=_form_errors(form), problems=problems
+        ),
+        status,
+    )
+
+
+@blueprint.post("/beneficiaries/import/confirm")
+@requires(Permission.MANAGE_BENEFICIARIES)
+def confirm_import() -> str | tuple[str, int] | Response:
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        payload = _import_serializer().loads(form.rows.data, max_age=_IMPORT_MAX_AGE)
+    except SignatureExpired:
+        flash(_("The preview is more than an hour old: upload the file again."), "error")
+        return redirect(url_for("studies.import_beneficiaries"))
+    except BadSignature:
+        abort(400)
+    if payload.get("org") != current_organisation_id():
+        abort(400)
+    try:
+        created = beneficiary_import.save(
+            db.session,
+            current_organisation_id(),
+            _worker_site_ids(),
+            beneficiary_import.from_plain(payload["rows"]),
+            actor=g.user,
+            source="web",
+        )
+    except beneficiary_import.ImportRejected as rejected:
+        db.session.rollback()
+        return (
+            render_template(
+                "studies/import.html",
+                form=BeneficiaryImportForm(formdata=None),
+                errors=[],
+                problems=rejected.problems,
+            ),
+            409,
+        )
+    db.session.commit()
+    flash(_("%(n)s beneficiaries registered.", n=len(created)), "success")
+    return _redirect_follow_up()
+
+
+# --- posters and QR codes of open links ---------------------------------------------
+
+
+@blueprint.get("/<slug>/open-links/<int:link_id>/<kind>")
+@requires(Permission.MANAGE_STUDIES)
+def open_link_file(slug: str, link_id: int, kind: str) -> Response:
+    """An A4 poster (PDF) or the QR code (SVG, PNG) of an active open link.
+
+    Made from the sealed token, so downloading again never replaces the link
+    already posted. Each download is audited.
+    """
+    if kind not in ("poster.pdf", "qr.svg", "qr.png"):
+        abort(404)
+    study = _study_or_404(slug)
+    link = next((x for x in studies.study_open_links(db.session, study) if x.id == link_id), None)
+    if link is None or not link.active:
+        abort(404)
+    token = messaging.unseal(current_app.config["SECRET_KEY"], link.token_sealed, OPEN_LINK_PURPOSE)
+    if token is None:
+        flash(_("This link was created before posters were kept: create a new open link."), "error")
+        return redirect(url_for("studies.detail", slug=slug))
+    url = open_link_url(token)
+    site = studies.get_site(db.session, current_organisation_id(), link.site_id)
+    if kind == "poster.pdf":
+        html = render_template(
+            "studies/poster.html",
+            organisation=_organisation(),
+            site=site,
+            url=url,
+            qr=qrcodes.qr_data_uri(url, scale=10),
+            language=str(get_locale() or "fr"),
+        )
+        content, mimetype = cards.card_pdf(html), "application/pdf"
+    elif kind == "qr.svg":
+        content, mimetype = qrcodes.qr_svg(url, scale=10), "image/svg+xml"
+    else:
+        content, mimetype = qrcodes.qr_png(url), "image/png"
+    audit.record(
+        db.session,
+        "study.open_link_print",
+        actor=g.user,
+        organisation_id=study.organisation_id,
+        object_type="study",
+        object_id=study.slug,
+        details={"site": site.code, "format": kind},
+    )
+    db.session.commit()
+    filename = f"{study.slug}-{site.code}-{kind}"
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 from survey_app.studies import open_answers_views  # noqa: E402, F401  (issue 17: theme review)

@@ -63,3 +63,37 @@ def test_upgrade_downgrade_upgrade(empty_app: Flask) -> None:
     with empty_app.app_context():
         upgrade()
     assert pending_differences(empty_app) == []
+
+
+def test_upgrade_keeps_rows_and_never_reused_ids(empty_app: Flask) -> None:
+    """An installation with data upgrades from the first schema without losing a row.
+
+    On SQLite, later migrations rebuild tables; with foreign keys on, dropping the
+    old copy of ``organisation`` would cascade-delete everything below it, and a
+    rebuild without ``sqlite_autoincrement`` would let ids be reused again.
+    """
+    with empty_app.app_context():
+        upgrade(revision="0001")
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO organisation (id, slug, name, default_language, min_cell_size, "
+                "contact_retention_days, require_totp_for_admins, email_invitations_enabled, "
+                "privacy_controller_name, privacy_contact, reminder_count, "
+                "reminder_spacing_days, created_at) "
+                "VALUES (1, 'kept', 'Kept', 'fr', 5, 365, false, false, 'K', 'k@example.org', "
+                "1, 7, CURRENT_TIMESTAMP)"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO site (id, organisation_id, code, name, address, active, created_at) "
+                "VALUES (1, 1, 'S1', 'Site', '', true, CURRENT_TIMESTAMP)"
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM organisation").scalar() == 1
+            assert connection.exec_driver_sql("SELECT count(*) FROM site").scalar() == 1
+            if db.engine.dialect.name == "sqlite":
+                for table in ("organisation", "invitation", "beneficiary", "study"):
+                    sql = connection.exec_driver_sql(
+                        "SELECT sql FROM sqlite_master WHERE name = ?", (table,)
+                    ).scalar()
+                    assert "AUTOINCREMENT" in sql, table

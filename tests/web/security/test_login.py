@@ -129,4 +129,4 @@ def test_next_parameter_cannot_send_elsewhere(english, member):
         "/auth/login?next=//evil.example/x",
         data={"email": member.email, "password": TEST_PASSWORD},
     )
-    assert response.headers["Location"] == "/studies/"
+    assert response.headers["Location"] == "/studies/start"  # the landing of the role

@@ -65,6 +65,7 @@ ENDPOINT_PARAMETERS: dict[tuple[str, str], Resolver] = {
     ("respond.question", "key"): lambda w: "listen_heard",
     ("respond.assist", "invitation_id"): lambda w: w.pending_invitation.id,
     ("reports.export", "fmt"): lambda w: "csv",
+    ("studies.open_link_file", "kind"): lambda w: "qr.svg",
 }
 #: Public routes whose argument is not an organisation's object (no 404 expected for B).
 METHODS = ("GET", "POST")

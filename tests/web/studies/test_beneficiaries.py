@@ -42,7 +42,12 @@ def _register(client, site, study, **extra):
         "study_id": str(study.id),
     }
     data.update(extra)
-    return client.post("/studies/beneficiaries/new", data=data)
+    response = client.post("/studies/beneficiaries/new", data=data)
+    if response.status_code != 302 or "/invitations/" not in response.location:
+        return response
+    # Post/redirect/get: the invitation page issues the link the worker hands over.
+    assert client.get(response.location).status_code == 200
+    return client.post(response.location.rstrip("/") + "/issue")
 
 
 def test_register_creates_beneficiary_contact_and_baseline_invitation(client, session):

@@ -45,6 +45,7 @@ def test_manager_creates_a_study_with_waves(client, session):
             "followup2_version": "0",
             "exit_version": str(follow.id),
             "exit_delay": "180",
+            "enrol": "all",
         },
     )
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -77,6 +78,7 @@ def test_bad_study_input_changes_nothing(client, session):
         "baseline_version": str(published.id),
         "followup1_version": str(published.id),
         "followup1_delay": "",
+        "enrol": "all",
     }
     missing_delay = client.post("/studies/new", data=base)
     assert missing_delay.status_code == 400

@@ -16,6 +16,9 @@ PYTHON_FILES = [
     "survey_app/services/invitations.py",
     "survey_app/services/beneficiaries.py",
     "survey_app/services/followup.py",
+    "survey_app/services/people.py",
+    "survey_app/services/beneficiary_import.py",
+    "survey_app/services/messaging.py",
 ]
 KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None}
 
