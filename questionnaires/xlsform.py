@@ -145,7 +145,6 @@ _UNSUPPORTED_TYPES = {
     "video",
     "file",
     "barcode",
-    "range",
     "rank",
     "hidden",
     "xml-external",
