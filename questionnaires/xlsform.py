@@ -62,6 +62,7 @@ from .model import (
     Clause,
     Condition,
     DefinitionError,
+    FrozenMap,
     Issue,
     Question,
     Questionnaire,
@@ -113,6 +114,10 @@ _HEADER_ALIASES = {
     "relevance": "relevant",
     "caption": "label",
 }
+#: The choices' score column. Written without "::": pyxform reads "a::b" as
+#: column a in language b and fails on it in the choices sheet; the older
+#: ``ecoute::score`` is still read.
+SCORE_COLUMN = "ecoute_score"
 BUILTIN_LISTS = {"agreement": "agree5", "rating": "rating0_10", "yes_no": "yes_no"}
 
 _METADATA_TYPES = {
@@ -668,14 +673,15 @@ class _Importer:
                     f"sheet {sheet.name!r} is not read by Écoute (survey, choices and settings "
                     "only); its content is dropped",
                     "unsupported_sheet",
+                    sheet=sheet.name,
                 )
 
-    def note(self, where: str, message: str, code: str) -> None:
+    def note(self, where: str, message: str, code: str, **params: str) -> None:
         """Something the import filled in or changed: imported, and said."""
-        self.notes.append(Issue(where, message, code))
+        self.notes.append(Issue(where, message, code, FrozenMap(params)))
 
-    def ignore(self, where: str, message: str, code: str) -> None:
-        self.ignored.append(Issue(where, message, code))
+    def ignore(self, where: str, message: str, code: str, **params: str) -> None:
+        self.ignored.append(Issue(where, message, code, FrozenMap(params)))
 
     def error(self, where: str, message: str, code: str) -> None:
         self.errors.append(Issue(where, message, code))
@@ -737,6 +743,8 @@ class _Importer:
             f'column repeats {what} of column {_col_letter(first)} "{sheet.headers[first]}"; '
             f"its {len(filled)} cell(s) (rows {filled[0]}–{filled[-1]}) are dropped",
             "duplicate_column",
+            first=f'{_col_letter(first)} "{sheet.headers[first]}"',
+            count=str(len(filled)),
         )
 
     def report_unknown_cells(
@@ -840,7 +848,7 @@ class _Importer:
         lists: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         if sheet is None:
             return lists
-        known = {"list_name", "name", "ecoute::score"}
+        known = {"list_name", "name", "ecoute::score", SCORE_COLUMN}
         columns = self.classify(sheet, known, ("label",))
         self.choices_sheet = sheet
         for i, (name, lang) in columns.items():
@@ -858,7 +866,7 @@ class _Importer:
                 elif name in ("list_name", "name"):
                     item[name] = value.strip()
                     item["_cols"][name] = i
-                elif name == "ecoute::score" and value.strip():
+                elif name in ("ecoute::score", SCORE_COLUMN) and value.strip():
                     try:
                         item["score"] = float(value)
                     except ValueError:
@@ -960,6 +968,7 @@ class _Importer:
                     f"repeat '{value(cells, 'name')}' is asked once: Écoute does not repeat "
                     "questions",
                     "repeat_asked_once",
+                    name=value(cells, "name"),
                 )
             if kind in ("begin group", "begin repeat"):
                 open_groups.append(row)
@@ -1104,6 +1113,8 @@ class _Importer:
                     f"range {bounds[0]}–{bounds[1]} is asked as a whole number between "
                     f"{bounds[0]} and {bounds[1]}",
                     "range_as_integer",
+                    low=str(bounds[0]),
+                    high=str(bounds[1]),
                 )
         elif head in ("select_one", "select_multiple"):
             if len(words) != 2:
@@ -1497,6 +1508,8 @@ def _form_key(importer: _Importer, settings: Mapping[str, Any]) -> str:
                 f"form_id {given!r} becomes the key {key!r} (lower-case letters, digits, "
                 "'_' and '-')",
                 "key_normalised",
+                given=given,
+                key=key,
             )
         return key
     stem = PurePath(importer.filename).stem
@@ -1505,6 +1518,7 @@ def _form_key(importer: _Importer, settings: Mapping[str, Any]) -> str:
         importer.filename,
         f"no form_id: the key {key!r} is made from the file name",
         "key_from_filename",
+        key=key,
     )
     importer.locations[("key",)] = importer.filename
     return key
@@ -1534,6 +1548,7 @@ def _settings_texts(
                     where,
                     f"no form_title: the {LANGUAGE_WORDS[lang]} title is the file name",
                     "title_from_filename",
+                    language=lang,
                 )
             else:
                 text[lang] = STANDARD_TEXTS[name][lang]
@@ -1542,6 +1557,8 @@ def _settings_texts(
                     f"no {LANGUAGE_WORDS[lang]} {STANDARD_TEXT_NAMES[name]}: Écoute's standard "
                     "text is used; read it and adapt it in the designer",
                     "standard_text",
+                    language=lang,
+                    text=name,
                 )
         definition[name] = text
 
@@ -1581,6 +1598,7 @@ def _complete_texts(importer: _Importer, definition: dict[str, Any]) -> None:
                     f"{', '.join(ANSWER_REFERENCE_RE.findall(value))} in this text is removed "
                     "(Écoute does not show earlier answers in texts); '…' stands in its place",
                     "answer_reference",
+                    references=", ".join(ANSWER_REFERENCE_RE.findall(value)),
                 )
             if not text[lang].strip():
                 del text[lang]
@@ -1592,12 +1610,15 @@ def _complete_texts(importer: _Importer, definition: dict[str, Any]) -> None:
             if isinstance(stand_in, dict) and stand_in:
                 text.update(stand_in)
                 owner.pop("help")
-                message = "no label: the hint becomes the label"
+                message, params = "no label: the hint becomes the label", {}
             else:
-                name = owner.get("code") or owner.get("key") or "?"
-                text.update({languages[0]: str(name)})
+                name = str(owner.get("code") or owner.get("key") or "?")
+                text.update({languages[0]: name})
                 message = f"no label: the name {name!r} stands in; write a label in the designer"
-            importer.note(importer.locations.get(path, importer.filename), message, "no_label")
+                params = {"name": name}
+            importer.note(
+                importer.locations.get(path, importer.filename), message, "no_label", **params
+            )
         source = next(lang for lang in [*languages, *text] if lang in text)
         for lang in languages:
             if lang not in text:
@@ -1613,6 +1634,8 @@ def _complete_texts(importer: _Importer, definition: dict[str, Any]) -> None:
                     f"no {LANGUAGE_WORDS[lang]} text: the {LANGUAGE_WORDS[source]} text stands "
                     "in until it is translated in the designer",
                     "translation_filled",
+                    language=lang,
+                    source=source,
                 )
 
 
@@ -1653,6 +1676,8 @@ def _rename_items(importer: _Importer, items: list[tuple[int, dict[str, Any]]]) 
             f"the name {key!r} is reserved or already used (case aside); it is stored "
             f"as {item['key']!r}",
             "renamed_duplicate",
+            name=key,
+            key=item["key"],
         )
 
 
@@ -1746,7 +1771,7 @@ def write_xlsform(q: Questionnaire) -> bytes:
         "list_name",
         "name",
         *(_lang_header("label", lang) for lang in langs),
-        "ecoute::score",
+        SCORE_COLUMN,
     ]
     settings_headers = [
         "form_title",
@@ -1774,7 +1799,7 @@ def write_xlsform(q: Questionnaire) -> bytes:
             row = {"list_name": name, "name": choice.code, **labels("label", choice.label)}
             if choice.score is not None and question.type == "single_choice":
                 score = choice.score
-                row["ecoute::score"] = str(int(score)) if score.is_integer() else repr(score)
+                row[SCORE_COLUMN] = str(int(score)) if score.is_integer() else repr(score)
             choice_rows.append(row)
 
     reserved = set(BUILTIN_LISTS.values())

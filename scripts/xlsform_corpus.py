@@ -136,7 +136,11 @@ def corpus_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in SUFFIXES and p.name not in ("MANIFEST.md", "README.md")
+            )
         else:
             found.append(path)
     return found

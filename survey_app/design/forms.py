@@ -407,7 +407,7 @@ class BuiltinForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(
-        _l("XLSForm workbook (.xlsx) or definition (.json, .yaml)"),
+        _l("XLSForm workbook (.xlsx, .xls) or definition (.json, .yaml)"),
         validators=[FileRequired(message=_l("Choose a file."))],
     )
     key = StringField(
@@ -422,6 +422,11 @@ class ImportForm(FlaskForm):
                 ),
             ),
         ],
+    )
+    language = SelectField(
+        _l("Language of XLSForm label columns that name none (if the settings do not say)"),
+        choices=options([("fr", _l("French")), ("en", _l("English"))]),
+        default="fr",
     )
     replace_draft = BooleanField(
         _l("Replace the current draft of this questionnaire if there is one")
