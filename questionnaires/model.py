@@ -26,6 +26,8 @@ QUESTION_TYPES: tuple[str, ...] = (
     "multiple_choice",
     "yes_no",
     "integer",
+    "decimal",
+    "date",
     "text_short",
     "text_long",
     "note",

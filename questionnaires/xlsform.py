@@ -1,20 +1,39 @@
-"""XLSForm import and export (KoboToolbox / ODK conventions), with openpyxl.
+"""XLSForm import and export (KoboToolbox / ODK conventions), with openpyxl and xlrd.
+
+An ordinary form imports without editing: Écoute's own settings are optional
+and every construct outside the subset below is either dropped and listed
+(``XLSFormImport.ignored``: imported only with ``accept_ignored=True``) or
+filled in and said (``XLSFormImport.notes``). Nothing is dropped silently.
 
 Supported subset
 ----------------
-Sheets ``survey``, ``choices`` and ``settings``.
+Sheets ``survey``, ``choices`` and ``settings`` (any other sheet with content
+is listed as dropped); ``.xlsx`` and legacy ``.xls`` workbooks.
 
-* types: ``select_one LIST``, ``select_multiple LIST``, ``integer``, ``text``,
-  ``note``, ``begin group`` / ``end group`` (one level: a group is a section;
-  questions outside any group form a section of their own);
+* types: ``select_one LIST``, ``select_multiple LIST`` (list names are
+  case-sensitive, as in pyxform; ``… or_other`` adds the choice ``other`` and
+  the text question ``<name>_other``), ``integer``, ``decimal``, ``date``,
+  ``text``, ``note``, ``range`` (a 0–10 range is a rating, another whole-step
+  range a bounded integer), ``begin group`` / ``end group`` (one level: a group
+  is a section; nested groups are flattened; questions outside any group form a
+  section of their own), ``begin repeat`` (asked once, listed);
+* names: any XLSForm name (letters, Unicode included, digits, ``_``, ``-``,
+  ``.``); a name met again in another group, or differing only in case, or
+  reserved (``meta``), gets a suffix (noted);
+* headers: ``list_name`` or ``list name``, ``relevance``, ``caption``; a column
+  repeating another one for the same language is listed and dropped;
 * labels and hints: ``label``/``hint`` (in the settings' ``default_language``,
-  or the ``default_language`` argument) and ``label::French (fr)``,
-  ``label::English (en)`` (also ``label::fr``, ``label::French``);
+  or the ``default_language`` argument: the import option for unlabelled
+  columns) and ``label::French (fr)``, ``label::English (en)`` (also
+  ``label::fr``, ``label::French``); a text missing in one of the form's
+  languages is filled from another language (noted); ``${name}`` in a text is
+  removed (listed): Écoute does not show earlier answers;
 * ``required``: ``yes``/``true``/``true()``/``1`` or ``no``/``false``/blank;
 * ``relevant``: ``${q} = 'code'``, ``${q} != 'code'``, ``selected(${q}, 'code')``,
   ``not(…)`` of those, combined with ``and`` or ``or`` (not both at one level
   without parentheses), and parenthesised groups on one question
-  (``(${q} = 'a' or ${q} = 'b')``);
+  (``(${q} = 'a' or ${q} = 'b')``); a condition on a dropped, later or open
+  question, or on a code the list lacks, is listed and dropped;
 * ``constraint`` on an ``integer``: ``. >= MIN``, ``. <= MAX`` or both joined by
   ``and`` (become ``min``/``max``);
 * ``appearance`` ``multiline`` on ``text`` (a long text);
@@ -22,21 +41,21 @@ Sheets ``survey``, ``choices`` and ``settings``.
   ``select_one`` whose list has the scale's codes; ``text_long`` on ``text``),
   ``ecoute::indicator``, ``ecoute::polarity``, ``ecoute::positive`` (codes
   separated by spaces), ``ecoute::prefer_not_to_answer``; in ``choices``:
-  ``ecoute::score``; in ``settings``: ``form_id`` (key), ``form_title``,
-  ``version``, ``default_language``, ``ecoute::title::<language>``,
-  ``ecoute::intro::<language>``, ``ecoute::consent::<language>``.
+  ``ecoute_score`` (``ecoute::score`` is read too); in ``settings``, all
+  optional: ``form_id`` (key; else the file name, normalised), ``form_title``,
+  ``version``, ``default_language``, ``allow_choice_duplicates`` (later
+  duplicates listed and dropped), ``ecoute::title::<language>``,
+  ``ecoute::intro::<language>``, ``ecoute::consent::<language>`` (else a
+  standard text, noted).
 
-Everything else (calculate, repeat, decimal, constraint other than integer
-bounds, choice_filter, media columns, metadata such as ``start``, unknown
-types, unparseable ``relevant``, other languages…) is reported with its sheet,
-row and column. The import is refused unless ``accept_ignored=True``, in which
-case those constructs are dropped and listed in ``XLSFormImport.ignored``.
-Columns whose name starts with ``$`` (KoboToolbox bookkeeping such as
-``$kuid``) carry no form content and are skipped silently.
+Everything else (calculate, metadata such as ``start``, media, geopoints,
+constraint other than integer bounds, choice_filter, media columns, unknown
+types, unparseable ``relevant``, languages other than French and English…) is
+listed with its sheet, row and column. A form whose texts are in neither French
+nor English, or that keeps no question, is refused with that reason.
 
-``decimal`` is reported, not mapped: Écoute stores whole numbers only, and
-turning a decimal question into an integer one would refuse answers such as
-1.5 that the form author meant to accept.
+Messages are English; each issue has a stable ``code`` and, for the notes and
+drops, ``params`` from which the web app says it in the interface language.
 
 Uploads are checked before parsing (size, zip structure, entry count, total
 and per-entry uncompressed size): see :func:`check_upload`.
@@ -137,12 +156,10 @@ _METADATA_TYPES = {
 }
 _UNSUPPORTED_TYPES = {
     "calculate",
-    "decimal",
     "acknowledge",
     "geopoint",
     "geotrace",
     "geoshape",
-    "date",
     "time",
     "datetime",
     "image",
@@ -640,6 +657,7 @@ class _Importer:
         self.errors: list[Issue] = []
         self.ignored: list[Issue] = []
         self.notes: list[Issue] = []
+        self.allow_choice_duplicates = False
         self.locations: dict[JsonPath, str] = {}
         self.languages: set[str] = set()
         self.survey_col: dict[str, int] = {}
@@ -676,11 +694,11 @@ class _Importer:
                     sheet=sheet.name,
                 )
 
-    def note(self, where: str, message: str, code: str, **params: str) -> None:
+    def note(self, where: str, message: str, code: str, /, **params: str) -> None:
         """Something the import filled in or changed: imported, and said."""
         self.notes.append(Issue(where, message, code, FrozenMap(params)))
 
-    def ignore(self, where: str, message: str, code: str, **params: str) -> None:
+    def ignore(self, where: str, message: str, code: str, /, **params: str) -> None:
         self.ignored.append(Issue(where, message, code, FrozenMap(params)))
 
     def error(self, where: str, message: str, code: str) -> None:
@@ -788,6 +806,7 @@ class _Importer:
             "form_title",
             "version",
             "default_language",
+            "allow_choice_duplicates",
             "ecoute::title",
             "ecoute::intro",
             "ecoute::consent",
@@ -825,6 +844,8 @@ class _Importer:
             elif name == "form_title" and value.strip():
                 out["form_title"] = value.strip()
                 self.locations["form_title",] = where
+            elif name == "allow_choice_duplicates":
+                self.allow_choice_duplicates = value.strip().lower() in _TRUE
             elif name == "version" and value.strip():
                 out["version"] = value.strip()
                 self.locations[("version",)] = where
@@ -1136,8 +1157,8 @@ class _Importer:
                 qtype = ecoute_type
             else:
                 qtype = "single_choice"
-        elif head == "integer":
-            qtype = "integer"
+        elif head in ("integer", "decimal", "date"):
+            qtype = head
         elif head == "text":
             multiline = value(cells, "appearance").lower() == "multiline"
             qtype = "text_long" if ecoute_type == "text_long" or multiline else "text_short"
@@ -1249,6 +1270,25 @@ class _Importer:
         q["_loc"] = loc
         return q
 
+    def without_repeated_codes(
+        self, sheet: _Sheet, items: list[tuple[int, dict[str, Any]]]
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """With ``allow_choice_duplicates``, XLSForm lets two choices share a
+        code; an answer stores one code, so the later ones are dropped (listed)."""
+        kept: list[tuple[int, dict[str, Any]]] = []
+        seen: set[str] = set()
+        for row, item in items:
+            code = item.get("name", "")
+            if code in seen:
+                where = self.where(sheet, row, item["_cols"].get("name"))
+                message = f"choice code '{code}' is used again; this choice is dropped"
+                if Issue(where, message, "duplicate_choice_dropped") not in self.ignored:
+                    self.ignore(where, message, "duplicate_choice_dropped", code=code)
+                continue
+            seen.add(code)
+            kept.append((row, item))
+        return kept
+
     def choices(
         self,
         q: dict[str, Any],
@@ -1267,6 +1307,8 @@ class _Importer:
                 type_where, f"list '{list_name}' is not in the choices sheet", "unknown_list"
             )
             return False
+        if self.allow_choice_duplicates:
+            items = self.without_repeated_codes(sheet, items)
         if q["type"] in BUILTIN_CHOICE_TYPES:
             expected = builtin_choices(q["type"])
             codes = [item.get("name", "") for _, item in items]
@@ -1823,6 +1865,8 @@ def write_xlsform(q: Questionnaire) -> bytes:
                 kind = "select_one" if question.type == "single_choice" else "select_multiple"
                 row["type"] = f"{kind} {list_name}"
                 add_list(list_name, question)
+            elif question.type in ("decimal", "date"):
+                row["type"] = question.type
             elif question.type == "integer":
                 row["type"] = "integer"
                 bounds = []

@@ -48,6 +48,8 @@ TYPE_LABELS = {
     "multiple_choice": _l("Multiple choice"),
     "yes_no": _l("Yes / no"),
     "integer": _l("Whole number"),
+    "decimal": _l("Decimal number"),
+    "date": _l("Date"),
     "text_short": _l("Short text"),
     "text_long": _l("Long text"),
     "note": _l("Note (text only, no answer)"),
