@@ -3,6 +3,11 @@
 Usage::
 
     .venv/bin/python scripts/xlsform_corpus.py [--details] [DIR_OR_FILE ...]
+    .venv/bin/python scripts/xlsform_corpus.py --pyxform-tests PYXFORM_REPO
+
+The second form measures pyxform's own test forms: the markdown forms written
+in the test modules of a pyxform checkout (a work tree, or a bare git
+directory such as the search tool's fetch), extracted to a temporary directory.
 
 Default: the committed corpus ``tests/data/xlsforms``. Reads ``.xlsx``, ``.xls``
 and ``.md`` (pyxform's markdown tables: a sheet name in the first column, then
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import sys
 import warnings
 from collections import Counter
@@ -208,12 +214,82 @@ def measure(paths: list[Path]) -> Summary:
     return Summary([import_form(p) for p in corpus_files(paths)])
 
 
+def extract_pyxform_markdown(repo: Path, out: Path) -> int:
+    """Write each markdown form found in pyxform's test modules to ``out``
+    (one ``.md`` per form; forms built with ``str.format`` placeholders are
+    skipped). Returns the number of forms."""
+    import ast
+    import subprocess
+    import textwrap
+
+    def sources() -> list[tuple[str, str]]:
+        if (repo / "tests").is_dir():
+            return [
+                (str(p.relative_to(repo)), p.read_text(encoding="utf-8"))
+                for p in sorted((repo / "tests").rglob("*.py"))
+            ]
+        git = ["git", "-C", str(repo)]
+        names = subprocess.run(  # noqa: S603 - fixed git arguments, a local path
+            [*git, "ls-tree", "-r", "--name-only", "HEAD", "tests"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        return [
+            (
+                name,
+                subprocess.run(  # noqa: S603
+                    [*git, "show", f"HEAD:{name}"], capture_output=True, text=True, check=True
+                ).stdout,
+            )
+            for name in names
+            if name.endswith(".py")
+        ]
+
+    out.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for name, text in sources():
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        seen: set[str] = set()
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+                continue
+            form = textwrap.dedent(node.value).strip()
+            if not form.startswith("|") or "survey" not in form.split("\n", 3)[0] + form:
+                continue
+            if re.search(r"(?<!\$)\{[A-Za-z_0-9]*\}", form) or form in seen:
+                continue
+            seen.add(form)
+            stem = name.removeprefix("tests/").removesuffix(".py").replace("/", "__")
+            (out / f"{stem}__L{node.lineno}.md").write_text(form + "\n", encoding="utf-8")
+            count += 1
+    return count
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, default=[CORPUS])
     parser.add_argument("--details", action="store_true", help="list every failing form")
+    parser.add_argument(
+        "--pyxform-tests",
+        type=Path,
+        default=None,
+        help="measure the test forms of a pyxform checkout",
+    )
     args = parser.parse_args(argv)
-    summary = measure(args.paths)
+    paths = args.paths
+    if args.pyxform_tests is not None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"{extract_pyxform_markdown(args.pyxform_tests, Path(tmp))} markdown forms")
+            summary = measure([Path(tmp)])
+            print(summary.report(details=args.details))
+        return 1 if summary.crashes() or summary.false_refusals() else 0
+    summary = measure(paths)
     print(summary.report(details=args.details))
     return 1 if summary.crashes() or summary.false_refusals() else 0
 

@@ -482,8 +482,8 @@ def test_errors_name_sheet_row_and_column(rows, expected):
     ("rows", "expected"),
     [
         (
-            [["decimal", "d", "D"], ["text", "a", "A"]],
-            [('f.xlsx, survey!R2 column A "type"', "unsupported_type")],
+            [["decimal", "d", "D", None, ". > 0"], ["text", "a", "A"]],
+            [('f.xlsx, survey!R2 column E "constraint"', "unsupported_constraint")],
         ),
         (
             [["geopoint", "g", "G"], ["text", "a", "A"]],
