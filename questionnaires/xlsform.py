@@ -679,7 +679,9 @@ class _Importer:
         self.notes.append(Issue(where, message, code, FrozenMap(params)))
 
     def ignore(self, where: str, message: str, code: str, /, **params: str) -> None:
-        self.ignored.append(Issue(where, message, code, FrozenMap(params)))
+        issue = Issue(where, message, code, FrozenMap(params))
+        if issue not in self.ignored:  # one cell read for two languages: said once
+            self.ignored.append(issue)
 
     def error(self, where: str, message: str, code: str) -> None:
         self.errors.append(Issue(where, message, code))
@@ -1262,8 +1264,7 @@ class _Importer:
             if code in seen:
                 where = self.where(sheet, row, item["_cols"].get("name"))
                 message = f"choice code '{code}' is used again; this choice is dropped"
-                if Issue(where, message, "duplicate_choice_dropped") not in self.ignored:
-                    self.ignore(where, message, "duplicate_choice_dropped", code=code)
+                self.ignore(where, message, "duplicate_choice_dropped", code=code)
                 continue
             seen.add(code)
             kept.append((row, item))
@@ -1558,12 +1559,13 @@ def _settings_texts(
         given = {lang: t for lang, t in settings[name].items() if lang in languages}
         text: dict[str, str] = {}
         for lang in languages:
-            if given.get(lang, "").strip():
-                text[lang] = given[lang]
-                continue
             where = importer.locations.get((name, lang), importer.locations[(name,)])
+            if given.get(lang, "").strip():
+                text[lang] = _without_references(importer, where, given[lang])
+                continue
             if name == "title" and form_title:
-                text[lang] = form_title  # XLSForm's title serves every language
+                # XLSForm's title serves every language.
+                text[lang] = _without_references(importer, where, form_title)
             elif name == "title":
                 text[lang] = PurePath(importer.filename).stem
                 importer.note(
@@ -1599,31 +1601,46 @@ def _text_paths(definition: Mapping[str, Any]) -> list[tuple[JsonPath, dict[str,
     return found
 
 
+def _without_references(importer: _Importer, where: str, value: str) -> str:
+    """``value`` without its ``${name}`` references (listed as drops)."""
+    found = ANSWER_REFERENCE_RE.findall(value)
+    if not found:
+        return value
+    importer.ignore(
+        where,
+        f"{', '.join(found)} in this text is removed (Écoute does not show earlier answers "
+        "in texts); '…' stands in its place",
+        "answer_reference",
+        references=", ".join(found),
+    )
+    return ANSWER_REFERENCE_RE.sub("…", value)
+
+
 def _complete_texts(importer: _Importer, definition: dict[str, Any]) -> None:
     """Fill a text missing in one of the form's languages from another language
     (the form's first language first) and say so; remove ``${name}``
     references, which Écoute cannot show (listed as drops)."""
     languages = definition["languages"]
-    for path, owner, field_name in _text_paths(definition):
+    paths = _text_paths(definition)
+    for path, owner, field_name in paths:  # first every text as read…
+        text = owner.get(field_name)
+        if not isinstance(text, dict):
+            continue
+        for lang in list(text):
+            if lang not in languages:
+                del text[lang]  # a generated text ("Other") in an absent language
+            else:
+                where = importer.locations.get(
+                    (*path, field_name, lang), importer.locations.get(path, importer.filename)
+                )
+                text[lang] = _without_references(importer, where, text[lang])
+                if not text[lang].strip():
+                    del text[lang]
+    for path, owner, field_name in paths:  # …then what stands in for a missing one
         text = owner.get(field_name)
         if not isinstance(text, dict):
             continue
         fpath = (*path, field_name)
-        for lang in list(text):
-            if lang not in languages:
-                del text[lang]  # a generated text ("Other") in an absent language
-        for lang, value in list(text.items()):
-            if ANSWER_REFERENCE_RE.search(value):
-                text[lang] = ANSWER_REFERENCE_RE.sub("…", value)
-                importer.ignore(
-                    importer.locations.get((*fpath, lang), importer.locations.get(path, "")),
-                    f"{', '.join(ANSWER_REFERENCE_RE.findall(value))} in this text is removed "
-                    "(Écoute does not show earlier answers in texts); '…' stands in its place",
-                    "answer_reference",
-                    references=", ".join(ANSWER_REFERENCE_RE.findall(value)),
-                )
-            if not text[lang].strip():
-                del text[lang]
         if not text:
             if field_name in ("help", "title"):
                 owner.pop(field_name, None)

@@ -274,3 +274,20 @@ def test_legacy_xls_workbooks_are_read():
     path = CORPUS / "kobocat" / "tutorial.xls"
     result = qn.read_xlsform(path.read_bytes(), filename=path.name, accept_ignored=True)
     assert result.questionnaire.questions
+
+
+def test_a_hint_standing_in_for_a_missing_label_loses_its_references_too():
+    result = read(
+        {
+            "survey": [
+                ["type", "name", "label", "hint"],
+                ["text", "a", "A"],
+                ["note", "b", None, "About ${a}"],
+            ],
+            "settings": [["form_title"], ["Survey of ${a}"]],
+        },
+        accept_ignored=True,
+    )
+    assert result.questionnaire.question("b").label == {"fr": "About …"}
+    assert result.questionnaire.title == {"fr": "Survey of …"}
+    assert [i.code for i in result.ignored] == ["answer_reference", "answer_reference"]
