@@ -374,6 +374,9 @@ def _read_sheets(data: bytes, filename: str) -> tuple[dict[str, _Sheet], list[_S
         ) from exc
     sheets: dict[str, _Sheet] = {}
     others: list[_Sheet] = []
+    if len(found) == 1 and found[0].name.strip().lower() not in _SHEET_KINDS:
+        # One sheet, whatever its name, is the survey (as pyxform reads it).
+        return {"survey": found[0]}, []
     for sheet in found:
         name = sheet.name.strip().lower()
         if name in _SHEET_KINDS and name not in sheets:
@@ -698,11 +701,14 @@ class _Importer:
         out: dict[int, tuple[str, str | None]] = {}
         lang_default = self.default_language
         first: dict[tuple[str, str | None], int] = {}
+        # "label:English" (one colon) is read as pyxform reads it: only in a
+        # sheet where no header uses "::".
+        separator = "::" if any("::" in h for h in sheet.headers) else ":"
         for i, header in enumerate(sheet.headers):
             if not header or header.startswith("$"):
                 out[i] = ("", None)
                 continue
-            base, _, rest = header.partition("::")
+            base, _, rest = header.partition(separator)
             base_l = _HEADER_ALIASES.get(" ".join(base.lower().split()), base.strip().lower())
             if base_l in texts and not rest:
                 out[i] = (base_l, lang_default) if lang_default else ("?lang", None)
@@ -882,7 +888,11 @@ class _Importer:
                         # not reported as incomplete on top of this.
                         item["score"] = 0.0
             if not item.get("list_name"):
-                self.error(self.where(sheet, row), "choice without list_name", "missing_field")
+                self.ignore(
+                    self.where(sheet, row),
+                    "choice row without list_name; dropped",
+                    "choice_without_list",
+                )
                 continue
             lists.setdefault(item["list_name"], []).append((row, item))
         return lists
@@ -1061,6 +1071,15 @@ class _Importer:
         head = words[0]
         ecoute_type = value(cells, "ecoute::type").lower()
         q: dict[str, Any] = {"key": value(cells, "name")}
+        if not q["key"] and head == "note":
+            # pyxform accepts a note without a name; Écoute needs a key.
+            q["key"] = f"note_{row}"
+            self.note(
+                type_where,
+                f"a note without a name is named {q['key']!r}",
+                "note_named",
+                key=q["key"],
+            )
         loc: dict[tuple[str | int, ...], str] = {(): self.where(sheet, row)}
 
         def at(name: str) -> str:

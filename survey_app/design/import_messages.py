@@ -94,6 +94,8 @@ MESSAGES: dict[str, Callable[[Params], str]] = {
     "repeat_asked_once": lambda p: _(
         "The repeat %(name)s is asked once: Écoute does not repeat questions.", name=p["name"]
     ),
+    "note_named": lambda p: _("A note without a name is named %(key)s.", key=p["key"]),
+    "choice_without_list": lambda p: _("This choice row has no list_name: it is dropped."),
     "no_supported_language": lambda p: _(
         "No text in French or English: Écoute asks its questions in French and English. Name "
         "the language of label columns without one with the import's language option."

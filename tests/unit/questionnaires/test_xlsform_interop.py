@@ -291,3 +291,29 @@ def test_a_hint_standing_in_for_a_missing_label_loses_its_references_too():
     assert result.questionnaire.question("b").label == {"fr": "About …"}
     assert result.questionnaire.title == {"fr": "Survey of …"}
     assert [i.code for i in result.ignored] == ["answer_reference", "answer_reference"]
+
+
+def test_older_layouts_pyxform_still_reads():
+    """One colon before the language (when no header uses two), a workbook whose
+    only sheet is the survey, a note without a name, a choice row without list."""
+    result = read(
+        {
+            "Sheet1": [
+                ["type", "name", "label:English", "label:French"],
+                ["note", None, "Welcome", "Bienvenue"],
+                ["text", "a", "Name?", "Nom ?"],
+            ]
+        }
+    )
+    q = result.questionnaire
+    assert set(q.languages) == {"en", "fr"}
+    assert q.question("note_2").label == {"en": "Welcome", "fr": "Bienvenue"}
+    assert ('form.xlsx, Sheet1!R2 column A "type"', "note_named") in located(result.notes)
+    dropped = read(
+        {
+            "survey": [["type", "name", "label"], ["select_one yn", "a", "A"]],
+            "choices": [*YES_NO, [None, None, "stray"]],
+        },
+        accept_ignored=True,
+    )
+    assert located(dropped.ignored) == [("form.xlsx, choices!R4", "choice_without_list")]
