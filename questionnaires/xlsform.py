@@ -551,12 +551,19 @@ def parse_relevant(text: str) -> Condition:
 _INTEGER_BOUND = re.compile(r"^\s*\.\s*(>=|<=)\s*(-?\d+)\s*$")
 
 
+#: Older spellings of the select types that pyxform still reads (longest first).
 _SELECT_SPELLINGS = {
+    "add select multiple prompt using": "select_multiple",
+    "add select one prompt using": "select_one",
+    "select all that apply from": "select_multiple",
+    "select all that apply": "select_multiple",
+    "select one from": "select_one",
+    "select multiple": "select_multiple",
     "select one": "select_one",
     "select1": "select_one",
-    "select multiple": "select_multiple",
-    "select all that apply": "select_multiple",
 }
+#: Groups that pyxform repeats (a loop repeats over a list's choices).
+_REPEAT_SPELLINGS = ("begin repeat", "begin lgroup", "begin looped group", "begin loop")
 
 
 def _type_words(raw: str) -> list[str]:
@@ -573,7 +580,10 @@ def _type_words(raw: str) -> list[str]:
             break
     head = words[0].lower()
     if head in ("select_one", "select_multiple", "rank"):
-        return [head, *words[1:2], *(w.lower() for w in words[2:])]
+        options = [w.lower() for w in words[2:]]
+        if options == ["or", "specify", "other"]:
+            options = ["or_other"]  # the older spelling
+        return [head, *words[1:2], *options]
     return [w.lower() for w in words]
 
 
@@ -969,6 +979,10 @@ class _Importer:
             qtype = " ".join(words).lower()
             head = words[0].replace("begin_", "begin ").replace("end_", "end ")
             kind = " ".join([head, *words[1:]]) if head.startswith(("begin ", "end ")) else qtype
+            if kind.startswith(_REPEAT_SPELLINGS):
+                kind = "begin repeat"
+            elif kind in ("end loop", "end lgroup", "end looped group"):
+                kind = "end repeat"
             type_where = (
                 self.where(sheet, row, col["type"]) if "type" in col else self.where(sheet, row)
             )
@@ -979,7 +993,7 @@ class _Importer:
                 self.ignore(
                     type_where,
                     f"repeat '{value(cells, 'name')}' is asked once: Écoute does not repeat "
-                    "questions",
+                    "questions (nor loop over a list)",
                     "repeat_asked_once",
                     name=value(cells, "name"),
                 )

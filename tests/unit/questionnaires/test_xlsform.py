@@ -321,7 +321,7 @@ KOBO_IGNORED = [
     ),
     Issue(
         'kobo.xlsx, survey!R8 column A "type"',
-        "repeat 'child' is asked once: Écoute does not repeat questions",
+        "repeat 'child' is asked once: Écoute does not repeat questions (nor loop over a list)",
         "repeat_asked_once",
     ),
     Issue(

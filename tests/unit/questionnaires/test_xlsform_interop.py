@@ -317,3 +317,24 @@ def test_older_layouts_pyxform_still_reads():
         accept_ignored=True,
     )
     assert located(dropped.ignored) == [("form.xlsx, choices!R4", "choice_without_list")]
+
+
+def test_older_select_and_loop_spellings():
+    result = read(
+        {
+            "survey": [
+                ["type", "name", "label"],
+                ["select one from yn or specify other", "a", "A"],
+                ["select all that apply from yn", "b", "B"],
+                ["begin loop over yn", "l", "L"],
+                ["text", "c", "C"],
+                ["end loop"],
+            ],
+            "choices": YES_NO,
+        },
+        accept_ignored=True,
+    )
+    q = result.questionnaire
+    assert [x.key for x in q.questions] == ["a", "a_other", "b", "c"]
+    assert q.question("b").type == "multiple_choice"
+    assert [i.code for i in result.ignored] == ["repeat_asked_once"]
