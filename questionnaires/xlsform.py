@@ -318,7 +318,7 @@ def _xls_rows(sheet: Any) -> Any:
     import xlrd
 
     for r in range(sheet.nrows):
-        row = []
+        row: list[Any] = []
         for cell in sheet.row(r):
             if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
                 row.append(None)
@@ -1695,8 +1695,10 @@ def _complete_texts(importer: _Importer, definition: dict[str, Any]) -> None:
         for lang in languages:
             if lang not in text:
                 text[lang] = text[source]
-                where = importer.locations.get((*fpath, lang))
-                if where is None:
+                cell = importer.locations.get((*fpath, lang))
+                if cell is not None:
+                    where = cell
+                else:
                     where = importer.locations.get(path, importer.filename)
                     header = importer.text_headers.get(fpath)
                     if header:
