@@ -64,6 +64,7 @@ and per-entry uncompressed size): see :func:`check_upload`.
 from __future__ import annotations
 
 import io
+import math
 import re
 import unicodedata
 import warnings
@@ -600,9 +601,9 @@ def _specify_other(question: dict[str, Any], where: str) -> dict[str, Any]:
     }
 
 
-def _range_bounds(parameters: str) -> tuple[int, int] | None:
-    """(start, end) of a ``range`` with whole steps of 1 (XLSForm defaults:
-    start=1 end=10 step=1); None for anything else."""
+def _range_parameters(parameters: str) -> tuple[float, float, float] | None:
+    """(start, end, step) of a ``range`` (XLSForm defaults: start=1 end=10
+    step=1); None when the parameters cannot be read."""
     values = {"start": "1", "end": "10", "step": "1"}
     for part in parameters.replace(";", " ").replace(",", " ").split():
         name, sep, number = part.partition("=")
@@ -613,9 +614,9 @@ def _range_bounds(parameters: str) -> tuple[int, int] | None:
         start, end, step = (float(values[k]) for k in ("start", "end", "step"))
     except ValueError:
         return None
-    if step != 1 or not start.is_integer() or not end.is_integer() or start >= end:
+    if not all(math.isfinite(x) for x in (start, end, step)) or step == 0 or start == end:
         return None
-    return int(start), int(end)
+    return start, end, step
 
 
 def _parse_bounds(text: str) -> tuple[int | None, int | None]:
@@ -1129,28 +1130,45 @@ class _Importer:
             q["_or_other"] = True
             words = words[:2]
         if head == "range":
-            bounds = _range_bounds(parameters)
-            if bounds is None:
+            spec = _range_parameters(parameters)
+            where_range = at("parameters") if parameters else type_where
+            if spec is None:
                 self.ignore(
-                    at("parameters") if parameters else type_where,
-                    f"range with parameters {parameters!r} is not supported (whole steps of 1 "
-                    "only); the question is dropped",
+                    where_range,
+                    f"range with parameters {parameters!r} cannot be read; the question is dropped",
                     "unsupported_range",
                 )
                 return None
-            if bounds == (0, 10) and ecoute_type in ("", "rating"):
+            start, end, step = spec
+            first, last = int(min(start, end)), int(max(start, end))
+            whole = all(x.is_integer() for x in (start, end, step))
+            if whole and (first, last, abs(step)) == (0, 10, 1) and ecoute_type in ("", "rating"):
                 qtype = "rating"
-            else:
+            elif whole:
                 qtype = "integer"
-                q["min"], q["max"] = bounds
-                loc[("min",)] = loc[("max",)] = at("parameters") if parameters else type_where
+                q["min"], q["max"] = first, last
+                loc[("min",)] = loc[("max",)] = where_range
                 self.note(
                     type_where,
-                    f"range {bounds[0]}–{bounds[1]} is asked as a whole number between "
-                    f"{bounds[0]} and {bounds[1]}",
+                    f"range {first}–{last} is asked as a whole number between {first} and {last}",
                     "range_as_integer",
-                    low=str(bounds[0]),
-                    high=str(bounds[1]),
+                    low=str(first),
+                    high=str(last),
+                )
+                if abs(step) != 1:
+                    self.ignore(
+                        where_range,
+                        f"the range's step of {int(abs(step))} is not enforced: any whole "
+                        "number between its bounds is accepted",
+                        "unsupported_range_step",
+                    )
+            else:
+                qtype = "decimal"
+                self.ignore(
+                    where_range,
+                    f"range {parameters!r} is asked as a decimal number; its bounds and "
+                    "step are not enforced",
+                    "unsupported_range_step",
                 )
         elif head in ("select_one", "select_multiple"):
             if len(words) != 2:

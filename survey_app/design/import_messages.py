@@ -94,6 +94,9 @@ MESSAGES: dict[str, Callable[[Params], str]] = {
     "repeat_asked_once": lambda p: _(
         "The repeat %(name)s is asked once: Écoute does not repeat questions.", name=p["name"]
     ),
+    "unsupported_range_step": lambda p: _(
+        "The range's step (or its bounds) is not enforced: the question asks for a number."
+    ),
     "note_named": lambda p: _("A note without a name is named %(key)s.", key=p["key"]),
     "choice_without_list": lambda p: _("This choice row has no list_name: it is dropped."),
     "no_supported_language": lambda p: _(

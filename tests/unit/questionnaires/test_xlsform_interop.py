@@ -204,20 +204,31 @@ def test_range_becomes_a_rating_when_it_fits_else_a_bounded_number(parameters, e
     assert (q.type, q.min, q.max) == expected
 
 
-def test_a_range_with_steps_other_than_one_is_dropped_and_listed():
+@pytest.mark.parametrize(
+    ("parameters", "expected", "where"),
+    [
+        ("start=0 end=100 step=10", ("integer", 0, 100), "unsupported_range_step"),
+        ("start=0 end=1 step=0.1", ("decimal", None, None), "unsupported_range_step"),
+        ("start=a", None, "unsupported_range"),
+    ],
+)
+def test_other_ranges_keep_the_question_and_list_what_is_lost(parameters, expected, where):
+    sheets = {
+        "survey": [
+            ["type", "name", "label", "parameters"],
+            ["range", "r", "R", parameters],
+            ["text", "t", "T"],
+        ]
+    }
     with pytest.raises(DefinitionError) as caught:
-        read(
-            {
-                "survey": [
-                    ["type", "name", "label", "parameters"],
-                    ["range", "r", "R", "start=0 end=1 step=0.1"],
-                    ["text", "t", "T"],
-                ]
-            }
-        )
-    assert located(caught.value.issues) == [
-        ('form.xlsx, survey!R2 column D "parameters"', "unsupported_range")
-    ]
+        read(sheets)
+    assert located(caught.value.issues) == [('form.xlsx, survey!R2 column D "parameters"', where)]
+    q = read(sheets, accept_ignored=True).questionnaire
+    if expected is None:
+        assert [x.key for x in q.questions] == ["t"]
+    else:
+        r = q.question("r")
+        assert (r.type, r.min, r.max) == expected
 
 
 def test_default_language_of_settings_and_the_import_option():
