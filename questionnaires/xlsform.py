@@ -601,15 +601,22 @@ def _specify_other(question: dict[str, Any], where: str) -> dict[str, Any]:
     }
 
 
+#: Presentation parameters of a range (ticks, placeholder): dropped, listed.
+_RANGE_DISPLAY_PARAMETERS = frozenset({"tick_interval", "placeholder", "tick_labelset"})
+
+
 def _range_parameters(parameters: str) -> tuple[float, float, float] | None:
     """(start, end, step) of a ``range`` (XLSForm defaults: start=1 end=10
     step=1); None when the parameters cannot be read."""
     values = {"start": "1", "end": "10", "step": "1"}
     for part in parameters.replace(";", " ").replace(",", " ").split():
         name, sep, number = part.partition("=")
-        if not sep or name.strip().lower() not in values:
+        name = name.strip().lower()
+        if sep and name in _RANGE_DISPLAY_PARAMETERS:
+            continue
+        if not sep or name not in values:
             return None
-        values[name.strip().lower()] = number.strip()
+        values[name] = number.strip()
     try:
         start, end, step = (float(values[k]) for k in ("start", "end", "step"))
     except ValueError:
@@ -1139,6 +1146,16 @@ class _Importer:
                     "unsupported_range",
                 )
                 return None
+            display = sorted(
+                {p.partition("=")[0].strip().lower() for p in parameters.split()}
+                & _RANGE_DISPLAY_PARAMETERS
+            )
+            if display:
+                self.ignore(
+                    where_range,
+                    f"range display parameters ({', '.join(display)}) are not supported; dropped",
+                    "unsupported_parameters",
+                )
             start, end, step = spec
             first, last = int(min(start, end)), int(max(start, end))
             whole = all(x.is_integer() for x in (start, end, step))
