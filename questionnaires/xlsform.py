@@ -552,6 +552,9 @@ def parse_relevant(text: str) -> Condition:
 _INTEGER_BOUND = re.compile(r"^\s*\.\s*(>=|<=)\s*(-?\d+)\s*$")
 
 
+#: Column kinds that carry no form content (no header, "$" bookkeeping,
+#: unsupported or repeated columns: the last two are listed when not empty).
+_NO_CONTENT = frozenset({"", "?", "?lang", "dup"})
 #: Older spellings of the select types that pyxform still reads (longest first).
 _SELECT_SPELLINGS = {
     "add select multiple prompt using": "select_multiple",
@@ -1047,7 +1050,10 @@ class _Importer:
                         current = None
                 continue
             if not qtype:
-                self.error(self.where(sheet, row), "row without a type", "missing_field")
+                if any(columns.get(i, ("?",))[0] not in _NO_CONTENT for i in cells):
+                    self.error(self.where(sheet, row), "row without a type", "missing_field")
+                else:  # a comment row (pyxform skips it): its cells are listed
+                    self.report_unknown_cells(sheet, row, cells, columns)
                 continue
             question = self.question(
                 sheet, row, cells, value, texts, words, qtype_raw, type_where, lists
