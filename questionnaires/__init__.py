@@ -14,13 +14,14 @@ A definition (YAML or JSON; JSON Schema in ``schema/questionnaire.schema.json``)
     intro:   {fr: …, en: …}
     consent: {fr: …, en: …}         # consent and privacy text
     sections:
-      - key: listening              # ^[a-z][a-z0-9_]{0,63}$
+      - key: listening              # an XLSForm name (letter or _, then letters, digits, _ - .)
         title: {fr: …, en: …}       # optional
         questions:
           - key: listen_heard       # stable: answers are stored under it
             type: agreement         # agreement | rating | single_choice |
                                     # multiple_choice | yes_no | integer |
-                                    # text_short | text_long | note
+                                    # decimal | date | text_short |
+                                    # text_long | note
             label: {fr: …, en: …}
             help: {fr: …, en: …}    # optional
             required: false

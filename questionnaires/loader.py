@@ -41,8 +41,15 @@ from .model import (
 JsonPath = tuple[str | int, ...]
 Report = Callable[[JsonPath, str, str], None]
 
-KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-CHOICE_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+#: Section and question keys: XLSForm names (XML NCName: a letter, Unicode
+#: included, or "_", then letters, digits, "_", "-", "."), at most 64 characters.
+KEY_RE = re.compile(r"^[^\W\d][\w.-]{0,63}$")
+#: Choice codes: no quote (they are quoted in XLSForm expressions), no space
+#: first or last; "_" first is reserved ("_pna"). Codes of a multiple choice
+#: question take no space at all: its answers are codes joined by spaces.
+CHOICE_CODE_RE = re.compile(r"^[^\s'\"](?:[^'\"]{0,62}[^\s'\"])?$")
+#: ``${name}`` in a text: XLSForm reads it as a reference to an answer.
+ANSWER_REFERENCE_RE = re.compile(r"\$\{[^}]*\}")
 #: Characters that cannot travel through XML (XLSForm) or are invisible controls.
 INVALID_TEXT_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 INDICATOR_TYPES_MSG = "agreement, rating, single_choice or yes_no"
@@ -355,6 +362,13 @@ class _Rules:
                     f"text in '{lang}', which is not among the questionnaire's languages",
                     "undeclared_language",
                 )
+            if isinstance(value, str) and ANSWER_REFERENCE_RE.search(value):
+                self.report(
+                    (*path, lang),
+                    "text contains ${…}, which XLSForm reads as a reference to an answer; "
+                    "Écoute does not show earlier answers in texts",
+                    "answer_reference",
+                )
             if isinstance(value, str) and INVALID_TEXT_RE.search(value):
                 self.report(
                     (*path, lang),
@@ -439,8 +453,8 @@ class _Rules:
             if given is None:
                 self.report(path, f"{qtype} questions need 'choices'", "missing_choices")
             return None
-        if len(given) < 2:
-            self.report((*path, "choices"), "give at least two choices", "too_few_choices")
+        if not given:
+            self.report((*path, "choices"), "give at least one choice", "too_few_choices")
         codes: list[str] = []
         scored = 0
         for k, choice in enumerate(given):
@@ -462,11 +476,13 @@ class _Rules:
                         "which is reserved ('_pna' = prefer not to answer)",
                         "reserved_choice_code",
                     )
-                elif not CHOICE_CODE_RE.match(code):
+                elif not CHOICE_CODE_RE.match(code) or (
+                    qtype == "multiple_choice" and re.search(r"\s", code)
+                ):
                     self.report(
                         (*cpath, "code"),
-                        f"choice code '{code}' may use only letters, "
-                        "digits, '_', '.' and '-' (no spaces)",
+                        f"choice code '{code}' may not contain quotes nor start or end with a "
+                        "space (nor contain one in a multiple choice question)",
                         "invalid_choice_code",
                     )
                 codes.append(code)

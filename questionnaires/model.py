@@ -26,6 +26,8 @@ QUESTION_TYPES: tuple[str, ...] = (
     "multiple_choice",
     "yes_no",
     "integer",
+    "decimal",
+    "date",
     "text_short",
     "text_long",
     "note",
@@ -106,12 +108,18 @@ class Issue:
 
     ``location`` names where (file, line, JSON path and question key, or
     ``sheet!Rrow column "name"`` for XLSForm); ``code`` is a stable machine
-    name (for tests and for translating messages in the web app).
+    name (for tests and for translating messages in the web app); ``message``
+    is English, for logs and the command line. The package speaks no other
+    language: the web app translates from ``code`` and ``params``.
     """
 
     location: str
     message: str
     code: str
+    #: The values the message names (``language``, ``name``…), so that an
+    #: application can say it in its interface language from ``code``; empty
+    #: for codes whose message needs no value. Not part of equality.
+    params: Mapping[str, str] = field(default_factory=lambda: FrozenMap(), compare=False)
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message} [{self.code}]"

@@ -8,19 +8,24 @@ package importing ``analysis``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .model import CLOSED_TYPES, PNA_CODE, PNA_LABEL, FrozenMap, Question, Questionnaire
 
 _INTEGER_RE_CHARS = set("0123456789")
+#: A stored decimal answer: optional sign, digits, "." and decimals (never "1e3", "nan").
+DECIMAL_CODE_RE = re.compile(r"[+-]?\d{1,12}(?:\.\d{1,6})?")
+#: A stored date answer: ISO 8601 calendar date.
+DATE_CODE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def score(question: Question, code: str | None) -> float | None:
     """The numeric score of a stored code, or None when it has none.
 
     agreement 1–5, rating 0–10, yes/no 1/0, single choice: the choice's
-    ``score``, integer: the number. Missing answers, ``_pna``, free text,
+    ``score``, integer and decimal: the number. Missing answers, ``_pna``, free text,
     multiple choice and unknown codes have no score.
     """
     if code is None or code == PNA_CODE:
@@ -30,6 +35,8 @@ def score(question: Question, code: str | None) -> float | None:
         if digits and set(digits) <= _INTEGER_RE_CHARS:
             return float(int(code))
         return None
+    if question.type == "decimal":
+        return float(code) if DECIMAL_CODE_RE.fullmatch(code) else None
     if question.type not in ("agreement", "rating", "yes_no", "single_choice"):
         return None
     for choice in question.choices:

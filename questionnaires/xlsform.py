@@ -1,20 +1,39 @@
-"""XLSForm import and export (KoboToolbox / ODK conventions), with openpyxl.
+"""XLSForm import and export (KoboToolbox / ODK conventions), with openpyxl and xlrd.
+
+An ordinary form imports without editing: Écoute's own settings are optional
+and every construct outside the subset below is either dropped and listed
+(``XLSFormImport.ignored``: imported only with ``accept_ignored=True``) or
+filled in and said (``XLSFormImport.notes``). Nothing is dropped silently.
 
 Supported subset
 ----------------
-Sheets ``survey``, ``choices`` and ``settings``.
+Sheets ``survey``, ``choices`` and ``settings`` (any other sheet with content
+is listed as dropped); ``.xlsx`` and legacy ``.xls`` workbooks.
 
-* types: ``select_one LIST``, ``select_multiple LIST``, ``integer``, ``text``,
-  ``note``, ``begin group`` / ``end group`` (one level: a group is a section;
-  questions outside any group form a section of their own);
+* types: ``select_one LIST``, ``select_multiple LIST`` (list names are
+  case-sensitive, as in pyxform; ``… or_other`` adds the choice ``other`` and
+  the text question ``<name>_other``), ``integer``, ``decimal``, ``date``,
+  ``text``, ``note``, ``range`` (a 0–10 range is a rating, another whole-step
+  range a bounded integer), ``begin group`` / ``end group`` (one level: a group
+  is a section; nested groups are flattened; questions outside any group form a
+  section of their own), ``begin repeat`` (asked once, listed);
+* names: any XLSForm name (letters, Unicode included, digits, ``_``, ``-``,
+  ``.``); a name met again in another group, or differing only in case, or
+  reserved (``meta``), gets a suffix (noted);
+* headers: ``list_name`` or ``list name``, ``relevance``, ``caption``; a column
+  repeating another one for the same language is listed and dropped;
 * labels and hints: ``label``/``hint`` (in the settings' ``default_language``,
-  or the ``default_language`` argument) and ``label::French (fr)``,
-  ``label::English (en)`` (also ``label::fr``, ``label::French``);
+  or the ``default_language`` argument: the import option for unlabelled
+  columns) and ``label::French (fr)``, ``label::English (en)`` (also
+  ``label::fr``, ``label::French``); a text missing in one of the form's
+  languages is filled from another language (noted); ``${name}`` in a text is
+  removed (listed): Écoute does not show earlier answers;
 * ``required``: ``yes``/``true``/``true()``/``1`` or ``no``/``false``/blank;
 * ``relevant``: ``${q} = 'code'``, ``${q} != 'code'``, ``selected(${q}, 'code')``,
   ``not(…)`` of those, combined with ``and`` or ``or`` (not both at one level
   without parentheses), and parenthesised groups on one question
-  (``(${q} = 'a' or ${q} = 'b')``);
+  (``(${q} = 'a' or ${q} = 'b')``); a condition on a dropped, later or open
+  question, or on a code the list lacks, is listed and dropped;
 * ``constraint`` on an ``integer``: ``. >= MIN``, ``. <= MAX`` or both joined by
   ``and`` (become ``min``/``max``);
 * ``appearance`` ``multiline`` on ``text`` (a long text);
@@ -22,21 +41,21 @@ Sheets ``survey``, ``choices`` and ``settings``.
   ``select_one`` whose list has the scale's codes; ``text_long`` on ``text``),
   ``ecoute::indicator``, ``ecoute::polarity``, ``ecoute::positive`` (codes
   separated by spaces), ``ecoute::prefer_not_to_answer``; in ``choices``:
-  ``ecoute::score``; in ``settings``: ``form_id`` (key), ``form_title``,
-  ``version``, ``default_language``, ``ecoute::title::<language>``,
-  ``ecoute::intro::<language>``, ``ecoute::consent::<language>``.
+  ``ecoute_score`` (``ecoute::score`` is read too); in ``settings``, all
+  optional: ``form_id`` (key; else the file name, normalised), ``form_title``,
+  ``version``, ``default_language``, ``allow_choice_duplicates`` (later
+  duplicates listed and dropped), ``ecoute::title::<language>``,
+  ``ecoute::intro::<language>``, ``ecoute::consent::<language>`` (else a
+  standard text, noted).
 
-Everything else (calculate, repeat, decimal, constraint other than integer
-bounds, choice_filter, media columns, metadata such as ``start``, unknown
-types, unparseable ``relevant``, other languages…) is reported with its sheet,
-row and column. The import is refused unless ``accept_ignored=True``, in which
-case those constructs are dropped and listed in ``XLSFormImport.ignored``.
-Columns whose name starts with ``$`` (KoboToolbox bookkeeping such as
-``$kuid``) carry no form content and are skipped silently.
+Everything else (calculate, metadata such as ``start``, media, geopoints,
+constraint other than integer bounds, choice_filter, media columns, unknown
+types, unparseable ``relevant``, languages other than French and English…) is
+listed with its sheet, row and column. A form whose texts are in neither French
+nor English, or that keeps no question, is refused with that reason.
 
-``decimal`` is reported, not mapped: Écoute stores whole numbers only, and
-turning a decimal question into an integer one would refuse answers such as
-1.5 that the form author meant to accept.
+Messages are English; each issue has a stable ``code`` and, for the notes and
+drops, ``params`` from which the web app says it in the interface language.
 
 Uploads are checked before parsing (size, zip structure, entry count, total
 and per-entry uncompressed size): see :func:`check_upload`.
@@ -45,25 +64,36 @@ and per-entry uncompressed size): see :func:`check_upload`.
 from __future__ import annotations
 
 import io
+import math
 import re
+import unicodedata
 import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
-from .loader import JsonPath, _issues_and_questionnaire
+from .loader import ANSWER_REFERENCE_RE, JsonPath, _issues_and_questionnaire
 from .model import (
     BUILTIN_CHOICE_TYPES,
     LANGUAGES,
+    PNA_CODE,
     Clause,
     Condition,
     DefinitionError,
+    FrozenMap,
     Issue,
-    Question,
     Questionnaire,
     builtin_choices,
 )
+from .xlsform_export import (
+    LANGUAGE_NAMES,
+    SCORE_COLUMN,
+    lang_header,
+)
+from .xlsform_export import write_relevant as write_relevant  # the module's public API
+from .xlsform_export import write_xlsform as write_xlsform
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ZIP_ENTRIES = 200
@@ -72,7 +102,26 @@ MAX_COMPRESSION_RATIO = 100
 #: Entries smaller than this are not ratio-checked (tiny XML compresses well).
 RATIO_CHECK_MIN_BYTES = 1024 * 1024
 
-LANGUAGE_NAMES = {"fr": "French (fr)", "en": "English (en)"}
+#: Texts that stand in when a form has no ``ecoute::intro``/``ecoute::consent``.
+STANDARD_TEXTS = {
+    "intro": {
+        "fr": "Bonjour. Ces questions parlent de l'aide que vous recevez ici. "
+        "Il n'y a pas de bonne ou de mauvaise réponse.",
+        "en": "Hello. These questions are about the help you get here. "
+        "There are no right or wrong answers.",
+    },
+    "consent": {
+        "fr": "Vous répondez seulement si vous le voulez. Les résultats parlent de groupes, "
+        "jamais d'une seule personne. Vous pouvez arrêter quand vous voulez.",
+        "en": "You only answer if you want to. Results are about groups, never about one "
+        "person. You can stop at any time.",
+    },
+}
+STANDARD_TEXT_NAMES = {"intro": "introduction", "consent": "consent text"}
+#: The choice and follow-up question that ``select_one LIST or_other`` adds.
+OTHER_CODE = "other"
+OTHER_LABEL = {"fr": "Autre", "en": "Other"}
+SPECIFY_OTHER_LABEL = {"fr": "Précisez.", "en": "Specify other."}
 _LANGUAGE_WORDS = {
     "french": "fr",
     "français": "fr",
@@ -82,7 +131,14 @@ _LANGUAGE_WORDS = {
     "fr": "fr",
     "en": "en",
 }
-BUILTIN_LISTS = {"agreement": "agree5", "rating": "rating0_10", "yes_no": "yes_no"}
+_SHEET_KINDS = ("survey", "choices", "settings")
+LANGUAGE_WORDS = {"fr": "French", "en": "English"}
+#: Other spellings of column headers that XLSForm tools accept.
+_HEADER_ALIASES = {
+    "list name": "list_name",
+    "relevance": "relevant",
+    "caption": "label",
+}
 
 _METADATA_TYPES = {
     "start",
@@ -101,12 +157,10 @@ _METADATA_TYPES = {
 }
 _UNSUPPORTED_TYPES = {
     "calculate",
-    "decimal",
     "acknowledge",
     "geopoint",
     "geotrace",
     "geoshape",
-    "date",
     "time",
     "datetime",
     "image",
@@ -114,7 +168,6 @@ _UNSUPPORTED_TYPES = {
     "video",
     "file",
     "barcode",
-    "range",
     "rank",
     "hidden",
     "xml-external",
@@ -134,6 +187,9 @@ class XLSFormImport:
 
     questionnaire: Questionnaire
     ignored: list[Issue] = field(default_factory=list)
+    #: What the import filled in or changed (imported, and said): defaults for
+    #: Écoute's own settings, texts standing in for a missing translation…
+    notes: list[Issue] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- upload checks
@@ -158,9 +214,11 @@ def check_upload(data: bytes, *, filename: str) -> list[Issue]:
             f"the file is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB",
             "file_too_large",
         )
+    if is_xls(data):
+        return []  # a legacy workbook: no zip inside; xlrd reads it within the size limit
     if not zipfile.is_zipfile(io.BytesIO(data)):
         return issue(
-            "not an .xlsx workbook (old .xls and CSV files are not accepted; save as .xlsx)",
+            "not an .xlsx workbook (nor a legacy .xls one); CSV files are not accepted",
             "not_xlsx",
         )
     try:
@@ -235,34 +293,77 @@ def _cell_text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _read_sheets(data: bytes, filename: str) -> dict[str, _Sheet]:
+#: The first bytes of an OLE2 compound file: a legacy ``.xls`` workbook.
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def is_xls(data: bytes) -> bool:
+    """True for a legacy Excel 97–2003 (``.xls``) workbook."""
+    return data[:8] == OLE2_MAGIC
+
+
+def _sheet_from_rows(title: str, rows: Any) -> _Sheet:
+    """A sheet from its rows of cell values (the first row is the header)."""
+    header_row = next(rows, ())
+    headers = [_cell_text(h).strip() for h in header_row]
+    body = []
+    for n, row in enumerate(rows, start=2):
+        cells = {i: _cell_text(v) for i, v in enumerate(row) if v is not None}
+        if any(v.strip() for v in cells.values()):
+            body.append((n, cells))
+    return _Sheet(title, headers, body)
+
+
+def _xls_rows(sheet: Any) -> Any:
+    """Rows of an xlrd sheet as plain values (empty cells None, booleans bool)."""
+    import xlrd
+
+    for r in range(sheet.nrows):
+        row: list[Any] = []
+        for cell in sheet.row(r):
+            if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                row.append(None)
+            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                row.append(bool(cell.value))
+            else:
+                row.append(cell.value)
+        yield tuple(row)
+
+
+def _workbook_sheets(data: bytes) -> list[_Sheet]:
+    """Every worksheet of an ``.xlsx`` (openpyxl) or ``.xls`` (xlrd) workbook."""
+    if is_xls(data):
+        import xlrd
+
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        try:
+            return [
+                _sheet_from_rows(book.sheet_by_index(i).name, _xls_rows(book.sheet_by_index(i)))
+                for i in range(book.nsheets)
+            ]
+        finally:
+            book.release_resources()
     import openpyxl
 
+    with warnings.catch_warnings():
+        # openpyxl warns about styles and extensions it does not read.
+        warnings.simplefilter("ignore")
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            return [
+                _sheet_from_rows(ws.title, ws.iter_rows(values_only=True))
+                for ws in workbook.worksheets
+            ]
+        finally:
+            workbook.close()
+
+
+def _read_sheets(data: bytes, filename: str) -> tuple[dict[str, _Sheet], list[_Sheet]]:
+    """The form's sheets by kind (survey, choices, settings: first one of each
+    name, case-insensitive) and every other sheet (reported when not empty)."""
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it does not read.
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheets: dict[str, _Sheet] = {}
-            try:
-                for ws in workbook.worksheets:
-                    name = ws.title.strip().lower()
-                    if name not in ("survey", "choices", "settings") or name in sheets:
-                        continue
-                    rows = ws.iter_rows(values_only=True)
-                    header_row = next(rows, ())
-                    headers = [_cell_text(h).strip() for h in header_row]
-                    body = []
-                    for n, row in enumerate(rows, start=2):
-                        cells = {i: _cell_text(v) for i, v in enumerate(row) if v is not None}
-                        if any(v.strip() for v in cells.values()):
-                            body.append((n, cells))
-                    sheets[name] = _Sheet(ws.title, headers, body)
-            finally:
-                workbook.close()
-    except DefinitionError:
-        raise
-    except Exception as exc:  # openpyxl raises many types on malformed files
+        found = _workbook_sheets(data)
+    except Exception as exc:  # openpyxl and xlrd raise many types on malformed files
         raise DefinitionError(
             [
                 Issue(
@@ -272,7 +373,18 @@ def _read_sheets(data: bytes, filename: str) -> dict[str, _Sheet]:
                 )
             ]
         ) from exc
-    return sheets
+    sheets: dict[str, _Sheet] = {}
+    others: list[_Sheet] = []
+    if len(found) == 1 and found[0].name.strip().lower() not in _SHEET_KINDS:
+        # One sheet, whatever its name, is the survey (as pyxform reads it).
+        return {"survey": found[0]}, []
+    for sheet in found:
+        name = sheet.name.strip().lower()
+        if name in _SHEET_KINDS and name not in sheets:
+            sheets[name] = sheet
+        else:
+            others.append(sheet)
+    return sheets, others
 
 
 def _col_letter(index: int) -> str:
@@ -434,30 +546,87 @@ def parse_relevant(text: str) -> Condition:
     return Condition(tuple(_as_clause(i) for i in items), "all" if op == "and" else "any")
 
 
-def write_relevant(condition: Condition, questionnaire: Questionnaire) -> str:
-    """The XLSForm ``relevant`` expression of a condition."""
-    types = {q.key: q.type for q in questionnaire.questions}
-
-    def atom(question: str, code: str, negate: bool) -> str:
-        if types.get(question) == "multiple_choice":
-            test = f"selected(${{{question}}}, '{code}')"
-            return f"not({test})" if negate else test
-        return f"${{{question}}} {'!=' if negate else '='} '{code}'"
-
-    def clause(c: Clause) -> str:
-        parts = [atom(c.question, code, c.negate) for code in c.codes]
-        if len(parts) == 1:
-            return parts[0]
-        return "(" + (" and " if c.negate else " or ").join(parts) + ")"
-
-    joiner = " and " if condition.combine == "all" else " or "
-    return joiner.join(clause(c) for c in condition.clauses)
-
-
 # --------------------------------------------------------------------------- import
 
 
 _INTEGER_BOUND = re.compile(r"^\s*\.\s*(>=|<=)\s*(-?\d+)\s*$")
+
+
+#: Column kinds that carry no form content (no header, "$" bookkeeping,
+#: unsupported or repeated columns: the last two are listed when not empty).
+_NO_CONTENT = frozenset({"", "?", "?lang", "dup"})
+#: Older spellings of the select types that pyxform still reads (longest first).
+_SELECT_SPELLINGS = {
+    "add select multiple prompt using": "select_multiple",
+    "add select one prompt using": "select_one",
+    "select all that apply from": "select_multiple",
+    "select all that apply": "select_multiple",
+    "select one from": "select_one",
+    "select multiple": "select_multiple",
+    "select one": "select_one",
+    "select1": "select_one",
+}
+#: Groups that pyxform repeats (a loop repeats over a list's choices).
+_REPEAT_SPELLINGS = ("begin repeat", "begin lgroup", "begin looped group", "begin loop")
+
+
+def _type_words(raw: str) -> list[str]:
+    """The words of a ``type`` cell: the type in lower case, a list name as
+    written (list names are case-sensitive, as in pyxform), then any option
+    such as ``or_other`` in lower case."""
+    words = raw.split()
+    if not words:
+        return [""]
+    lowered = " ".join(words).lower()
+    for spelling, canonical in _SELECT_SPELLINGS.items():
+        if lowered == spelling or lowered.startswith(spelling + " "):
+            words = [canonical, *words[len(spelling.split()) :]]
+            break
+    head = words[0].lower()
+    if head in ("select_one", "select_multiple", "rank"):
+        options = [w.lower() for w in words[2:]]
+        if options == ["or", "specify", "other"]:
+            options = ["or_other"]  # the older spelling
+        return [head, *words[1:2], *options]
+    return [w.lower() for w in words]
+
+
+def _specify_other(question: dict[str, Any], where: str) -> dict[str, Any]:
+    """The text question that ``or_other`` adds after a select: asked when
+    "Other" is chosen, named ``<name>_other`` (as pyxform names it)."""
+    key = f"{question['key']}_other"
+    return {
+        "key": key,
+        "type": "text_short",
+        "label": dict(SPECIFY_OTHER_LABEL),
+        "show_if": {"question": question["key"], "in": [OTHER_CODE]},
+        "_loc": {(): where},
+    }
+
+
+#: Presentation parameters of a range (ticks, placeholder): dropped, listed.
+_RANGE_DISPLAY_PARAMETERS = frozenset({"tick_interval", "placeholder", "tick_labelset"})
+
+
+def _range_parameters(parameters: str) -> tuple[float, float, float] | None:
+    """(start, end, step) of a ``range`` (XLSForm defaults: start=1 end=10
+    step=1); None when the parameters cannot be read."""
+    values = {"start": "1", "end": "10", "step": "1"}
+    for part in parameters.replace(";", " ").replace(",", " ").split():
+        name, sep, number = part.partition("=")
+        name = name.strip().lower()
+        if sep and name in _RANGE_DISPLAY_PARAMETERS:
+            continue
+        if not sep or name not in values:
+            return None
+        values[name] = number.strip()
+    try:
+        start, end, step = (float(values[k]) for k in ("start", "end", "step"))
+    except ValueError:
+        return None
+    if not all(math.isfinite(x) for x in (start, end, step)) or step == 0 or start == end:
+        return None
+    return start, end, step
 
 
 def _parse_bounds(text: str) -> tuple[int | None, int | None]:
@@ -479,7 +648,11 @@ def _parse_bounds(text: str) -> tuple[int | None, int | None]:
 
 class _Importer:
     def __init__(
-        self, sheets: dict[str, _Sheet], filename: str, default_language: str, key: str | None
+        self,
+        sheets: dict[str, _Sheet],
+        filename: str,
+        default_language: str | None,
+        key: str | None,
     ) -> None:
         self.sheets = sheets
         self.filename = filename
@@ -487,6 +660,8 @@ class _Importer:
         self.key_override = key
         self.errors: list[Issue] = []
         self.ignored: list[Issue] = []
+        self.notes: list[Issue] = []
+        self.allow_choice_duplicates = False
         self.locations: dict[JsonPath, str] = {}
         self.languages: set[str] = set()
         self.survey_col: dict[str, int] = {}
@@ -511,8 +686,26 @@ class _Importer:
             loc += f' column {_col_letter(col)} "{sheet.headers[col]}"'
         return loc
 
-    def ignore(self, where: str, message: str, code: str) -> None:
-        self.ignored.append(Issue(where, message, code))
+    def other_sheets(self, others: Sequence[_Sheet]) -> None:
+        """List every sheet the import does not read that has content."""
+        for sheet in others:
+            if sheet.rows or any(sheet.headers):
+                self.ignore(
+                    f"{self.filename}, {sheet.name}",
+                    f"sheet {sheet.name!r} is not read by Écoute (survey, choices and settings "
+                    "only); its content is dropped",
+                    "unsupported_sheet",
+                    sheet=sheet.name,
+                )
+
+    def note(self, where: str, message: str, code: str, /, **params: str) -> None:
+        """Something the import filled in or changed: imported, and said."""
+        self.notes.append(Issue(where, message, code, FrozenMap(params)))
+
+    def ignore(self, where: str, message: str, code: str, /, **params: str) -> None:
+        issue = Issue(where, message, code, FrozenMap(params))
+        if issue not in self.ignored:  # one cell read for two languages: said once
+            self.ignored.append(issue)
 
     def error(self, where: str, message: str, code: str) -> None:
         self.errors.append(Issue(where, message, code))
@@ -523,17 +716,23 @@ class _Importer:
         self, sheet: _Sheet, known: set[str], texts: tuple[str, ...]
     ) -> dict[int, tuple[str, str | None]]:
         """Column index -> (field, language). Unsupported columns are reported
-        once per non-empty cell when rows are read (field ``"?"``)."""
+        once per non-empty cell when rows are read (field ``"?"``); a column
+        repeating an earlier one (same field, same language) is reported once
+        and its cells are dropped (field ``"dup"``, language: the first column)."""
         out: dict[int, tuple[str, str | None]] = {}
         lang_default = self.default_language
+        first: dict[tuple[str, str | None], int] = {}
+        # "label:English" (one colon) is read as pyxform reads it: only in a
+        # sheet where no header uses "::".
+        separator = "::" if any("::" in h for h in sheet.headers) else ":"
         for i, header in enumerate(sheet.headers):
             if not header or header.startswith("$"):
                 out[i] = ("", None)
                 continue
-            base, _, rest = header.partition("::")
-            base_l = base.strip().lower()
+            base, _, rest = header.partition(separator)
+            base_l = _HEADER_ALIASES.get(" ".join(base.lower().split()), base.strip().lower())
             if base_l in texts and not rest:
-                out[i] = (base_l, lang_default)
+                out[i] = (base_l, lang_default) if lang_default else ("?lang", None)
             elif base_l in texts:
                 lang = _language(rest)
                 out[i] = (base_l, lang) if lang else ("?lang", None)
@@ -547,11 +746,33 @@ class _Importer:
                     out[i] = (name, None)
                 else:
                     out[i] = ("?", None)
-            elif header.strip().lower() in known:
-                out[i] = (header.strip().lower(), None)
+            elif base_l in known and not rest:
+                out[i] = (base_l, None)
             else:
                 out[i] = ("?", None)
+            if out[i][0] not in ("?", "?lang"):
+                if out[i] in first:
+                    self.report_duplicate_column(sheet, i, first[out[i]], out[i][1])
+                    out[i] = ("dup", None)
+                else:
+                    first[out[i]] = i
         return out
+
+    def report_duplicate_column(
+        self, sheet: _Sheet, col: int, first: int, lang: str | None
+    ) -> None:
+        filled = [row for row, cells in sheet.rows if cells.get(col, "").strip()]
+        if not filled:
+            return
+        what = f"the {LANGUAGE_WORDS[lang]} text" if lang in LANGUAGE_WORDS else "the values"
+        self.ignore(
+            self.where(sheet, None, col),
+            f'column repeats {what} of column {_col_letter(first)} "{sheet.headers[first]}"; '
+            f"its {len(filled)} cell(s) (rows {filled[0]}–{filled[-1]}) are dropped",
+            "duplicate_column",
+            first=f'{_col_letter(first)} "{sheet.headers[first]}"',
+            count=str(len(filled)),
+        )
 
     def report_unknown_cells(
         self,
@@ -585,13 +806,16 @@ class _Importer:
     # -- settings
 
     def settings(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+        """Key, version and the Écoute texts of the settings sheet (all optional:
+        the caller fills in defaults and says so)."""
+        out: dict[str, Any] = {"title": {}, "intro": {}, "consent": {}}
         sheet = self.sheets.get("settings")
         known = {
             "form_id",
             "form_title",
             "version",
             "default_language",
+            "allow_choice_duplicates",
             "ecoute::title",
             "ecoute::intro",
             "ecoute::consent",
@@ -599,10 +823,6 @@ class _Importer:
         if sheet is None or not sheet.rows:
             for name in ("title", "intro", "consent"):
                 self.locations[(name,)] = f'{self.filename}, settings column "ecoute::{name}::…"'
-            if self.key_override is None:
-                self.error(
-                    f"{self.filename}, settings", "no settings sheet with form_id", "missing_field"
-                )
             return out
         row, cells = sheet.rows[0]
         for extra_row, _ in sheet.rows[1:]:
@@ -613,19 +833,17 @@ class _Importer:
             )
         col_default = sheet.column("default_language")
         if col_default is not None and cells.get(col_default, "").strip():
-            spec = cells[col_default]
+            spec = cells[col_default].strip()
             lang = _language(spec)
             if lang is None:
-                self.error(
-                    self.where(sheet, row, col_default),
-                    f"default language {spec!r} is not supported (fr, en)",
-                    "unknown_language",
-                )
+                # Plain label/hint columns are in a language Écoute does not
+                # collect in: their texts are dropped, and listed.
+                self.default_language = None
             else:
                 self.default_language = lang
         columns = self.classify(sheet, known, ())
         self.report_unknown_cells(sheet, row, cells, columns)
-        texts: dict[str, dict[str, str]] = {"title": {}, "intro": {}, "consent": {}}
+        texts: dict[str, dict[str, str]] = out
         for i, (name, lang) in columns.items():
             value = cells.get(i, "")
             where = self.where(sheet, row, i)
@@ -633,10 +851,12 @@ class _Importer:
                 out["key"] = value.strip()
                 self.locations[("key",)] = where
             elif name == "form_title" and value.strip():
-                texts["title"].setdefault(self.default_language, value)
-                self.locations.setdefault(("title", self.default_language), where)
+                out["form_title"] = value.strip()
+                self.locations["form_title",] = where
+            elif name == "allow_choice_duplicates":
+                self.allow_choice_duplicates = value.strip().lower() in _TRUE
             elif name == "version" and value.strip():
-                out["version"] = value
+                out["version"] = value.strip()
                 self.locations[("version",)] = where
             elif name.startswith("ecoute::") and lang is not None and value != "":
                 field_name = name[8:]
@@ -645,16 +865,10 @@ class _Importer:
                 self.locations[(field_name, lang)] = where
         for i, (name, lang) in columns.items():
             # Empty cells of text columns still name where a missing text goes.
-            if name == "form_title":
-                where = self.where(sheet, row, i)
-                self.locations.setdefault(("title", self.default_language), where)
-            elif name.startswith("ecoute::") and lang is not None:
+            if name.startswith("ecoute::") and lang is not None:
                 self.locations.setdefault((name[8:], lang), self.where(sheet, row, i))
-        for name, text in texts.items():
-            out[name] = text
+        for name in ("title", "intro", "consent"):
             self.locations[(name,)] = f'{self.where(sheet, row)} column "ecoute::{name}::…"'
-        if "key" not in out and self.key_override is None:
-            self.error(self.where(sheet, row), "form_id is missing", "missing_field")
         return out
 
     # -- choices
@@ -664,7 +878,7 @@ class _Importer:
         lists: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         if sheet is None:
             return lists
-        known = {"list_name", "name", "ecoute::score"}
+        known = {"list_name", "name", "ecoute::score", SCORE_COLUMN}
         columns = self.classify(sheet, known, ("label",))
         self.choices_sheet = sheet
         for i, (name, lang) in columns.items():
@@ -682,7 +896,7 @@ class _Importer:
                 elif name in ("list_name", "name"):
                     item[name] = value.strip()
                     item["_cols"][name] = i
-                elif name == "ecoute::score" and value.strip():
+                elif name in ("ecoute::score", SCORE_COLUMN) and value.strip():
                     try:
                         item["score"] = float(value)
                     except ValueError:
@@ -695,7 +909,11 @@ class _Importer:
                         # not reported as incomplete on top of this.
                         item["score"] = 0.0
             if not item.get("list_name"):
-                self.error(self.where(sheet, row), "choice without list_name", "missing_field")
+                self.ignore(
+                    self.where(sheet, row),
+                    "choice row without list_name; dropped",
+                    "choice_without_list",
+                )
                 continue
             lists.setdefault(item["list_name"], []).append((row, item))
         return lists
@@ -719,6 +937,7 @@ class _Importer:
             "ecoute::polarity",
             "ecoute::positive",
             "ecoute::prefer_not_to_answer",
+            "parameters",
         }
         columns = self.classify(sheet, known, ("label", "hint"))
         self.survey_col = {name: i for i, (name, lang) in columns.items() if lang is None and name}
@@ -730,9 +949,7 @@ class _Importer:
         sections: list[dict[str, Any]] = []
         current: dict[str, Any] | None = None  # the open group, if any
         loose: dict[str, Any] | None = None  # the section collecting ungrouped questions
-        depth = 0  # groups opened inside the current section (flattened)
-        repeat_start: int | None = None
-        repeat_depth = 0
+        open_groups: list[int] = []  # rows of the groups and repeats open (nested: flattened)
         used_keys: set[str] = set()
 
         def value(cells: Mapping[int, str], name: str) -> str:
@@ -769,40 +986,33 @@ class _Importer:
 
         for row, cells in sheet.rows:
             qtype_raw = value(cells, "type")
-            qtype = re.sub(r"\s+", " ", qtype_raw).lower()
-            words = qtype.split(" ")
+            words = _type_words(qtype_raw)
+            qtype = " ".join(words).lower()
             head = words[0].replace("begin_", "begin ").replace("end_", "end ")
             kind = " ".join([head, *words[1:]]) if head.startswith(("begin ", "end ")) else qtype
+            if kind.startswith(_REPEAT_SPELLINGS):
+                kind = "begin repeat"
+            elif kind in ("end loop", "end lgroup", "end looped group"):
+                kind = "end repeat"
             type_where = (
                 self.where(sheet, row, col["type"]) if "type" in col else self.where(sheet, row)
             )
 
-            if repeat_start is not None:
-                if kind == "begin repeat":
-                    repeat_depth += 1
-                elif kind == "end repeat":
-                    repeat_depth -= 1
-                    if repeat_depth == 0:
-                        self.ignore(
-                            self.where(sheet, repeat_start, col.get("type")),
-                            f"repeat group (rows {repeat_start}–{row}) is not supported;"
-                            " it and its questions are dropped",
-                            "unsupported_repeat",
-                        )
-                        repeat_start = None
-                continue
-            if kind == "begin repeat":
-                repeat_start, repeat_depth = row, 1
-                continue
-            if kind == "end repeat":
-                self.error(type_where, "'end repeat' without 'begin repeat'", "unbalanced_group")
-                continue
-
-            if kind in ("begin group", "end group"):
+            if kind in ("begin group", "end group", "begin repeat", "end repeat"):
                 self.report_unknown_cells(sheet, row, cells, columns)
-            if kind == "begin group":
+            if kind == "begin repeat":
+                self.ignore(
+                    type_where,
+                    f"repeat '{value(cells, 'name')}' is asked once: Écoute does not repeat "
+                    "questions (nor loop over a list)",
+                    "repeat_asked_once",
+                    name=value(cells, "name"),
+                )
+            if kind in ("begin group", "begin repeat"):
+                open_groups.append(row)
+                if current is not None and kind == "begin repeat":
+                    continue  # its questions stay in the enclosing section (said above)
                 if current is not None:
-                    depth += 1
                     self.ignore(
                         type_where,
                         "nested group is not supported; its questions "
@@ -830,16 +1040,20 @@ class _Importer:
                         )
                 loose = None
                 continue
-            if kind == "end group":
-                if current is None:
-                    self.error(type_where, "'end group' without 'begin group'", "unbalanced_group")
-                elif depth:
-                    depth -= 1
+            if kind in ("end group", "end repeat"):
+                if not open_groups:
+                    opening = kind.replace("end", "begin")
+                    self.error(type_where, f"'{kind}' without '{opening}'", "unbalanced_group")
                 else:
-                    current = None
+                    open_groups.pop()
+                    if not open_groups:
+                        current = None
                 continue
             if not qtype:
-                self.error(self.where(sheet, row), "row without a type", "missing_field")
+                if any(columns.get(i, ("?",))[0] not in _NO_CONTENT for i in cells):
+                    self.error(self.where(sheet, row), "row without a type", "missing_field")
+                else:  # a comment row (pyxform skips it): its cells are listed
+                    self.report_unknown_cells(sheet, row, cells, columns)
                 continue
             question = self.question(
                 sheet, row, cells, value, texts, words, qtype_raw, type_where, lists
@@ -853,18 +1067,10 @@ class _Importer:
                     loose = new_section("main", row, implicit=True)
                 target = loose
             target["questions"].append(question)
-        if repeat_start is not None:
-            self.error(
-                self.where(sheet, repeat_start),
-                "'begin repeat' is never closed",
-                "unbalanced_group",
-            )
-        if current is not None:
-            self.error(
-                self.where(sheet, current["_row"]),
-                "'begin group' is never closed",
-                "unbalanced_group",
-            )
+            if question.pop("_or_other", False):
+                target["questions"].append(_specify_other(question, self.where(sheet, row)))
+        for row in open_groups:
+            self.error(self.where(sheet, row), "'begin group' is never closed", "unbalanced_group")
         kept = []
         for section in sections:
             if section["questions"]:
@@ -893,6 +1099,15 @@ class _Importer:
         head = words[0]
         ecoute_type = value(cells, "ecoute::type").lower()
         q: dict[str, Any] = {"key": value(cells, "name")}
+        if not q["key"] and head == "note":
+            # pyxform accepts a note without a name; Écoute needs a key.
+            q["key"] = f"note_{row}"
+            self.note(
+                type_where,
+                f"a note without a name is named {q['key']!r}",
+                "note_named",
+                key=q["key"],
+            )
         loc: dict[tuple[str | int, ...], str] = {(): self.where(sheet, row)}
 
         def at(name: str) -> str:
@@ -907,8 +1122,9 @@ class _Importer:
                 "unsupported_type",
             )
             return None
+        or_other = head in ("select_one", "select_multiple") and words[2:] == ["or_other"]
         if head in _UNSUPPORTED_TYPES or (
-            head in ("select_one", "select_multiple") and len(words) > 2
+            head in ("select_one", "select_multiple") and len(words) > 2 and not or_other
         ):
             self.ignore(
                 type_where,
@@ -916,10 +1132,79 @@ class _Importer:
                 "unsupported_type",
             )
             return None
-        if head in ("select_one", "select_multiple"):
+        parameters = value(cells, "parameters")
+        if parameters and head != "range":
+            self.ignore(
+                at("parameters"),
+                f"parameters {parameters!r} are not supported on '{qtype_raw}'; dropped",
+                "unsupported_parameters",
+            )
+        if or_other:
+            q["_or_other"] = True
+            words = words[:2]
+        if head == "range":
+            spec = _range_parameters(parameters)
+            where_range = at("parameters") if parameters else type_where
+            if spec is None:
+                self.ignore(
+                    where_range,
+                    f"range with parameters {parameters!r} cannot be read; the question is dropped",
+                    "unsupported_range",
+                )
+                return None
+            display = sorted(
+                {p.partition("=")[0].strip().lower() for p in parameters.split()}
+                & _RANGE_DISPLAY_PARAMETERS
+            )
+            if display:
+                self.ignore(
+                    where_range,
+                    f"range display parameters ({', '.join(display)}) are not supported; dropped",
+                    "unsupported_parameters",
+                )
+            start, end, step = spec
+            first, last = int(min(start, end)), int(max(start, end))
+            whole = all(x.is_integer() for x in (start, end, step))
+            if whole and (first, last, abs(step)) == (0, 10, 1) and ecoute_type in ("", "rating"):
+                qtype = "rating"
+            elif whole:
+                qtype = "integer"
+                q["min"], q["max"] = first, last
+                loc[("min",)] = loc[("max",)] = where_range
+                self.note(
+                    type_where,
+                    f"range {first}–{last} is asked as a whole number between {first} and {last}",
+                    "range_as_integer",
+                    low=str(first),
+                    high=str(last),
+                )
+                if abs(step) != 1:
+                    self.ignore(
+                        where_range,
+                        f"the range's step of {int(abs(step))} is not enforced: any whole "
+                        "number between its bounds is accepted",
+                        "unsupported_range_step",
+                    )
+            else:
+                qtype = "decimal"
+                self.ignore(
+                    where_range,
+                    f"range {parameters!r} is asked as a decimal number; its bounds and "
+                    "step are not enforced",
+                    "unsupported_range_step",
+                )
+        elif head in ("select_one", "select_multiple"):
             if len(words) != 2:
                 self.error(type_where, f"'{qtype_raw}' needs a list name", "missing_list")
                 broken_list = True  # kept, without choices, to check the rest of the row
+            elif words[1].startswith("${"):
+                self.ignore(
+                    type_where,
+                    f"'{qtype_raw}' chooses among the answers of a repeat, which Écoute does "
+                    "not support; the question is dropped",
+                    "unsupported_type",
+                )
+                return None
             else:
                 list_name = words[1]
             if head == "select_multiple":
@@ -928,8 +1213,8 @@ class _Importer:
                 qtype = ecoute_type
             else:
                 qtype = "single_choice"
-        elif head == "integer":
-            qtype = "integer"
+        elif head in ("integer", "decimal", "date"):
+            qtype = head
         elif head == "text":
             multiline = value(cells, "appearance").lower() == "multiline"
             qtype = "text_long" if ecoute_type == "text_long" or multiline else "text_short"
@@ -1041,6 +1326,24 @@ class _Importer:
         q["_loc"] = loc
         return q
 
+    def without_repeated_codes(
+        self, sheet: _Sheet, items: list[tuple[int, dict[str, Any]]]
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """With ``allow_choice_duplicates``, XLSForm lets two choices share a
+        code; an answer stores one code, so the later ones are dropped (listed)."""
+        kept: list[tuple[int, dict[str, Any]]] = []
+        seen: set[str] = set()
+        for row, item in items:
+            code = item.get("name", "")
+            if code in seen:
+                where = self.where(sheet, row, item["_cols"].get("name"))
+                message = f"choice code '{code}' is used again; this choice is dropped"
+                self.ignore(where, message, "duplicate_choice_dropped", code=code)
+                continue
+            seen.add(code)
+            kept.append((row, item))
+        return kept
+
     def choices(
         self,
         q: dict[str, Any],
@@ -1059,6 +1362,8 @@ class _Importer:
                 type_where, f"list '{list_name}' is not in the choices sheet", "unknown_list"
             )
             return False
+        if self.allow_choice_duplicates:
+            items = self.without_repeated_codes(sheet, items)
         if q["type"] in BUILTIN_CHOICE_TYPES:
             expected = builtin_choices(q["type"])
             codes = [item.get("name", "") for _, item in items]
@@ -1096,6 +1401,9 @@ class _Importer:
                 i = item["_cols"].get(lang, self.choice_label_cols.get(lang))
                 if i is not None:
                     loc[("choices", k, "label", lang)] = self.where(sheet, row, i)
+        if q.get("_or_other") and OTHER_CODE not in [c["code"] for c in choices]:
+            choices.append({"code": OTHER_CODE, "label": dict(OTHER_LABEL)})
+            loc[("choices", len(choices) - 1)] = type_where
         q["choices"] = choices
         return True
 
@@ -1110,7 +1418,6 @@ def _dump_condition_dict(condition: Condition) -> dict[str, Any]:
 
 
 _MISSING_TEXT = re.compile(r"missing '([^']+)' text")
-_SHEET_KINDS = ("survey", "choices", "settings")
 
 
 def _check_definition(
@@ -1186,51 +1493,69 @@ def read_xlsform(
     default_language: str = "fr",
     key: str | None = None,
 ) -> XLSFormImport:
-    """Import an XLSForm workbook (``.xlsx`` bytes).
+    """Import an XLSForm workbook (``.xlsx`` or legacy ``.xls`` bytes).
 
     ``default_language`` is the language of plain ``label``/``hint`` columns
-    when the settings sheet gives no ``default_language``; ``key`` overrides
-    ``form_id``. Raises :class:`DefinitionError` for an unsafe or unreadable
-    upload, for any error, and — unless ``accept_ignored`` — when a construct
-    outside the supported subset would be dropped.
+    when the settings sheet gives no ``default_language`` (the import option
+    "language of unlabelled columns"); ``key`` overrides ``form_id``. Raises
+    :class:`DefinitionError` for an unsafe or unreadable upload, for any
+    error, and — unless ``accept_ignored`` — when a construct outside the
+    supported subset would be dropped.
+
+    Écoute's own settings are optional: the key comes from ``form_id`` or the
+    file name, the title from ``form_title``, and a standard introduction and
+    consent text stand in until the designer changes them. A text missing in
+    one of the form's languages is filled from another language. Each of these
+    is listed in ``XLSFormImport.notes`` (imported, but said).
 
     Every problem is reported in one pass: when the sheets have errors, the
     rows that can be read still form a definition (a select whose list is
-    unknown has unknown codes, a missing ``form_id`` a stand-in key…) that the
-    definition-level rules check too. The errors come first, in sheet, row
-    and column order, then the constructs that would be dropped.
+    unknown has unknown codes…) that the definition-level rules check too.
+    The errors come first, in sheet, row and column order, then the
+    constructs that would be dropped.
     """
     issues = check_upload(data, filename=filename)
     if issues:
         raise DefinitionError(issues)
-    sheets = _read_sheets(data, filename)
+    sheets, others = _read_sheets(data, filename)
     importer = _Importer(sheets, filename, default_language, key)
+    importer.other_sheets(others)
     settings = importer.settings()
     lists = importer.choice_lists()
     errors_before_survey = len(importer.errors)
     sections = importer.survey(lists)
+    _rename_duplicates(importer, sections)
+    _drop_unusable_conditions(importer, sections)
+    languages = sorted(
+        importer.languages,
+        key=lambda lang: (lang != importer.default_language, LANGUAGES.index(lang)),
+    )
     if not sections:
         if "survey" in sheets and len(importer.errors) == errors_before_survey:
-            importer.error(f"{filename}, survey", "the survey has no question", "empty_survey")
+            importer.error(
+                f"{filename}, survey",
+                "the survey has no question Écoute can ask",
+                "empty_survey",
+            )
         # Already reported (no question, no survey sheet, or only broken rows).
         importer.locations[("sections",)] = f"{filename}, survey"
         importer.suppressed.add((("sections",), None))
+    elif not languages:
+        importer.error(
+            filename,
+            "no text in French or English: Écoute asks its questions in French and English "
+            "(name the language of plain label columns with the import's language option or "
+            "the settings' default_language)",
+            "no_supported_language",
+        )
+    if not languages:
+        # Check the rest against one language rather than report every text.
+        languages = [importer.default_language or LANGUAGES[0]]
     definition: dict[str, Any] = {"schema": "ecoute-questionnaire/1"}
-    # A missing form_id is reported by the importer; a stand-in key lets the
-    # rest of the definition be checked.
-    definition["key"] = key if key is not None else settings.get("key", "form")
+    definition["key"] = key if key is not None else _form_key(importer, settings)
     if "version" in settings:
-        definition["version"] = settings["version"]
-    languages = importer.languages
-    if not languages and importer.errors and importer.default_language in LANGUAGES:
-        # No text was read (e.g. no settings sheet and an empty survey): check
-        # the texts against the default language rather than report "no language".
-        languages = {importer.default_language}
-    definition["languages"] = sorted(
-        languages, key=lambda lang: (lang != importer.default_language, LANGUAGES.index(lang))
-    )
-    for name in ("title", "intro", "consent"):
-        definition[name] = settings.get(name, {})
+        definition["version"] = settings["version"][:64]
+    definition["languages"] = languages
     importer.locations.setdefault(("languages",), f"{filename}, survey!R1")
     out_sections = []
     for i, section in enumerate(sections):
@@ -1244,6 +1569,8 @@ def read_xlsform(
             out_section["title"] = section["title"]
         out_sections.append(out_section)
     definition["sections"] = out_sections
+    _settings_texts(importer, settings, definition)
+    _complete_texts(importer, definition)
     # Always run, also after errors: a problem must not wait for others to be fixed.
     rule_issues, questionnaire = _check_definition(importer, definition)
     errors = _in_sheet_order(importer, importer.errors + rule_issues)
@@ -1252,7 +1579,268 @@ def read_xlsform(
     if importer.ignored and not accept_ignored:
         raise DefinitionError(importer.ignored)
     assert questionnaire is not None  # noqa: S101 (no errors implies a questionnaire)
-    return XLSFormImport(questionnaire, list(importer.ignored))
+    return XLSFormImport(
+        questionnaire, list(importer.ignored), _in_sheet_order(importer, importer.notes)
+    )
+
+
+def normalise_key(text: str) -> str:
+    """A questionnaire key (``^[a-z][a-z0-9_-]{0,63}$``) made from a form_id or
+    a file name: accents removed, lower case, other characters as ``-``."""
+    ascii_text = (
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    )
+    key = re.sub(r"[^a-z0-9_-]+", "-", ascii_text).strip("-_")
+    key = re.sub(r"^[^a-z]+", "", key)[:64].rstrip("-_")
+    return key or "form"
+
+
+def _form_key(importer: _Importer, settings: Mapping[str, Any]) -> str:
+    given = settings.get("key")
+    if given is not None:
+        key = normalise_key(given)
+        if key != given:
+            importer.note(
+                importer.locations[("key",)],
+                f"form_id {given!r} becomes the key {key!r} (lower-case letters, digits, "
+                "'_' and '-')",
+                "key_normalised",
+                given=given,
+                key=key,
+            )
+        return key
+    stem = PurePath(importer.filename).stem
+    key = normalise_key(stem)
+    importer.note(
+        importer.filename,
+        f"no form_id: the key {key!r} is made from the file name",
+        "key_from_filename",
+        key=key,
+    )
+    importer.locations[("key",)] = importer.filename
+    return key
+
+
+def _settings_texts(
+    importer: _Importer, settings: Mapping[str, Any], definition: dict[str, Any]
+) -> None:
+    """Title, introduction and consent in every language: the ``ecoute::``
+    settings, else ``form_title`` (or the file name) for the title and the
+    standard texts for the others, each default said in a note."""
+    languages = definition["languages"]
+    form_title = settings.get("form_title")
+    for name in ("title", "intro", "consent"):
+        given = {lang: t for lang, t in settings[name].items() if lang in languages}
+        text: dict[str, str] = {}
+        for lang in languages:
+            where = importer.locations.get((name, lang), importer.locations[(name,)])
+            if given.get(lang, "").strip():
+                text[lang] = _without_references(importer, where, given[lang])
+                continue
+            if name == "title" and form_title:
+                # XLSForm's title serves every language.
+                text[lang] = _without_references(importer, where, form_title)
+            elif name == "title":
+                text[lang] = PurePath(importer.filename).stem
+                importer.note(
+                    where,
+                    f"no form_title: the {LANGUAGE_WORDS[lang]} title is the file name",
+                    "title_from_filename",
+                    language=lang,
+                )
+            else:
+                text[lang] = STANDARD_TEXTS[name][lang]
+                importer.note(
+                    where,
+                    f"no {LANGUAGE_WORDS[lang]} {STANDARD_TEXT_NAMES[name]}: Écoute's standard "
+                    "text is used; read it and adapt it in the designer",
+                    "standard_text",
+                    language=lang,
+                    text=name,
+                )
+        definition[name] = text
+
+
+def _text_paths(definition: Mapping[str, Any]) -> list[tuple[JsonPath, dict[str, Any], str]]:
+    """(path, owner, field) of every text of the sections, in form order."""
+    found: list[tuple[JsonPath, dict[str, Any], str]] = []
+    for i, section in enumerate(definition["sections"]):
+        found.append((("sections", i), section, "title"))
+        for j, question in enumerate(section["questions"]):
+            qpath: JsonPath = ("sections", i, "questions", j)
+            found.append((qpath, question, "label"))
+            found.append((qpath, question, "help"))
+            for k, choice in enumerate(question.get("choices", ())):
+                found.append(((*qpath, "choices", k), choice, "label"))
+    return found
+
+
+def _without_references(importer: _Importer, where: str, value: str) -> str:
+    """``value`` without its ``${name}`` references (listed as drops)."""
+    found = ANSWER_REFERENCE_RE.findall(value)
+    if not found:
+        return value
+    importer.ignore(
+        where,
+        f"{', '.join(found)} in this text is removed (Écoute does not show earlier answers "
+        "in texts); '…' stands in its place",
+        "answer_reference",
+        references=", ".join(found),
+    )
+    return ANSWER_REFERENCE_RE.sub("…", value)
+
+
+def _complete_texts(importer: _Importer, definition: dict[str, Any]) -> None:
+    """Fill a text missing in one of the form's languages from another language
+    (the form's first language first) and say so; remove ``${name}``
+    references, which Écoute cannot show (listed as drops)."""
+    languages = definition["languages"]
+    paths = _text_paths(definition)
+    for path, owner, field_name in paths:  # first every text as read…
+        text = owner.get(field_name)
+        if not isinstance(text, dict):
+            continue
+        for lang in list(text):
+            if lang not in languages:
+                del text[lang]  # a generated text ("Other") in an absent language
+            else:
+                where = importer.locations.get(
+                    (*path, field_name, lang), importer.locations.get(path, importer.filename)
+                )
+                text[lang] = _without_references(importer, where, text[lang])
+                if not text[lang].strip():
+                    del text[lang]
+    for path, owner, field_name in paths:  # …then what stands in for a missing one
+        text = owner.get(field_name)
+        if not isinstance(text, dict):
+            continue
+        fpath = (*path, field_name)
+        if not text:
+            if field_name in ("help", "title"):
+                owner.pop(field_name, None)
+                continue
+            stand_in = owner.get("help") if field_name == "label" and "code" not in owner else None
+            if isinstance(stand_in, dict) and stand_in:
+                text.update(stand_in)
+                owner.pop("help")
+                message, params = "no label: the hint becomes the label", {}
+            else:
+                name = str(owner.get("code") or owner.get("key") or "?")
+                text.update({languages[0]: name})
+                message = f"no label: the name {name!r} stands in; write a label in the designer"
+                params = {"name": name}
+            importer.note(
+                importer.locations.get(path, importer.filename), message, "no_label", **params
+            )
+        source = next(lang for lang in [*languages, *text] if lang in text)
+        for lang in languages:
+            if lang not in text:
+                text[lang] = text[source]
+                cell = importer.locations.get((*fpath, lang))
+                if cell is not None:
+                    where = cell
+                else:
+                    where = importer.locations.get(path, importer.filename)
+                    header = importer.text_headers.get(fpath)
+                    if header:
+                        where += f' column "{lang_header(header, lang)}"'
+                importer.note(
+                    where,
+                    f"no {LANGUAGE_WORDS[lang]} text: the {LANGUAGE_WORDS[source]} text stands "
+                    "in until it is translated in the designer",
+                    "translation_filled",
+                    language=lang,
+                    source=source,
+                )
+
+
+#: Names XLSForm reserves for itself (pyxform refuses them).
+_RESERVED_NAMES = frozenset({"meta"})
+
+
+def _rename_duplicates(importer: _Importer, sections: list[dict[str, Any]]) -> None:
+    """XLSForm allows one name in two groups and names that differ only in case;
+    Écoute's keys are unique in the questionnaire, and an export must not draw
+    pyxform's warning on names equal but for case. Such a name met again, or a
+    reserved name, gets a suffix (said); the same name twice in one group stays
+    an error, as in pyxform."""
+    _rename_items(importer, [(0, s) for s in sections])
+    _rename_items(importer, [(i, q) for i, s in enumerate(sections) for q in s["questions"]])
+
+
+def _rename_items(importer: _Importer, items: list[tuple[int, dict[str, Any]]]) -> None:
+    taken = {item["key"].lower() for _, item in items}
+    seen: dict[str, tuple[str, int]] = {}  # folded name -> (first name, its group)
+    for group, item in items:
+        key = item["key"]
+        if not key:
+            continue
+        first = seen.get(key.lower())
+        if first is None and key.lower() not in _RESERVED_NAMES:
+            seen[key.lower()] = (key, group)
+            continue
+        if first == (key, group):
+            continue  # the same name twice in one group: the loader reports it
+        base, k = key[:60], 2
+        while f"{base}_{k}".lower() in taken:
+            k += 1
+        item["key"] = f"{base}_{k}"
+        taken.add(item["key"].lower())
+        importer.note(
+            item["_loc"].get(("key",), item["_loc"][()]),
+            f"the name {key!r} is reserved or already used (case aside); it is stored "
+            f"as {item['key']!r}",
+            "renamed_duplicate",
+            name=key,
+            key=item["key"],
+        )
+
+
+def _drop_unusable_conditions(importer: _Importer, sections: list[dict[str, Any]]) -> None:
+    """A ``relevant`` that pyxform accepts but Écoute cannot apply (it refers to
+    a dropped, later or open question, or to a code the list lacks) is dropped
+    and listed: the question is then always shown."""
+    earlier: dict[str, tuple[str, set[str] | None]] = {}
+    for section in sections:
+        for q in section["questions"]:
+            condition = q.get("show_if")
+            if condition is not None:
+                problem = _condition_problem(condition, earlier)
+                if problem:
+                    del q["show_if"]
+                    where = q["_loc"].pop(("show_if",), q["_loc"][()])
+                    importer.ignore(
+                        where,
+                        f"relevant {problem}; the question will always be shown",
+                        "unsupported_relevant",
+                    )
+            qtype = q.get("type")
+            if qtype in BUILTIN_CHOICE_TYPES:
+                codes: set[str] | None = {c.code for c in builtin_choices(qtype)}
+            elif "choices" in q:
+                codes = {c["code"] for c in q["choices"]}
+            else:
+                codes = None
+            if codes is not None and q.get("prefer_not_to_answer"):
+                codes.add(PNA_CODE)
+            earlier.setdefault(q.get("key", ""), (qtype or "", codes))
+
+
+def _condition_problem(
+    condition: Mapping[str, Any], earlier: Mapping[str, tuple[str, set[str] | None]]
+) -> str:
+    clauses = condition.get("all") or condition.get("any") or [condition]
+    for clause in clauses:
+        target = clause["question"]
+        if target not in earlier:
+            return f"refers to '{target}', which is not an earlier question Écoute keeps"
+        qtype, codes = earlier[target]
+        if qtype not in ("agreement", "rating", "single_choice", "multiple_choice", "yes_no"):
+            return f"refers to '{target}', a question without choices"
+        for code in clause.get("in", clause.get("not_in", [])):
+            if codes is not None and code not in codes:
+                return f"compares '{target}' with '{code}', which is not one of its codes"
+    return ""
 
 
 def _place(importer: _Importer, path: JsonPath, item: dict[str, Any]) -> None:
@@ -1264,154 +1852,3 @@ def _place(importer: _Importer, path: JsonPath, item: dict[str, Any]) -> None:
         importer.text_headers[(*path, *suffix)] = header
     for suffix, code in item.pop("_suppress", set()):
         importer.suppressed.add(((*path, *suffix), code))
-
-
-# --------------------------------------------------------------------------- export
-
-
-def _lang_header(base: str, lang: str) -> str:
-    return f"{base}::{LANGUAGE_NAMES[lang]}"
-
-
-def write_xlsform(q: Questionnaire) -> bytes:
-    """Export to an XLSForm workbook that KoboToolbox/ODK can read and that
-    :func:`read_xlsform` turns back into an equal questionnaire."""
-    import openpyxl
-
-    langs = q.languages
-    survey_headers = [
-        "type",
-        "name",
-        *(_lang_header("label", lang) for lang in langs),
-        *(_lang_header("hint", lang) for lang in langs),
-        "required",
-        "relevant",
-        "constraint",
-        "appearance",
-        "ecoute::type",
-        "ecoute::indicator",
-        "ecoute::polarity",
-        "ecoute::positive",
-        "ecoute::prefer_not_to_answer",
-    ]
-    choice_headers = [
-        "list_name",
-        "name",
-        *(_lang_header("label", lang) for lang in langs),
-        "ecoute::score",
-    ]
-    settings_headers = [
-        "form_title",
-        "form_id",
-        "version",
-        "default_language",
-        *(
-            f"ecoute::{n}::{LANGUAGE_NAMES[lang]}"
-            for n in ("title", "intro", "consent")
-            for lang in langs
-        ),
-    ]
-    survey_rows: list[dict[str, str]] = []
-    choice_rows: list[dict[str, str]] = []
-    written_lists: set[str] = set()
-
-    def labels(base: str, text: Mapping[str, str]) -> dict[str, str]:
-        return {_lang_header(base, lang): text[lang] for lang in langs if lang in text}
-
-    def add_list(name: str, question: Question) -> None:
-        if name in written_lists:
-            return
-        written_lists.add(name)
-        for choice in question.choices:
-            row = {"list_name": name, "name": choice.code, **labels("label", choice.label)}
-            if choice.score is not None and question.type == "single_choice":
-                score = choice.score
-                row["ecoute::score"] = str(int(score)) if score.is_integer() else repr(score)
-            choice_rows.append(row)
-
-    reserved = set(BUILTIN_LISTS.values())
-    for section in q.sections:
-        survey_rows.append(
-            {"type": "begin group", "name": section.key, **labels("label", section.title)}
-        )
-        for question in section.questions:
-            row: dict[str, str] = {
-                "name": question.key,
-                **labels("label", question.label),
-                **labels("hint", question.help),
-            }
-            if question.type in BUILTIN_LISTS:
-                list_name = BUILTIN_LISTS[question.type]
-                row["type"] = f"select_one {list_name}"
-                row["ecoute::type"] = question.type
-                add_list(list_name, question)
-            elif question.type in ("single_choice", "multiple_choice"):
-                list_name = question.key if question.key not in reserved else f"{question.key}_list"
-                kind = "select_one" if question.type == "single_choice" else "select_multiple"
-                row["type"] = f"{kind} {list_name}"
-                add_list(list_name, question)
-            elif question.type == "integer":
-                row["type"] = "integer"
-                bounds = []
-                if question.min is not None:
-                    bounds.append(f". >= {question.min}")
-                if question.max is not None:
-                    bounds.append(f". <= {question.max}")
-                if bounds:
-                    row["constraint"] = " and ".join(bounds)
-            elif question.type in ("text_short", "text_long"):
-                row["type"] = "text"
-                if question.type == "text_long":
-                    row["appearance"] = "multiline"
-                    row["ecoute::type"] = "text_long"
-            else:
-                row["type"] = "note"
-            if question.required:
-                row["required"] = "yes"
-            if question.prefer_not_to_answer:
-                row["ecoute::prefer_not_to_answer"] = "yes"
-            if question.show_if is not None:
-                row["relevant"] = write_relevant(question.show_if, q)
-            if question.indicator is not None:
-                row["ecoute::indicator"] = question.indicator
-                row["ecoute::polarity"] = question.polarity
-                row["ecoute::positive"] = " ".join(question.positive or ())
-            survey_rows.append(row)
-        survey_rows.append({"type": "end group", "name": section.key})
-    settings_row = {
-        "form_title": q.title[langs[0]],
-        "form_id": q.key,
-        "version": q.version or "",
-        "default_language": LANGUAGE_NAMES[langs[0]],
-    }
-    for name, text in (("title", q.title), ("intro", q.intro), ("consent", q.consent)):
-        for lang in langs:
-            settings_row[f"ecoute::{name}::{LANGUAGE_NAMES[lang]}"] = text[lang]
-
-    workbook = openpyxl.Workbook()
-    default = workbook.active
-    if default is not None:
-        workbook.remove(default)
-    for title, headers, rows in (
-        ("survey", survey_headers, survey_rows),
-        ("choices", choice_headers, choice_rows),
-        ("settings", settings_headers, [settings_row]),
-    ):
-        ws = workbook.create_sheet(title)
-        _write_rows(ws, headers, rows)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _write_rows(ws: Any, headers: Sequence[str], rows: Sequence[Mapping[str, str]]) -> None:
-    for c, header in enumerate(headers, start=1):
-        ws.cell(row=1, column=c, value=header)
-    for r, row in enumerate(rows, start=2):
-        for c, header in enumerate(headers, start=1):
-            text = row.get(header, "")
-            if text == "":
-                continue
-            cell = ws.cell(row=r, column=c, value=text)
-            # A text starting with "=" must stay text, never become a formula.
-            cell.data_type = "s"

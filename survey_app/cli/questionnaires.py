@@ -69,6 +69,13 @@ def list_command(org_slug: str | None) -> None:
     "(they are dropped and listed).",
 )
 @click.option("--key", default=None, help="Questionnaire key (overrides the file's form_id/key).")
+@click.option(
+    "--language",
+    type=click.Choice(questionnaires.LANGUAGES),
+    default=None,
+    help="XLSForm: language of plain label/hint columns when the settings do not say "
+    "(default: fr).",
+)
 @click.option("--replace-draft", is_flag=True, help="Replace the questionnaire's current draft.")
 @click.option("--publish", "publish_now", is_flag=True, help="Publish the imported version.")
 def import_command(
@@ -76,11 +83,12 @@ def import_command(
     org_slug: str,
     accept_ignored: bool,
     key: str | None,
+    language: str | None,
     replace_draft: bool,
     publish_now: bool,
 ) -> None:
-    """Import FILE (.xlsx XLSForm, .json or .yaml) as a draft of ORG."""
-    parsed = store.parse_upload(file.read_bytes(), file.name, key=key)
+    """Import FILE (.xlsx or .xls XLSForm, .json or .yaml) as a draft of ORG."""
+    parsed = store.parse_upload(file.read_bytes(), file.name, key=key, language=language)
     if parsed.errors:
         _print_issues(
             f"{file.name}: {len(parsed.errors)} problem(s), nothing imported:", parsed.errors
@@ -129,6 +137,14 @@ def import_command(
         label, status = version.label, version.status
     for issue in parsed.ignored:
         click.echo(f"ignored: {issue}", err=True)
+    for issue in parsed.notes:
+        click.echo(f"note: {issue}", err=True)
+    if parsed.notes:
+        click.echo(
+            f"{len(parsed.notes)} text(s) or setting(s) were filled in (see the notes); "
+            "check them in the designer",
+            err=True,
+        )
     click.echo(f"imported {label} ({status})")
 
 

@@ -48,6 +48,8 @@ TYPE_LABELS = {
     "multiple_choice": _l("Multiple choice"),
     "yes_no": _l("Yes / no"),
     "integer": _l("Whole number"),
+    "decimal": _l("Decimal number"),
+    "date": _l("Date"),
     "text_short": _l("Short text"),
     "text_long": _l("Long text"),
     "note": _l("Note (text only, no answer)"),
@@ -454,7 +456,7 @@ class BuiltinForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(
-        _l("XLSForm workbook (.xlsx) or definition (.json, .yaml)"),
+        _l("XLSForm workbook (.xlsx, .xls) or definition (.json, .yaml)"),
         validators=[FileRequired(message=_l("Choose a file."))],
     )
     key = StringField(
@@ -469,6 +471,11 @@ class ImportForm(FlaskForm):
                 ),
             ),
         ],
+    )
+    language = SelectField(
+        _l("Language of XLSForm label columns that name none (if the settings do not say)"),
+        choices=options([("fr", _l("French")), ("en", _l("English"))]),
+        default="fr",
     )
     replace_draft = BooleanField(
         _l("Replace the current draft of this questionnaire if there is one")

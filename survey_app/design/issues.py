@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 import questionnaires
+from survey_app.design import import_messages
 from survey_app.services import questionnaire_store as store
 from survey_app.services.errors import DomainError
 
@@ -56,7 +57,7 @@ EXPLANATIONS = {
     "syntax_error": _l("The file is not valid JSON or YAML."),
     "unreadable": _l("The file cannot be read."),
     "file_too_large": _l("The file is too large."),
-    "not_xlsx": _l("This is not an .xlsx workbook."),
+    "not_xlsx": _l("This is not an Excel workbook (.xlsx or .xls)."),
     "zip_too_many_entries": _l("The workbook has too many parts."),
     "zip_too_large_uncompressed": _l("The workbook expands too much (possible zip bomb)."),
     "zip_ratio_too_high": _l("The workbook expands too much (possible zip bomb)."),
@@ -99,6 +100,10 @@ def describe_issues(issues: list[questionnaires.Issue]) -> list[dict[str, str]]:
     english = str(get_locale() or "fr") == "en"
     out = []
     for issue in issues:
+        said = import_messages.describe(issue)
+        if said is not None:  # the whole sentence in the interface language
+            out.append({"location": issue.location, "message": said, "detail": ""})
+            continue
         explanation = EXPLANATIONS.get(issue.code)
         if english or explanation is None:
             out.append({"location": issue.location, "message": issue.message, "detail": ""})

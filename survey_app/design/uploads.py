@@ -8,13 +8,16 @@ exactly what was checked and shown, for this organisation, recently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
+from flask import current_app, flash
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 import questionnaires
+from questionnaires.model import FrozenMap
+from survey_app.design.issues import describe_issues
 from survey_app.security.sessions import current_organisation_id
 
 MAX_BYTES = questionnaires.xlsform.MAX_UPLOAD_BYTES
@@ -32,6 +35,18 @@ class StagedImport:
     ignored: list[questionnaires.Issue]
     filename: str
     replace_draft: bool
+    notes: list[questionnaires.Issue] = field(default_factory=list)
+
+
+def _plain(issues: list[questionnaires.Issue]) -> list[list[Any]]:
+    return [[i.location, i.message, i.code, dict(i.params)] for i in issues]
+
+
+def _issues(items: list[list[Any]]) -> list[questionnaires.Issue]:
+    return [
+        questionnaires.Issue(*item[:3], FrozenMap(item[3] if len(item) > 3 else {}))
+        for item in items
+    ]
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -44,11 +59,13 @@ def sign(
     filename: str,
     *,
     replace_draft: bool,
+    notes: list[questionnaires.Issue] | None = None,
 ) -> str:
     payload: dict[str, Any] = {
         "org": current_organisation_id(),
         "definition": questionnaires.dump_definition(questionnaire),
-        "ignored": [[i.location, i.message, i.code] for i in ignored],
+        "ignored": _plain(ignored),
+        "notes": _plain(notes or []),
         "filename": filename[:200],
         "replace_draft": replace_draft,
     }
@@ -68,7 +85,24 @@ def unsign(token: str) -> StagedImport:
         raise StaleUpload(str(error)) from error
     return StagedImport(
         definition,
-        [questionnaires.Issue(*item) for item in payload["ignored"]],
+        _issues(payload["ignored"]),
         str(payload["filename"]),
         bool(payload["replace_draft"]),
+        _issues(payload.get("notes", [])),
     )
+
+
+def flash_notes(notes: list[questionnaires.Issue]) -> None:
+    """Tell what the import filled in (standard texts, missing translations…)."""
+    if not notes:
+        return
+    flash(
+        _(
+            "%(count)s text(s) or setting(s) were filled in by the import; check them in the "
+            "designer:",
+            count=len(notes),
+        ),
+        "info",
+    )
+    for note in describe_issues(notes):
+        flash(f"{note['location']} — {note['message']}", "info")

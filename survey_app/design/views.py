@@ -287,7 +287,9 @@ def import_file() -> Page:
         upload = form.file.data
         data = upload.read(uploads.MAX_BYTES + 1)
         key = (form.key.data or "").strip() or None
-        parsed = store.parse_upload(data, upload.filename or "upload", key=key)
+        parsed = store.parse_upload(
+            data, upload.filename or "upload", key=key, language=form.language.data
+        )
         if parsed.errors:
             issues = describe_issues(parsed.errors)
         elif parsed.ignored:
@@ -298,6 +300,7 @@ def import_file() -> Page:
                 parsed.ignored,
                 upload.filename or "upload",
                 replace_draft=bool(form.replace_draft.data),
+                notes=parsed.notes,
             )
             return render_template(
                 "design/import_confirm.html",
@@ -314,6 +317,7 @@ def import_file() -> Page:
                 replace_draft=bool(form.replace_draft.data),
             )
             if isinstance(result, QuestionnaireVersion):
+                uploads.flash_notes(parsed.notes)
                 return redirect(_version_url(result))
             issues = result
     status = 400 if form.errors or issues else 200
@@ -349,6 +353,7 @@ def import_confirm() -> Page:
         replace_draft=staged.replace_draft,
     )
     if isinstance(result, QuestionnaireVersion):
+        uploads.flash_notes(staged.notes)
         return redirect(_version_url(result))
     return render_template("design/import.html", form=ImportForm(formdata=None), issues=result), 409
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -43,7 +44,26 @@ TEXT_LIMITS = {"text_short": 200, "text_long": 2000}
 #: Types answered by choosing among radios (one answer).
 RADIO_TYPES = frozenset({"agreement", "rating", "yes_no", "single_choice"})
 #: Types answered by typing; "prefer not to answer" is then a checkbox.
-TYPED_TYPES = frozenset({"integer", "text_short", "text_long"})
+TYPED_TYPES = frozenset({"integer", "decimal", "date", "text_short", "text_long"})
+#: A decimal as typed: "," or "." before the decimals (French and English habits).
+DECIMAL_PATTERN = re.compile(r"^[+-]?\d{1,12}(?:[.,]\d{1,6})?$")
+#: A date as typed: 2026-03-31 (a date picker) or 31/03/2026.
+DATE_PATTERNS = (
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})$"),
+)
+
+
+def typed_date(text: str) -> str | None:
+    """The ISO date (stored code) of a typed date, None when it is not a real date."""
+    for pattern in DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
+            except ValueError:
+                return None
+    return None
 
 
 def new_submission_key() -> str:
@@ -118,6 +138,12 @@ class QuestionForm(PageForm):
         if question.type == "integer":
             text = (data or "").strip()
             return str(int(text)) if text else None
+        if question.type == "decimal":
+            text = (data or "").strip().replace(",", ".")
+            return text or None
+        if question.type == "date":
+            text = (data or "").strip()
+            return typed_date(text) if text else None
         if question.type in TEXT_LIMITS:
             text = (data or "").strip()
             return text or None
@@ -175,9 +201,19 @@ def _check_typed(question: Question, text: str, prefers_not: bool) -> None:
         return
     if not text:
         if question.required:
-            if question.type == "integer":
+            if question.type in ("integer", "decimal"):
                 raise ValidationError(_l("Enter a number"))
+            if question.type == "date":
+                raise ValidationError(_l("Enter a date"))
             raise ValidationError(_l("Write your answer"))
+        return
+    if question.type == "decimal":
+        if not DECIMAL_PATTERN.match(text):
+            raise ValidationError(_l("Enter a number, like 2 or 1.5"))
+        return
+    if question.type == "date":
+        if typed_date(text) is None:
+            raise ValidationError(_l("Enter a real date, like 31/03/2026"))
         return
     if question.type == "integer":
         if not INTEGER_PATTERN.match(text):

@@ -485,25 +485,34 @@ class ParsedUpload:
     questionnaire: questionnaires.Questionnaire | None
     errors: list[questionnaires.Issue] = field(default_factory=list)
     ignored: list[questionnaires.Issue] = field(default_factory=list)
+    #: XLSForm: what the import filled in (standard texts, missing translations…).
+    notes: list[questionnaires.Issue] = field(default_factory=list)
 
 
-def parse_upload(data: bytes, filename: str, *, key: str | None = None) -> ParsedUpload:
-    """Read ``.xlsx`` (XLSForm), ``.json``, ``.yaml``/``.yml`` bytes; never raises
-    for bad content. ``key`` overrides the key written in the file."""
+def parse_upload(
+    data: bytes, filename: str, *, key: str | None = None, language: str | None = None
+) -> ParsedUpload:
+    """Read ``.xlsx``/``.xls`` (XLSForm), ``.json``, ``.yaml``/``.yml`` bytes; never
+    raises for bad content. ``key`` overrides the key written in the file;
+    ``language`` is the language of an XLSForm's plain label columns when its
+    settings do not say (French by default)."""
     name = PurePath(filename).name or "upload"
     suffix = PurePath(name).suffix.lower()
-    if suffix == ".xlsx":
+    if suffix in (".xlsx", ".xls"):
+        options: dict[str, Any] = {"filename": name, "key": key}
+        if language is not None:
+            options["default_language"] = language
         try:
-            result = questionnaires.read_xlsform(data, filename=name, key=key)
-            return ParsedUpload(result.questionnaire)
+            result = questionnaires.read_xlsform(data, **options)
+            return ParsedUpload(result.questionnaire, notes=list(result.notes))
         except questionnaires.DefinitionError as strict:
             try:
-                result = questionnaires.read_xlsform(
-                    data, filename=name, key=key, accept_ignored=True
-                )
+                result = questionnaires.read_xlsform(data, accept_ignored=True, **options)
             except questionnaires.DefinitionError:
                 return ParsedUpload(None, errors=strict.issues)
-            return ParsedUpload(result.questionnaire, ignored=list(result.ignored))
+            return ParsedUpload(
+                result.questionnaire, ignored=list(result.ignored), notes=list(result.notes)
+            )
     if suffix in (".json", ".yaml", ".yml"):
         if len(data) > MAX_DEFINITION_BYTES:
             return ParsedUpload(
@@ -534,7 +543,7 @@ def parse_upload(data: bytes, filename: str, *, key: str | None = None) -> Parse
         errors=[
             questionnaires.Issue(
                 name,
-                "unsupported file type; use an XLSForm workbook (.xlsx) or a "
+                "unsupported file type; use an XLSForm workbook (.xlsx or .xls) or a "
                 "definition in JSON (.json) or YAML (.yaml)",
                 "unsupported_file_type",
             )

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 import questionnaires
 from questionnaires import PNA_CODE, Question, Questionnaire
+from questionnaires.scoring import DATE_CODE_RE, DECIMAL_CODE_RE
 from survey_app.models import (
     MODES,
     Answer,
@@ -188,6 +189,10 @@ def check_value(question: Question, value: str | None) -> None:
             question.max is not None and number > question.max
         ):
             raise DomainError(f"question {question.key!r}: out of range")
+    elif question.type in ("decimal", "date") and value != PNA_CODE:
+        pattern = DECIMAL_CODE_RE if question.type == "decimal" else DATE_CODE_RE
+        if not pattern.fullmatch(value):
+            raise DomainError(f"question {question.key!r}: not a {question.type}")
     elif value == PNA_CODE and not question.prefer_not_to_answer:
         raise DomainError(f"question {question.key!r}: prefer-not-to-answer is not offered")
 

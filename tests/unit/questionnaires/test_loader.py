@@ -225,8 +225,8 @@ RULES: list[tuple[str, Any, list[tuple[str, str]]]] = [
     ("unknown field", lambda d: _q(d, 0).update(colour="red"), [(Q0, "unknown_field")]),
     (
         "invalid question key",
-        lambda d: _q(d, 0).update(key="Heard"),
-        [("<definition>, sections[0] (main).questions[0] (Heard).key", "invalid_key")],
+        lambda d: _q(d, 0).update(key="1heard"),
+        [("<definition>, sections[0] (main).questions[0] (1heard).key", "invalid_key")],
     ),
     ("unknown type", lambda d: _q(d, 1).update(type="slider"), [(f"{Q1}.type", "unknown_type")]),
     (
@@ -286,7 +286,7 @@ RULES: list[tuple[str, Any, list[tuple[str, str]]]] = [
     ("choices missing", lambda d: _q(d, 2).pop("choices"), [(Q2, "missing_choices")]),
     (
         "too few choices",
-        lambda d: _q(d, 2)["choices"].pop(),
+        lambda d: _q(d, 2)["choices"].clear(),
         [(f"{Q2}.choices", "too_few_choices")],
     ),
     (
@@ -301,7 +301,7 @@ RULES: list[tuple[str, Any, list[tuple[str, str]]]] = [
     ),
     (
         "choice code with a space",
-        lambda d: _q(d, 2)["choices"][1].update(code="light blue"),
+        lambda d: _q(d, 2)["choices"][1].update(code=" blue"),
         [(f"{Q2}.choices[1].code", "invalid_choice_code")],
     ),
     (

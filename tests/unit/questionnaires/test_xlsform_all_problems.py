@@ -1,8 +1,9 @@
 """XLSForm import reports every problem of a workbook in one pass.
 
-Errors found while reading the sheets (unknown list, missing settings…) no
-longer hide the definition-level problems (translations, duplicate keys,
-indicators…): both are reported together, each with its sheet, row and column.
+Errors found while reading the sheets (unknown list, bad values…) do not hide
+the definition-level problems (duplicate keys, indicators…): both are reported
+together, each with its sheet, row and column. Missing translations and
+settings are not problems: they are filled in, and each is noted with its cell.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ SETTINGS = [
     ],
     ["form", "Titre", "Title", "Bonjour.", "Hello.", "Vous choisissez.", "You choose."],
 ]
-ALL_TEXTS = "(every text is needed in fr, en)"
 
 
 def workbook(sheets: dict[str, list[list[Any]]]) -> bytes:
@@ -61,40 +61,31 @@ def located(issues: list[Issue]) -> list[tuple[str, str]]:
     return [(i.location, i.code) for i in issues]
 
 
+def noted(data: bytes, **kwargs: Any) -> list[tuple[str, str]]:
+    """The notes of an import that succeeds: what was filled in, located."""
+    result = qn.read_xlsform(data, filename="f.xlsx", **kwargs)
+    return located(result.notes)
+
+
 def test_structural_error_does_not_hide_the_definition_rules():
-    """The reproducer: unknown list on R2, empty English label on R3, no settings."""
+    """The reproducer: unknown list on R2, empty English label on R3, no settings:
+    the error is reported; the missing texts would only be filled (notes)."""
     data = workbook(
         {
             "survey": [
                 ["type", "name", *LABELS],
                 ["select_one nolist", "q1", "Un", "One"],
-                ["integer", "q2", "Deux", ""],
+                ["integer", "q2", "Deux", "", "${q1} = 'x'"],
             ],
             "choices": CHOICES,
         }
     )
-    missing = [
-        Issue(
-            f'f.xlsx, settings column "ecoute::{name}::…"',
-            f"missing '{lang}' text {ALL_TEXTS}",
-            "missing_translation",
-        )
-        for name in ("title", "intro", "consent")
-        for lang in ("fr", "en")
-    ]
     assert problems(data) == [
         Issue(
             'f.xlsx, survey!R2 column A "type"',
             "list 'nolist' is not in the choices sheet",
             "unknown_list",
         ),
-        Issue(
-            'f.xlsx, survey!R3 column D "label::English (en)"',
-            f"missing 'en' text {ALL_TEXTS}",
-            "missing_translation",
-        ),
-        Issue("f.xlsx, settings", "no settings sheet with form_id", "missing_field"),
-        *missing,
     ]
 
 
@@ -130,7 +121,6 @@ def test_independent_problems_in_different_rows_are_each_reported_once(accept_ig
         # errors, in row order…
         ('f.xlsx, survey!R2 column G "ecoute::positive"', "unknown_positive_code"),
         ('f.xlsx, survey!R5 column B "name"', "duplicate_key"),
-        ('f.xlsx, survey!R6 column D "label::English (en)"', "missing_translation"),
         ('f.xlsx, survey!R7 column A "type"', "unknown_list"),
         # …then the constructs that would be dropped.
         ('f.xlsx, survey!R3 column A "type"', "unknown_type"),
@@ -139,7 +129,7 @@ def test_independent_problems_in_different_rows_are_each_reported_once(accept_ig
     assert "positive code 'maybe' is not among the choices (yes, no)" in issues[0].message
 
 
-def test_missing_translations_name_their_column_in_every_sheet():
+def test_missing_translations_are_filled_and_named_with_their_column_in_every_sheet():
     survey = [
         ["type", "name", *LABELS, "hint::French (fr)", "hint::English (en)"],
         ["select_one yn", "a", "A", None, "Aide", None],
@@ -156,14 +146,19 @@ def test_missing_translations_name_their_column_in_every_sheet():
     settings[1][2] = None  # no English title, no French one besides the empty cell
     settings[1][1] = None
     data = workbook({"survey": survey, "choices": choices, "settings": settings})
-    assert located(problems(data)) == [
-        ('f.xlsx, survey!R2 column D "label::English (en)"', "missing_translation"),
-        ('f.xlsx, survey!R2 column F "hint::English (en)"', "missing_translation"),
-        ('f.xlsx, survey!R3 column D "label::English (en)"', "missing_translation"),
-        ('f.xlsx, choices!R2 column D "label::English (en)"', "missing_translation"),
-        ('f.xlsx, settings!R2 column B "form_title"', "missing_translation"),
-        ('f.xlsx, settings!R2 column C "ecoute::title::English (en)"', "missing_translation"),
+    assert noted(data) == [
+        ('f.xlsx, survey!R2 column D "label::English (en)"', "translation_filled"),
+        ('f.xlsx, survey!R2 column F "hint::English (en)"', "translation_filled"),
+        ('f.xlsx, survey!R3 column D "label::English (en)"', "translation_filled"),
+        ('f.xlsx, choices!R2 column D "label::English (en)"', "translation_filled"),
+        ('f.xlsx, settings!R2 column C "ecoute::title::English (en)"', "title_from_filename"),
+        ('f.xlsx, settings!R2 column H "ecoute::title::French (fr)"', "title_from_filename"),
     ]
+    q = qn.read_xlsform(data, filename="f.xlsx").questionnaire
+    assert q.question("a").label == {"fr": "A", "en": "A"}
+    assert q.question("a").help == {"fr": "Aide", "en": "Aide"}
+    assert q.question("a").choices[0].label == {"fr": "Oui", "en": "Oui"}
+    assert q.title == {"fr": "f", "en": "f"}
 
 
 def test_a_language_without_a_column_names_the_column_to_add():
@@ -174,16 +169,14 @@ def test_a_language_without_a_column_names_the_column_to_add():
             "settings": SETTINGS,
         }
     )
-    assert located(problems(data)) == [
-        ('f.xlsx, survey!R2 column "label::English (en)"', "missing_translation"),
+    assert noted(data) == [
+        ('f.xlsx, survey!R2 column "label::English (en)"', "translation_filled"),
     ]
 
 
-def test_missing_settings_and_empty_survey_are_both_reported():
+def test_an_empty_survey_is_refused_and_missing_settings_are_not_problems():
     data = workbook({"survey": [["type", "name", "label"]]})
-    issues = located(problems(data))
-    assert issues[:2] == [("f.xlsx, survey", "empty_survey"), ("f.xlsx, settings", "missing_field")]
-    assert {code for _, code in issues[2:]} == {"missing_translation"}
+    assert located(problems(data)) == [("f.xlsx, survey", "empty_survey")]
 
 
 def test_broken_selects_keep_the_rest_of_their_row_checked():
@@ -197,10 +190,8 @@ def test_broken_selects_keep_the_rest_of_their_row_checked():
     data = workbook({"survey": survey, "choices": CHOICES, "settings": SETTINGS})
     assert located(problems(data)) == [
         ('f.xlsx, survey!R2 column A "type"', "missing_list"),
-        ('f.xlsx, survey!R2 column D "label::English (en)"', "missing_translation"),
         ('f.xlsx, survey!R3 column A "type"', "builtin_codes_mismatch"),
         ('f.xlsx, survey!R4 column A "type"', "unknown_list"),
-        ('f.xlsx, survey!R4 column C "label::French (fr)"', "missing_translation"),
         ('f.xlsx, survey!R5 column F "ecoute::prefer_not_to_answer"', "invalid_value"),
     ]
 
@@ -219,23 +210,25 @@ def test_a_bad_score_is_reported_alone_with_the_other_problems():
     ]
 
 
-def test_missing_form_id_does_not_hide_other_problems():
+def test_missing_form_id_takes_the_key_from_the_file_name():
     settings = [SETTINGS[0], [None, *SETTINGS[1][1:]]]
     survey = [["type", "name", *LABELS], ["text", "a", "A", "A"], ["text", "a", "B", "B"]]
     data = workbook({"survey": survey, "choices": CHOICES, "settings": settings})
-    assert located(problems(data)) == [
-        ('f.xlsx, survey!R3 column B "name"', "duplicate_key"),
-        ("f.xlsx, settings!R2", "missing_field"),
-    ]
+    assert located(problems(data)) == [('f.xlsx, survey!R3 column B "name"', "duplicate_key")]
+    survey.pop()
+    data = workbook({"survey": survey, "choices": CHOICES, "settings": settings})
+    result = qn.read_xlsform(data, filename="Enquête Foyer 2024.xlsx")
+    assert result.questionnaire.key == "enquete-foyer-2024"
+    assert located(result.notes) == [("Enquête Foyer 2024.xlsx", "key_from_filename")]
 
 
-def test_same_language_missing_in_label_and_hint_of_one_row_are_two_problems():
+def test_same_language_missing_in_label_and_hint_of_one_row_are_two_notes():
     survey = [
         ["type", "name", *LABELS, "hint::French (fr)", "hint::English (en)"],
         ["text", "a", "A", None, "Aide", None],
     ]
     data = workbook({"survey": survey, "choices": CHOICES, "settings": SETTINGS})
-    assert len(problems(data)) == 2
+    assert len(noted(data)) == 2
 
 
 def test_a_form_without_problems_still_imports():
