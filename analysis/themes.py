@@ -13,7 +13,7 @@ Two halves, both pure:
   the figures a report shows: how many people raised each theme with a Wilson
   interval, by site when every site is large enough, up to three quotes, and
   whether themes differ between self-completed and assisted answers and
-  between languages. Small groups follow :func:`analysis.disclosure.suppress`.
+  between languages. Small groups follow the share rule of :mod:`analysis.disclosure`.
 
 References
 ----------
@@ -32,7 +32,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from analysis.disclosure import check_k, suppress
+from analysis.disclosure import (
+    BOUND,
+    EXACT,
+    HIDDEN,
+    ShareDecision,
+    check_k,
+    primary_share,
+    protect_shares,
+)
 from analysis.intervals import wilson_interval
 
 __all__ = [
@@ -193,24 +201,43 @@ class Share:
 
 
 def theme_share(count: int, total: int, k: int) -> Share:
-    """The one place where the disclosure rule meets theme counts.
+    """One theme share under the report's share rule (:func:`analysis.disclosure.primary_share`).
 
-    A share is published when :func:`analysis.disclosure.suppress` lets its
-    row (raised / not raised) through with ``whole_rows=True``. Otherwise,
-    when at least ``k`` people answered, a bound is given for the small side
-    ("fewer than k people" or "all but fewer than k"); below ``k`` answers
-    nothing is shown.
+    Exact when both sides have at least ``k`` people; a bound for the small
+    side ("fewer than k people" / "all but fewer than k") when one side is
+    small; only the number who answered for groups of ``k`` to ``2k - 2``;
+    nothing below ``k``.
     """
-    if total == 0:
-        return Share(None, 0, None, None, None, True, None)
-    hidden = bool(suppress([[count, total - count]], k, whole_rows=True).mask.to_numpy().any())
-    if not hidden:
+    return _share_from(primary_share(count, total, k), count, total, k)
+
+
+def group_shares(rows: Sequence[tuple[int, int]], k: int, overall: ShareDecision) -> list[Share]:
+    """Shares of groups that partition the people of a published overall share.
+
+    The groups and the overall figure together form a table with a margin, so
+    a bounded group could otherwise be worked out by subtraction: the same
+    interval audit and secondary protection as every other table
+    (:func:`analysis.disclosure.protect_shares`) decide what is shown.
+    """
+    decisions = protect_shares(
+        [[count, total - count] for count, total in rows], k, margins=True, total=overall
+    )
+    return [
+        _share_from(decision, count, total, k)
+        for decision, (count, total) in zip(decisions, rows, strict=True)
+    ]
+
+
+def _share_from(decision: ShareDecision, count: int, total: int, k: int) -> Share:
+    if decision.status == EXACT:
         interval = wilson_interval(count, total)
         return Share(count, total, count / total, interval.low, interval.high, False, None)
-    if total < k:
+    if decision.status == HIDDEN:
         return Share(None, None, None, None, None, True, None)
-    bound = f"< {k}" if count < k else f"> {total - k}"
-    return Share(None, total, None, None, None, True, bound)
+    if decision.status == BOUND and decision.bound is not None:
+        bound = f"< {k}" if decision.bound.relation == "<=" else f"> {total - k}"
+        return Share(None, total, None, None, None, True, bound)
+    return Share(None, total, None, None, None, True, None)
 
 
 @dataclass(frozen=True)
@@ -304,7 +331,12 @@ def quote_is_safe(text: str) -> bool:
 
 
 def _compare(
-    answers: Sequence[OpenAnswer], label: str, attribute: str, groups: tuple[str, str], k: int
+    answers: Sequence[OpenAnswer],
+    label: str,
+    attribute: str,
+    groups: tuple[str, str],
+    k: int,
+    overall: ShareDecision,
 ) -> GroupComparison | None:
     from analysis.groups import compare_groups
 
@@ -315,12 +347,11 @@ def _compare(
         return value == group
 
     table = []
-    shares = []
     for group in groups:
         people = _people([a for a in answers if in_group(a, group)])
         raised = sum(1 for themes in people.values() if label in themes)
         table.append([raised, len(people) - raised])
-        shares.append(theme_share(raised, len(people), k))
+    shares = group_shares([(raised, raised + rest) for raised, rest in table], k, overall)
     if any(share.suppressed for share in shares):
         # A p value next to a hidden count would let a reader work the count out.
         return GroupComparison(groups, (shares[0], shares[1]), None, "too few people in a group")
@@ -361,16 +392,18 @@ def theme_section(
     figures = []
     for label in validated:
         raised = sum(1 for themes in people.values() if label in themes)
-        overall = theme_share(raised, total, k)
+        overall_decision = primary_share(raised, total, k)
+        overall = _share_from(overall_decision, raised, total, k)
         by_site: tuple[tuple[str, Share], ...] = ()
         if sites_shown:
-            rows = []
-            for site in sorted(site_people):
+            sites = sorted(site_people)
+            counts = []
+            for site in sites:
                 site_raised = {
                     a.person for a in answers if a.site == site and label in a.themes
                 } & site_people[site]
-                rows.append((site, theme_share(len(site_raised), len(site_people[site]), k)))
-            by_site = tuple(rows)
+                counts.append((len(site_raised), len(site_people[site])))
+            by_site = tuple(zip(sites, group_shares(counts, k, overall_decision), strict=True))
         quotes: list[str] = []
         if not overall.suppressed:
             candidates = sorted(
@@ -400,8 +433,8 @@ def theme_section(
                 overall,
                 by_site,
                 tuple(quotes),
-                _compare(answers, label, "mode", ("self", "assisted"), k),
-                _compare(answers, label, "language", ("fr", "en"), k),
+                _compare(answers, label, "mode", ("self", "assisted"), k, overall_decision),
+                _compare(answers, label, "language", ("fr", "en"), k, overall_decision),
             )
         )
     return ThemeSection(k, total, len(answers), sites_shown, tuple(figures))

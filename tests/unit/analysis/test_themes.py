@@ -139,3 +139,28 @@ def test_no_quote_in_a_language_fewer_than_k_people_used():
     quotes = theme_section(answers, ["Logement"], k=5).themes[0].quotes
     assert quotes
     assert "Housing is so hard here." not in quotes
+
+
+def test_a_bounded_site_cannot_be_worked_out_from_the_overall_figure():
+    """Overall 13 of 100 and site a 10 of 80 shown exactly would give site b's 3 of 20.
+
+    Hundepool et al. (2012) §4.4: a table and its margin are protected together.
+    """
+    answers = []
+    for site, size, raised in (("a", 80, 10), ("b", 20, 3)):
+        for i in range(size):
+            answers.append(
+                OpenAnswer(
+                    person=f"{site}{i}",
+                    site=site,
+                    mode="self",
+                    language="fr",
+                    text="Le logement est difficile.",
+                    themes=frozenset({"Logement"}) if i < raised else frozenset(),
+                )
+            )
+    figures = theme_section(answers, ["Logement"], k=5).themes[0]
+    shown = dict(figures.by_site)
+    assert shown["b"].count is None
+    exact = [s for s in (figures.overall, shown["a"]) if s.count is not None]
+    assert len(exact) < 2, "site b = overall − site a"

@@ -47,9 +47,12 @@ def test_section_renders_counts_quotes_and_bias(lang, title):
 
 
 def test_a_small_side_is_shown_as_a_bound_without_p_value():
-    view = open_answers_view(_section(english_people=7), "en")
+    # 12 English speakers, all raising the theme: a bound (n ≥ 2k − 1), never 12/12;
+    # French is then withheld too, or English would follow from the overall figure.
+    view = open_answers_view(_section(english_people=12), "en")
     line = next(b for b in view["bias"] if "English" in b)
-    assert "more than 2/7 in English" in line
+    assert "more than 7/12 in English" in line
+    assert "15/30" not in line
     assert "p =" not in line
 
 
