@@ -13,6 +13,7 @@ from sqlalchemy import select
 from survey_app.cli._common import command_transaction
 from survey_app.extensions import db
 from survey_app.models import Organisation, Study
+from survey_app.services import reporting
 from survey_app.services.analysis_input import load_study_tables
 from survey_app.services.answer_import import import_answers_csv
 from survey_app.services.errors import DomainError, NotFound
@@ -59,21 +60,30 @@ def study_options(command):
 
 
 def run_analysis(
-    study: Study, date_from: date | None, date_to: date | None, sites: list[str] | None
+    study: Study,
+    date_from: date | None,
+    date_to: date | None,
+    sites: list[str] | None,
+    breakdown_wave: str | None = None,
 ) -> analysis.StudyAnalysis:
-    """Load the study's tables and analyse them with the organisation's settings."""
+    """Load the study's tables and analyse them with the organisation's settings.
+
+    The options come from :func:`reporting.analysis_options`, as for the PDF
+    and the dashboard, so that every output shows the same numbers.
+    """
     import analysis
 
     tables = load_study_tables(
         db.session, study, date_from=date_from, date_to=date_to, site_codes=sites or None
     )
-    organisation = db.session.get(Organisation, study.organisation_id)
-    options = analysis.AnalysisOptions(
-        k=organisation.min_cell_size if organisation else 5,
+    params = reporting.ReportParameters(
+        study_id=study.id,
         date_from=date_from,
         date_to=date_to,
-        sites=tuple(sites) if sites else None,
+        sites=tuple(sites or ()),
+        breakdown_wave=reporting.check_wave(db.session, study, breakdown_wave),
     )
+    options = reporting.analysis_options(db.session, study, params)
     return analysis.analyse_study(
         tables.answers, tables.questions, invitations=tables.invitations, options=options
     )
@@ -82,6 +92,10 @@ def run_analysis(
 @click.command("indicators")
 @click.argument("study_slug")
 @study_options
+@click.option(
+    "--breakdown-wave",
+    help="Wave key in which sites, modes and languages are compared (default: the baseline).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the complete result as JSON.")
 @click.option(
     "--lang",
@@ -90,7 +104,9 @@ def run_analysis(
     show_default=True,
     help="Language of the text summary (the JSON carries both).",
 )
-def indicators(study_slug, org_slug, date_from, date_to, sites, as_json, lang) -> None:
+def indicators(
+    study_slug, org_slug, date_from, date_to, sites, breakdown_wave, as_json, lang
+) -> None:
     """Compute the indicators, gains, trends and breakdowns of a study.
 
     Without --json, print a readable summary: period, who answered, the
@@ -103,6 +119,7 @@ def indicators(study_slug, org_slug, date_from, date_to, sites, as_json, lang) -
             date_from.date() if date_from else None,
             date_to.date() if date_to else None,
             list(sites),
+            breakdown_wave,
         )
     if as_json:
         payload = result.to_dict()

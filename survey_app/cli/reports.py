@@ -35,7 +35,11 @@ def register(app: Flask) -> None:
     "--lang", type=click.Choice(reporting.REPORT_LANGUAGES), default="fr", show_default=True
 )
 @click.option("--org", "org_slug", help="Organisation slug (when several have this study).")
-def report(study_slug, out, date_from, date_to, sites, lang, org_slug) -> None:
+@click.option(
+    "--breakdown-wave",
+    help="Wave key in which sites, modes and languages are compared (default: the baseline).",
+)
+def report(study_slug, out, date_from, date_to, sites, lang, org_slug, breakdown_wave) -> None:
     """Write the impact report of a study as a tagged PDF (PDF/UA-1)."""
     first = date_from.date() if date_from else None
     last = date_to.date() if date_to else None
@@ -50,6 +54,7 @@ def report(study_slug, out, date_from, date_to, sites, lang, org_slug) -> None:
             date_from=first,
             date_to=last,
             sites=reporting.check_sites(session, study, tuple(sites)),
+            breakdown_wave=reporting.check_wave(session, study, breakdown_wave),
         )
         report_input = reporting.prepare(
             session, study, params, software_version=survey_app.__version__

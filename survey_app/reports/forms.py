@@ -68,6 +68,12 @@ class ReportForm(FlaskForm):
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
     sites = MultiCheckboxField(_l("Sites (none ticked: all sites)"), choices=[])
+    breakdown_wave = SelectField(
+        _l("Compare sites, modes and languages within one wave"),
+        choices=[],
+        default="",
+        validate_choice=False,
+    )
     lang = RadioField(
         _l("Report language"),
         choices=options([("fr", "Français"), ("en", "English")]),

@@ -26,6 +26,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -66,6 +68,8 @@ def _form(data: MultiDict | None = None) -> ReportForm:
         select(Site).where(Site.organisation_id == organisation_id).order_by(Site.code)
     ).all()
     form.sites.choices = options([(site.code, site.name) for site in sites])
+    waves = reporting.wave_choices(db.session, organisation_id, str(get_locale() or "fr"))
+    form.breakdown_wave.choices = options([("", _("The baseline (entry) questionnaires")), *waves])
     if not form.year.data and not request.args.get("year"):
         form.year.data = dt.date.today().year
     return form
@@ -100,6 +104,7 @@ def _parameters(form: ReportForm) -> tuple[Study, reporting.ReportParameters]:
         date_to=form.date_to.data,
     )
     sites = reporting.check_sites(db.session, study, tuple(form.sites.data or ()))
+    breakdown_wave = reporting.check_wave(db.session, study, form.breakdown_wave.data or None)
     params = reporting.ReportParameters(
         study_id=study.id,
         lang=form.lang.data,
@@ -107,6 +112,7 @@ def _parameters(form: ReportForm) -> tuple[Study, reporting.ReportParameters]:
         date_to=date_to,
         sites=sites,
         period_label=_period_label(form, date_from, date_to),
+        breakdown_wave=breakdown_wave,
     )
     return study, params
 

@@ -72,6 +72,8 @@ class ReportParameters:
     date_to: dt.date | None = None
     sites: tuple[str, ...] = ()
     period_label: str | None = None
+    #: Wave key in which sites, modes and languages are compared (None: the baseline).
+    breakdown_wave: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +83,7 @@ class ReportParameters:
             "to": self.date_to.isoformat() if self.date_to else None,
             "sites": list(self.sites),
             "period_label": self.period_label,
+            "breakdown_wave": self.breakdown_wave,
         }
 
 
@@ -157,6 +160,34 @@ def check_sites(session: Session, study: Study, codes: tuple[str, ...]) -> tuple
     return tuple(sorted(set(codes)))
 
 
+def wave_choices(session: Session, organisation_id: int, lang: str) -> list[tuple[str, str]]:
+    """Wave keys of the organisation's studies, named by kind and delay, for the wave picker."""
+    rows = session.execute(
+        select(Wave.key, Wave.kind, Wave.delay_days)
+        .join(Study, Study.id == Wave.study_id)
+        .where(Study.organisation_id == organisation_id)
+        .distinct()
+        .order_by(Wave.delay_days, Wave.key)
+    ).all()
+    choices: dict[str, str] = {}
+    for key, kind, delay in rows:
+        name = WAVE_KIND_LABELS.get(kind, {}).get(lang, key)
+        if kind == "follow_up" and delay:
+            name = f"{name} (J+{delay})" if lang == "fr" else f"{name} (day {delay})"
+        choices.setdefault(key, name)
+    return list(choices.items())
+
+
+def check_wave(session: Session, study: Study, key: str | None) -> str | None:
+    """The requested breakdown wave, checked against the study's waves (None: the baseline)."""
+    if key is None:
+        return None
+    known = set(session.scalars(select(Wave.key).where(Wave.study_id == study.id)))
+    if key not in known:
+        raise DomainError(f"Unknown wave: {key}.")
+    return key
+
+
 def data_fingerprint(session: Session, study: Study, params: ReportParameters) -> str:
     """Count and latest completion of the responses in scope: changes when answers arrive."""
     query = select(func.count(Response.id), func.max(Response.completed_at)).where(
@@ -222,6 +253,7 @@ def analysis_options(
         date_from=params.date_from,
         date_to=params.date_to,
         sites=params.sites or None,
+        breakdown_wave=params.breakdown_wave or None,
     )
 
 
