@@ -49,6 +49,7 @@ PARAMETERS: dict[str, Resolver] = {
     "org_slug": lambda w: w.organisation.slug,
     "filename": lambda w: "css/ecoute.css",
     "kind": lambda w: "answers",
+    "reference": lambda w: w.beneficiary.code,
 }
 #: Arguments that name no object of an organisation (formats, public tokens, files).
 NOT_OBJECTS = frozenset({"fmt", "kind", "token", "filename", "org_slug"})
