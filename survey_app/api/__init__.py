@@ -26,7 +26,7 @@ class EcouteApi(Api):
 
 
 def init_api(app: Flask) -> EcouteApi:
-    from survey_app.api import reference, views
+    from survey_app.api import cli, reference, views
     from survey_app.extensions import csrf
 
     app.config.setdefault("API_TITLE", "Écoute API")
@@ -48,6 +48,7 @@ def init_api(app: Flask) -> EcouteApi:
     csrf.exempt(views.blueprint)  # key in a header, no cookie: nothing to forge
     api.register_blueprint(views.blueprint)
     reference.register(app)
+    app.cli.add_command(cli.webhooks)
     app.extensions["ecoute-api"] = api
     return api
 
