@@ -26,6 +26,7 @@ from survey_app.security.permissions import (
     public,
     undeclared_endpoints,
 )
+from tests.api_factories import world_api_key, world_webhook
 from tests.conftest import make_test_app
 from tests.security_factories import World, build_world, sign_in
 
@@ -50,6 +51,8 @@ PARAMETERS: dict[str, Resolver] = {
     "filename": lambda w: "css/ecoute.css",
     "kind": lambda w: "answers",
     "reference": lambda w: w.beneficiary.code,
+    "key_id": world_api_key,
+    "endpoint_id": world_webhook,
 }
 #: Arguments that name no object of an organisation (formats, public tokens, files).
 NOT_OBJECTS = frozenset({"fmt", "kind", "token", "filename", "org_slug"})
