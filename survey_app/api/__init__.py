@@ -18,6 +18,8 @@ from survey_app import __version__
 
 
 class EcouteApi(Api):
+    DEFAULT_ERROR_RESPONSE_NAME = None  # errors are documented per operation, as problems
+
     def _register_doc_blueprint(self) -> None:  # served by survey_app.api.reference
         return None
 

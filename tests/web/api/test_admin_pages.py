@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from survey_app.models import ApiKey, Role
+from survey_app.models import ApiKey, Role, WebhookEndpoint
 from tests.factories import login, make_organisation, make_user
 
 
@@ -49,4 +49,5 @@ def test_webhook_pages(client, session):
     link = re.search(rb'href="(/admin/webhooks/\d+)"', added.data).group(1).decode()
     assert client.get(link).status_code == 200
     assert client.post(link + "/toggle").status_code == 302
-    assert b"Paused" in client.get(link).data
+    session.expire_all()
+    assert session.query(WebhookEndpoint).one().active is False
