@@ -104,6 +104,7 @@ def _invitation_row(
 
 @blueprint.route("/studies", methods=["GET"])
 @public
+@blueprint.doc(operationId="listStudies")
 @key_required("results:read")
 @blueprint.response(200, schemas.StudyListSchema)
 @_documented_errors
@@ -126,6 +127,7 @@ def list_studies() -> dict[str, Any]:
 
 @blueprint.route("/beneficiaries", methods=["POST"])
 @public
+@blueprint.doc(operationId="upsertBeneficiaries")
 @key_required("beneficiaries:write")
 @blueprint.arguments(schemas.BeneficiaryBatchSchema)
 @blueprint.response(200, schemas.BeneficiaryBatchResultSchema)
@@ -146,6 +148,7 @@ def upsert_beneficiaries(payload: dict[str, Any]) -> dict[str, Any]:
 
 @blueprint.route("/beneficiaries", methods=["GET"])
 @public
+@blueprint.doc(operationId="listBeneficiaries")
 @key_required("beneficiaries:write")
 @blueprint.arguments(schemas.PageQuerySchema, location="query")
 @blueprint.response(200, schemas.BeneficiaryPageSchema)
@@ -167,6 +170,7 @@ def list_beneficiaries(query: dict[str, Any]) -> dict[str, Any]:
 
 @blueprint.route("/beneficiaries/<reference>", methods=["GET"])
 @public
+@blueprint.doc(operationId="getBeneficiary")
 @key_required("beneficiaries:write")
 @blueprint.response(200, schemas.BeneficiarySchema)
 @_documented_errors
@@ -183,6 +187,7 @@ def get_beneficiary(reference: str) -> dict[str, Any]:
 
 @blueprint.route("/studies/<slug>/enrolments", methods=["POST"])
 @public
+@blueprint.doc(operationId="enrolBeneficiaries")
 @key_required("invitations:write")
 @blueprint.arguments(schemas.EnrolmentInSchema)
 @blueprint.response(200, schemas.EnrolmentResultSchema)
@@ -211,6 +216,7 @@ def enrol(payload: dict[str, Any], slug: str) -> dict[str, Any]:
 
 @blueprint.route("/invitations/<int:invitation_id>/reissue", methods=["POST"])
 @public
+@blueprint.doc(operationId="reissueInvitation")
 @key_required("invitations:write")
 @blueprint.response(200, schemas.InvitationSchema)
 @_documented_errors
@@ -230,6 +236,7 @@ def reissue(invitation_id: int) -> dict[str, Any]:
 
 @blueprint.route("/studies/<slug>/invitations", methods=["GET"])
 @public
+@blueprint.doc(operationId="listInvitations")
 @key_required("invitations:write")
 @blueprint.arguments(schemas.InvitationQuerySchema, location="query")
 @blueprint.response(200, schemas.InvitationPageSchema)
@@ -257,6 +264,7 @@ def list_invitations(query: dict[str, Any], slug: str) -> dict[str, Any]:
 
 @blueprint.route("/studies/<slug>/indicators", methods=["GET"])
 @public
+@blueprint.doc(operationId="getIndicators")
 @key_required("results:read")
 @blueprint.arguments(schemas.IndicatorQuerySchema, location="query")
 @blueprint.response(200)
@@ -278,6 +286,7 @@ def indicators(query: dict[str, Any], slug: str) -> Any:
 
 @blueprint.route("/studies/<slug>/answers", methods=["GET"])
 @public
+@blueprint.doc(operationId="listAnswers")
 @key_required("answers:read")
 @blueprint.arguments(schemas.PageQuerySchema, location="query")
 @blueprint.response(200, schemas.AnswerPageSchema)
