@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Response as FlaskResponse
 from flask import current_app, json
+from sqlalchemy.exc import IntegrityError
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
@@ -106,6 +107,15 @@ def register(blueprint: Any) -> None:
     def _problem(error: Problem) -> FlaskResponse:
         db.session.rollback()
         return problem_response(error)
+
+    @blueprint.errorhandler(IntegrityError)
+    def _race(_error: IntegrityError) -> FlaskResponse:
+        # Two calls wrote the same reference or invitation at once: nothing of
+        # this one was saved, and repeating it is safe (the writes are idempotent).
+        db.session.rollback()
+        return problem_response(
+            Problem(409, "A concurrent request changed the same objects; nothing was saved, retry.")
+        )
 
     @blueprint.errorhandler(HTTPException)
     def _http(error: HTTPException) -> FlaskResponse:

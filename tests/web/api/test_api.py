@@ -258,3 +258,18 @@ def test_dates_are_iso(client, session, world):
     headers = key_for(session, world.organisation)
     row = client.post("/api/v1/beneficiaries", json={"items": items(1)}, headers=headers).json
     assert row["items"][0]["support_started_on"] == date(2026, 1, 5).isoformat()
+
+
+def test_a_concurrent_duplicate_is_a_conflict_not_a_crash(client, session, world, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from survey_app.services import api_records
+
+    def racing(*args, **kwargs):
+        raise IntegrityError("INSERT", {}, Exception("duplicate key"))
+
+    headers = key_for(session, world.organisation)
+    monkeypatch.setattr(api_records, "upsert_beneficiaries", racing)
+    response = client.post("/api/v1/beneficiaries", json={"items": items(1)}, headers=headers)
+    assert response.status_code == 409
+    assert response.mimetype == PROBLEM
