@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template
 
+from survey_app.api.problems import Problem, problem_response
 from survey_app.security.permissions import public
 
 docs = Blueprint("api_docs", __name__, url_prefix="/api/v1")
@@ -63,6 +64,13 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
                 }
             )
     return found
+
+
+@docs.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@public
+def unknown_route(unknown: str) -> Any:
+    """Any other address under /api/v1: a problem, not the HTML error page."""
+    return problem_response(Problem(404, "No such API address."))
 
 
 @docs.get("/docs")

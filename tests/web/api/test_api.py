@@ -273,3 +273,10 @@ def test_a_concurrent_duplicate_is_a_conflict_not_a_crash(client, session, world
     response = client.post("/api/v1/beneficiaries", json={"items": items(1)}, headers=headers)
     assert response.status_code == 409
     assert response.mimetype == PROBLEM
+
+
+def test_unknown_api_address_is_a_problem(client):
+    response = client.get("/api/v1/no/such/thing")
+    assert response.status_code == 404
+    assert response.mimetype == PROBLEM
+    assert client.get("/api/v1/openapi.json").status_code == 200

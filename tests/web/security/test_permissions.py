@@ -53,9 +53,10 @@ PARAMETERS: dict[str, Resolver] = {
     "reference": lambda w: w.beneficiary.code,
     "key_id": world_api_key,
     "endpoint_id": world_webhook,
+    "unknown": lambda w: "no/such/address",
 }
 #: Arguments that name no object of an organisation (formats, public tokens, files).
-NOT_OBJECTS = frozenset({"fmt", "kind", "token", "filename", "org_slug"})
+NOT_OBJECTS = frozenset({"fmt", "kind", "token", "filename", "org_slug", "unknown"})
 #: Query strings naming organisation A's objects (reports take the study there).
 QUERIES: dict[str, Callable[[World], dict[str, Any]]] = {
     endpoint: lambda w: {"study": w.study.id, "period": "all"}
