@@ -280,3 +280,16 @@ def test_unknown_api_address_is_a_problem(client):
     assert response.status_code == 404
     assert response.mimetype == PROBLEM
     assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_too_large_and_not_json(client, session, world):
+    headers = key_for(session, world.organisation)
+    huge = b'{"items": [' + b'{"reference": "x"},' * 400_000 + b"{}]}"
+    too_large = client.post(
+        "/api/v1/beneficiaries", data=huge, headers={**headers, "Content-Type": "application/json"}
+    )
+    assert too_large.status_code == 413
+    assert too_large.mimetype == PROBLEM
+    form = client.post("/api/v1/beneficiaries", data={"items": "x"}, headers=headers)
+    assert form.status_code == 415
+    assert form.mimetype == PROBLEM
