@@ -30,6 +30,7 @@ blueprint = ApiBlueprint("api", __name__, url_prefix="/api/v1", description="Éc
 
 problems.register(blueprint)
 
+MAX_ID = 2**31 - 1
 ERRORS = (400, 401, 403, 404, 409, 413, 429)
 
 
@@ -222,6 +223,8 @@ def enrol(payload: dict[str, Any], slug: str) -> dict[str, Any]:
 @_documented_errors
 def reissue(invitation_id: int) -> dict[str, Any]:
     """New link and card code for an open invitation; the previous ones stop working."""
+    if invitation_id > MAX_ID:  # beyond any database integer: not found, not a crash
+        raise Problem(404, "Not found.")
     try:
         issued = api_records.reissue(
             db.session, current_key().organisation_id, invitation_id, actor_label=_actor()

@@ -293,3 +293,10 @@ def test_too_large_and_not_json(client, session, world):
     form = client.post("/api/v1/beneficiaries", data={"items": "x"}, headers=headers)
     assert form.status_code == 415
     assert form.mimetype == PROBLEM
+
+
+def test_out_of_range_identifier_is_not_found(client, session, world):
+    headers = key_for(session, world.organisation)
+    response = client.post("/api/v1/invitations/99999999999999999999/reissue", headers=headers)
+    assert response.status_code == 404
+    assert response.mimetype == PROBLEM
