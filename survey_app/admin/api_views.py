@@ -23,6 +23,8 @@ from survey_app.security.sessions import current_organisation_id
 from survey_app.services import api_keys, webhooks
 from survey_app.services.errors import DomainError, NotFound
 
+MAX_ID = 2**31 - 1
+
 
 class ApiKeyForm(FlaskForm):
     label = StringField(_l("Label"), validators=[DataRequired(), Length(max=100)])
@@ -91,6 +93,8 @@ def api_keys_page() -> str | tuple[str, int]:
 def revoke_api_key(key_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
+    if key_id > MAX_ID:
+        abort(404)
     try:
         key = api_keys.revoke_key(db.session, current_organisation_id(), key_id, actor=g.user)
     except NotFound:
@@ -128,6 +132,8 @@ def webhooks_page() -> str | tuple[str, int]:
 
 
 def _endpoint(endpoint_id: int) -> webhooks.WebhookEndpoint:
+    if endpoint_id > MAX_ID:  # beyond any database integer
+        abort(404)
     try:
         return webhooks.get_endpoint(db.session, current_organisation_id(), endpoint_id)
     except NotFound:

@@ -51,3 +51,9 @@ def test_webhook_pages(client, session):
     assert client.post(link + "/toggle").status_code == 302
     session.expire_all()
     assert session.query(WebhookEndpoint).one().active is False
+
+
+def test_out_of_range_ids_are_not_found(client, session):
+    admin_client(client, session)
+    assert client.get("/admin/webhooks/99999999999999999999").status_code == 404
+    assert client.post("/admin/api-keys/99999999999999999999/revoke").status_code == 404
