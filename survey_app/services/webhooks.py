@@ -48,6 +48,8 @@ from survey_app.services import audit
 from survey_app.services.errors import DomainError, NotFound
 
 MAX_ATTEMPTS = 8
+#: How far back each run looks for events (bounds the scan; runs are every few minutes).
+LOOK_BACK = timedelta(days=7)
 FIRST_RETRY = timedelta(minutes=1)
 TIMEOUT_SECONDS = 10
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -140,8 +142,13 @@ def recent_deliveries(session: Session, endpoint: WebhookEndpoint, limit: int = 
 # --- events -------------------------------------------------------------------------
 
 
+def _since(endpoint: WebhookEndpoint, now: datetime) -> datetime:
+    """Events older than the look-back window (or the endpoint) are not sent."""
+    return max(endpoint.created_at, now - LOOK_BACK)
+
+
 def _event_rows(session: Session, endpoint: WebhookEndpoint, now: datetime) -> list[Any]:
-    since = endpoint.created_at
+    since = _since(endpoint, now)
     completed = Invitation.completed_at >= since
     expired = (
         Invitation.completed_at.is_(None)
@@ -167,7 +174,11 @@ def collect(session: Session, *, now: datetime | None = None) -> int:
     for endpoint in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active)):
         known = set(
             session.scalars(
-                select(WebhookDelivery.event_key).where(WebhookDelivery.endpoint_id == endpoint.id)
+                select(WebhookDelivery.event_key).where(
+                    WebhookDelivery.endpoint_id == endpoint.id,
+                    # an event is at least as old as its delivery: older ones are out of the scan
+                    WebhookDelivery.created_at >= _since(endpoint, now),
+                )
             )
         )
         for invitation, code, wave_key, study_slug, response_id in _event_rows(

@@ -126,3 +126,10 @@ def test_cli_delivers(runner, session, events, receiver):
 def test_only_https_or_local_http(url):
     with pytest.raises(DomainError):
         webhooks.check_url(url)
+
+
+def test_events_older_than_the_look_back_are_not_sent(session, events):
+    _endpoint, _answered, lapsed = events
+    lapsed.expires_at = utcnow() - webhooks.LOOK_BACK - timedelta(days=1)
+    session.flush()
+    assert webhooks.collect(session) == 1  # the recent completion only
