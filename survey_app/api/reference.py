@@ -60,6 +60,7 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
                         for parameter in operation.get("parameters", [])
                     ],
                     "body": json.dumps(body) if body else "",
+                    "body_ref": str((body or {}).get("$ref", "")).rpartition("/")[2],
                     "responses": sorted(operation.get("responses", {})),
                 }
             )

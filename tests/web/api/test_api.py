@@ -252,6 +252,8 @@ def test_openapi_document_is_valid_and_readable(client):
     assert page.status_code == 200
     assert b"/api/v1/studies/{slug}/enrolments" in page.data
     assert b"<script" not in page.data
+    assert b"Authorization: Bearer &lt;key&gt;" in page.data
+    assert b'href="#schema-BeneficiaryBatch"' in page.data
 
 
 def test_dates_are_iso(client, session, world):
