@@ -130,3 +130,6 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (public, auth, admin, design, studies, respond, reports):
         app.register_blueprint(blueprint)
+    from survey_app.api import init_api
+
+    init_api(app)

@@ -800,3 +800,5 @@ def erase_beneficiary() -> str | Response | tuple[str, int]:
         "success",
     )
     return redirect(url_for("admin.data_requests"))
+
+from survey_app.admin import api_views as _api_views  # noqa: E402, F401  (adds the API pages)

@@ -1,6 +1,7 @@
 """The domain model, one module per aggregate."""
 
 from survey_app.models._base import utcnow
+from survey_app.models.api import ApiKey, WebhookDelivery, WebhookEndpoint
 from survey_app.models.audit import AuditEvent, AuditTrailIsAppendOnly
 from survey_app.models.beneficiary import Beneficiary, BeneficiaryContact
 from survey_app.models.invitation import CHANNELS, Invitation
@@ -35,6 +36,7 @@ __all__ = [
     "LANGUAGES",
     "MODES",
     "Answer",
+    "ApiKey",
     "AuditEvent",
     "AuditTrailIsAppendOnly",
     "Beneficiary",
@@ -65,5 +67,7 @@ __all__ = [
     "User",
     "UserSession",
     "Wave",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "utcnow",
 ]

@@ -26,6 +26,7 @@ from survey_app.security.permissions import (
     public,
     undeclared_endpoints,
 )
+from tests.api_factories import world_api_key, world_webhook
 from tests.conftest import make_test_app
 from tests.open_answers_factories import theme_of_world
 from tests.security_factories import World, build_world, sign_in
@@ -51,9 +52,13 @@ PARAMETERS: dict[str, Resolver] = {
     "filename": lambda w: "css/ecoute.css",
     "kind": lambda w: "answers",
     "theme_id": theme_of_world,  # issue 17
+    "reference": lambda w: w.beneficiary.code,
+    "key_id": world_api_key,
+    "endpoint_id": world_webhook,
+    "unknown": lambda w: "no/such/address",
 }
 #: Arguments that name no object of an organisation (formats, public tokens, files).
-NOT_OBJECTS = frozenset({"fmt", "kind", "token", "filename", "org_slug"})
+NOT_OBJECTS = frozenset({"fmt", "kind", "token", "filename", "org_slug", "unknown"})
 #: Query strings naming organisation A's objects (reports take the study there).
 QUERIES: dict[str, Callable[[World], dict[str, Any]]] = {
     endpoint: lambda w: {"study": w.study.id, "period": "all"}
