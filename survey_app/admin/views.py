@@ -801,4 +801,5 @@ def erase_beneficiary() -> str | Response | tuple[str, int]:
     )
     return redirect(url_for("admin.data_requests"))
 
+
 from survey_app.admin import api_views as _api_views  # noqa: E402, F401  (adds the API pages)
