@@ -37,6 +37,8 @@ from survey_app.security.forms import SecureSubform
 
 QUESTIONNAIRE_KEY = r"^[a-z][a-z0-9_-]{0,63}$"
 ITEM_KEY = r"^[a-z][a-z0-9_]{0,63}$"
+#: Question keys as XLSForm names them (``P_Sex``, ``my-group``): what an import keeps.
+QUESTION_KEY = questionnaires.loader.KEY_RE.pattern
 TEXT_MAX = 5000
 MAX_CHOICE_ROWS = 200
 MAX_CLAUSE_ROWS = 20
@@ -204,7 +206,16 @@ class QuestionForm(FlaskForm):
 
     key = StringField(
         _l("Key"),
-        validators=_key_validators(ITEM_KEY),
+        validators=[
+            DataRequired(message=_l("Enter a key.")),
+            Regexp(
+                QUESTION_KEY,
+                message=_l(
+                    "A key starts with a letter and uses only letters, digits, '_', '-' "
+                    "or '.' (at most 64 characters)."
+                ),
+            ),
+        ],
         description=_l("Leave empty to get one made from the question."),
     )
     type = SelectField(_l("Type"), choices=options(TYPE_LABELS.items()))

@@ -355,3 +355,14 @@ def test_translations_can_drop_a_language(client, session):
     definition = _definition(session, organisation)
     assert definition.languages == ("fr",)
     assert definition.question("heard").label == {"fr": "On m'écoute."}
+
+
+def test_a_question_keyed_as_xlsform_allows_can_be_edited(client, session):
+    """Imported forms keep names such as ``P_Sex`` (issue 16); the designer must accept them."""
+    organisation = signed_in_quality_manager(client, session)
+    stored_draft(session, organisation)
+    response = client.post("/design/small/v1/questions/new", data=_question_data(key="P_Sex-2.a"))
+    assert response.status_code == 302
+    assert "P_Sex-2.a" in [q.key for q in _definition(session, organisation).questions]
+    refused = client.post("/design/small/v1/questions/new", data=_question_data(key="2bad key"))
+    assert refused.status_code == 400
