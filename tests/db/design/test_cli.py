@@ -80,20 +80,23 @@ def test_import_good_xlsform(runner, session, organisation, tmp_path):
 def test_import_bad_xlsform_prints_every_problem_and_stores_nothing(
     runner, session, organisation, tmp_path
 ):
+    # A missing translation or a condition on an unknown question no longer refuses a form
+    # (issue 16: filled in, or dropped and listed); a list that does not exist and a name
+    # used twice still do.
     survey = [
-        ["type", "name", "label::French (fr)", "label::English (en)", "relevant"],
-        ["select_one yn", "q1", "Un", "One", ""],
-        ["integer", "q2", "Deux", "", ""],
-        ["text", "q3", "Trois", "Three", "${q9} = 'x'"],
+        ["type", "name", "label::French (fr)", "label::English (en)"],
+        ["select_one nosuchlist", "q1", "Un", "One"],
+        ["integer", "q2", "Deux", "Two"],
+        ["text", "q2", "Trois", "Three"],
     ]
     path = tmp_path / "bad.xlsx"
     path.write_bytes(xlsform_bytes(survey, GOOD_CHOICES, GOOD_SETTINGS))
     result = runner.invoke(args=["questionnaire", "import", str(path), "--org", "acme"])
     assert result.exit_code != 0
     assert "2 problem(s), nothing imported" in result.output
-    assert "survey!R3" in result.output
-    assert "missing 'en' text" in result.output
-    assert 'survey!R4 column E "relevant"' in result.output
+    assert 'survey!R2 column A "type"' in result.output
+    assert "nosuchlist" in result.output
+    assert 'survey!R4 column B "name"' in result.output
     assert _count(session, organisation) == 0
 
 
