@@ -136,7 +136,7 @@ def _create_study(session: Session, organisation: Organisation) -> Study:
         session,
         organisation,
         slug=DEMO_SLUG,
-        title="Étude d’impact continue 2025–2026",
+        title="Suivi continu 2025–2026 : écoute, confiance, autonomie",
         sites=sites,
         waves=[
             studies.WavePlan("baseline", "baseline", 0, versions["impact-baseline"]),

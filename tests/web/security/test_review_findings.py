@@ -199,7 +199,7 @@ def test_newline_in_next_is_no_500(client, member):
         data={"email": member.email, "password": TEST_PASSWORD},
     )
     assert reply.status_code == 302
-    assert reply.headers["Location"] == "/studies/"
+    assert reply.headers["Location"] == "/studies/start"  # the landing page of the role
 
 
 # --- 8. only misses are rate limited -------------------------------------------------
