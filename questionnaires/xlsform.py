@@ -308,6 +308,8 @@ def _sheet_from_rows(title: str, rows: Any) -> _Sheet:
     headers = [_cell_text(h).strip() for h in header_row]
     body = []
     for n, row in enumerate(rows, start=2):
+        if row.count(None) == len(row):
+            continue  # spreadsheets often carry thousands of formatted but empty rows
         cells = {i: _cell_text(v) for i, v in enumerate(row) if v is not None}
         if any(v.strip() for v in cells.values()):
             body.append((n, cells))
@@ -315,19 +317,23 @@ def _sheet_from_rows(title: str, rows: Any) -> _Sheet:
 
 
 def _xls_rows(sheet: Any) -> Any:
-    """Rows of an xlrd sheet as plain values (empty cells None, booleans bool)."""
+    """Rows of an xlrd sheet as plain values (empty cells None, booleans bool).
+
+    Reads whole rows of types and values rather than one ``Cell`` object per
+    cell: legacy workbooks often pad every row to hundreds of empty columns.
+    """
     import xlrd
 
+    empty = (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK)
     for r in range(sheet.nrows):
-        row: list[Any] = []
-        for cell in sheet.row(r):
-            if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                row.append(None)
-            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
-                row.append(bool(cell.value))
-            else:
-                row.append(cell.value)
-        yield tuple(row)
+        types = sheet.row_types(r)
+        if all(t in empty for t in types):
+            yield ()
+            continue
+        yield tuple(
+            None if t in empty else bool(v) if t == xlrd.XL_CELL_BOOLEAN else v
+            for t, v in zip(types, sheet.row_values(r), strict=True)
+        )
 
 
 def _workbook_sheets(data: bytes) -> list[_Sheet]:
