@@ -45,6 +45,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import format_date
 from sqlalchemy import and_, select, update
@@ -432,6 +433,26 @@ def plan(
     return result
 
 
+def _record_delivery(session: Session, pending: Any, channel: str, now: datetime) -> None:
+    """Audit one delivered message; a first invitation (not a reminder) becomes sent."""
+    audit.record(
+        session,
+        f"invitation.{channel}",
+        actor_label="invitations send-due",
+        organisation_id=pending.organisation_id,
+        object_type="invitation",
+        object_id=pending.invitation_id,
+        details={"reminder": pending.reminder},
+    )
+    if not pending.reminder:
+        session.execute(
+            update(Invitation)
+            .where(Invitation.id == pending.invitation_id, Invitation.sent_at.is_(None))
+            .values(sent_at=now, channel=channel)
+            .execution_options(synchronize_session=False)
+        )
+
+
 def deliver(
     session: Session, result: SendDueResult, mailer: invitations.Mailer, now: datetime
 ) -> None:
@@ -444,22 +465,7 @@ def deliver(
             result.email_failures += 1
             continue
         result.emailed += 1
-        audit.record(
-            session,
-            "invitation.email",
-            actor_label="invitations send-due",
-            organisation_id=pending.organisation_id,
-            object_type="invitation",
-            object_id=pending.invitation_id,
-            details={"reminder": pending.reminder},
-        )
-        if not pending.reminder:
-            session.execute(
-                update(Invitation)
-                .where(Invitation.id == pending.invitation_id, Invitation.sent_at.is_(None))
-                .values(sent_at=now, channel="email")
-                .execution_options(synchronize_session=False)
-            )
+        _record_delivery(session, pending, "email", now)
     result.outbox.clear()
 
 
@@ -475,20 +481,5 @@ def deliver_sms(
             result.sms_failures += 1
             continue
         result.texted += 1
-        audit.record(
-            session,
-            "invitation.sms",
-            actor_label="invitations send-due",
-            organisation_id=pending.organisation_id,
-            object_type="invitation",
-            object_id=pending.invitation_id,
-            details={"reminder": pending.reminder},
-        )
-        if not pending.reminder:
-            session.execute(
-                update(Invitation)
-                .where(Invitation.id == pending.invitation_id, Invitation.sent_at.is_(None))
-                .values(sent_at=now, channel="sms")
-                .execution_options(synchronize_session=False)
-            )
+        _record_delivery(session, pending, "sms", now)
     result.sms_outbox.clear()
