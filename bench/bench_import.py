@@ -35,6 +35,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_analysis_db as common  # noqa: E402 - after the path set-up above
 
+from analysis.inputs import ANSWER_COLUMNS  # noqa: E402
+
 KEYS = [
     "listen_heard",
     "listen_understood",
@@ -50,21 +52,7 @@ KEYS = [
     "auto_money",
 ]
 INDICATOR = {"listen": "listening", "conf": "confidence", "auto": "autonomy"}
-HEADER = [
-    "response_id",
-    "beneficiary_code",
-    "study",
-    "wave",
-    "wave_kind",
-    "site",
-    "questionnaire_version",
-    "question_key",
-    "indicator",
-    "value",
-    "completed_date",
-    "mode",
-    "language",
-]
+HEADER = list(ANSWER_COLUMNS)  # the tidy table's columns (docs/CONTRACTS.md)
 
 
 def write_csv(path: Path, n_beneficiaries: int, seed: int) -> int:
