@@ -18,7 +18,7 @@ from survey_app.api.problems import Problem, ProblemParser
 from survey_app.extensions import db
 from survey_app.models import Study
 from survey_app.security.permissions import public
-from survey_app.services import api_records, invitations, studies
+from survey_app.services import api_records, invitations, reporting, studies
 from survey_app.services.errors import Conflict, DomainError, NotFound
 
 
@@ -278,13 +278,16 @@ def indicators(query: dict[str, Any], slug: str) -> Any:
     Same function, same organisation settings, same small-cell suppression
     (suppressed values are null with ``suppressed: true``).
     """
-    from survey_app.cli.analysis import run_analysis
-
     study = _study(slug)
     if query["date_from"] and query["date_to"] and query["date_from"] > query["date_to"]:
         raise Problem(400, "from is after to.", errors=[{"field": "from", "message": "After to."}])
-    result = run_analysis(study, query["date_from"], query["date_to"], query["site"] or None)
-    return result.to_dict()
+    params = reporting.ReportParameters(
+        study_id=study.id,
+        date_from=query["date_from"],
+        date_to=query["date_to"],
+        sites=tuple(query["site"] or ()),
+    )
+    return reporting.analyse_from_database(db.session, study, params).to_dict()
 
 
 @blueprint.route("/studies/<slug>/answers", methods=["GET"])

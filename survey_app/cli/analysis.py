@@ -14,7 +14,6 @@ from survey_app.cli._common import command_transaction
 from survey_app.extensions import db
 from survey_app.models import Organisation, Study
 from survey_app.services import reporting
-from survey_app.services.analysis_input import load_study_tables
 from survey_app.services.answer_import import import_answers_csv
 from survey_app.services.errors import DomainError, NotFound
 
@@ -66,16 +65,7 @@ def run_analysis(
     sites: list[str] | None,
     breakdown_wave: str | None = None,
 ) -> analysis.StudyAnalysis:
-    """Load the study's tables and analyse them with the organisation's settings.
-
-    The options come from :func:`reporting.analysis_options`, as for the PDF
-    and the dashboard, so that every output shows the same numbers.
-    """
-    import analysis
-
-    tables = load_study_tables(
-        db.session, study, date_from=date_from, date_to=date_to, site_codes=sites or None
-    )
+    """The study's analysis with the organisation's settings (same numbers as the PDF)."""
     params = reporting.ReportParameters(
         study_id=study.id,
         date_from=date_from,
@@ -83,10 +73,7 @@ def run_analysis(
         sites=tuple(sites or ()),
         breakdown_wave=reporting.check_wave(db.session, study, breakdown_wave),
     )
-    options = reporting.analysis_options(db.session, study, params)
-    return analysis.analyse_study(
-        tables.answers, tables.questions, invitations=tables.invitations, options=options
-    )
+    return reporting.analyse_from_database(db.session, study, params)
 
 
 @click.command("indicators")

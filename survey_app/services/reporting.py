@@ -370,6 +370,31 @@ def prepare(
     )
 
 
+def analyse_from_database(
+    session: Session, study: Study, params: ReportParameters
+) -> analysis.StudyAnalysis:
+    """The analysis ``indicators --json``, the API and the report share for ``params``.
+
+    Tables and options come from the same two functions the PDF uses, so every
+    output shows the same numbers under the same disclosure rules.
+    """
+    import analysis
+
+    tables = load_study_tables(
+        session,
+        study,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        site_codes=list(params.sites) or None,
+    )
+    return analysis.analyse_study(
+        tables.answers,
+        tables.questions,
+        invitations=tables.invitations,
+        options=analysis_options(session, study, params),
+    )
+
+
 def analyse(report_input: ReportInput) -> analysis.StudyAnalysis:
     import analysis
 
