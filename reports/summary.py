@@ -213,17 +213,16 @@ def _change_sentences(words: Words, gain: GainResult | None) -> tuple[list[str],
             second=words.wave(gain.to_wave),
         )
     ]
-    if (better, same, worse) != (None, None, None):
-        if change is not None and getattr(change, "better", None) is not None:
-            # Published shares, or their bounds ("at most 5 %") where a cell is withheld.
-            shown = {
-                name: words.share(getattr(change, name)) for name in ("better", "same", "worse")
-            }
-        else:
-            shown = {
-                name: words.suppressed if share is None else words.pct(share)
-                for name, share in (("better", better), ("same", same), ("worse", worse))
-            }
+    if change is not None and getattr(change, "better", None) is not None:
+        # Published shares, or their bounds ("at most 5 %") where a cell is withheld:
+        # shown even when every cell is withheld, since the bounds still say how much moved.
+        shown = {name: words.share(getattr(change, name)) for name in ("better", "same", "worse")}
+        sentences.append(words.t("summary_better_same_worse", **shown))
+    elif (better, same, worse) != (None, None, None):
+        shown = {
+            name: words.suppressed if share is None else words.pct(share)
+            for name, share in (("better", better), ("same", same), ("worse", worse))
+        }
         sentences.append(words.t("summary_better_same_worse", **shown))
     verdict = verdict_of(gain)
     sentences.append(words.t(f"summary_verdict_{verdict}"))

@@ -269,7 +269,15 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "difference_test": {"fr": "Différence (Mann-Whitney)", "en": "Difference (Mann-Whitney)"},
     "responses": {"fr": "Participation", "en": "Response"},
     "response_rates": {"fr": "Taux de réponse", "en": "Response rates"},
-    "invited": {"fr": "Invitées", "en": "Invited"},
+    "invited": {"fr": "Invitations", "en": "Invitations"},
+    "response_rates_note": {
+        "fr": "Les nombres comptent des invitations (un questionnaire chacune) : une personne "
+        "invitée à plusieurs temps de mesure compte une fois par temps. La ligne « Tous temps "
+        "confondus » les additionne : son taux se lit par questionnaire, pas par personne.",
+        "en": "The counts are invitations (one questionnaire each): a person invited at several "
+        "waves counts once per wave. The “All waves” row adds them up: its rate is per "
+        "questionnaire, not per person.",
+    },
     "sent": {"fr": "Envoyées", "en": "Sent"},
     "opened": {"fr": "Ouvertes", "en": "Opened"},
     "completed": {"fr": "Remplies", "en": "Completed"},
@@ -388,6 +396,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "read with care.",
     },
     "all_findings": {"fr": "Tous les constats", "en": "All findings"},
+    "method_detail": {"fr": "Pour les statisticien·nes :", "en": "For statisticians:"},
     "warnings": {"fr": "Avertissements de l’analyse", "en": "Analysis warnings"},
     "chart_data": {
         "fr": "Chiffres du graphique : %(what)s",

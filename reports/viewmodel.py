@@ -326,16 +326,11 @@ def _wave_table(words: _Words, analysis: StudyAnalysis, indicator: str) -> dict[
                 else (words.count(n))
             )
             cells = [n_text, *_estimate_cells(words, positive), mean]
-            if result.nps is not None:
-                # A 0–10 recommendation has no "positive" set: its figure is the NPS
-                # (table below); the share column does not apply.
+            if result.nps is not None and (positive is None or positive.suppressed):
+                # A 0–10 question's "positive" is its promoters (9–10), the analysis'
+                # own share; when that share is withheld, the NPS table's n stands.
                 nps = result.nps
-                cells = [
-                    words.suppressed if nps.suppressed else words.count(nps.n),
-                    EN_DASH,
-                    EN_DASH,
-                    mean,
-                ]
+                cells[0] = words.suppressed if nps.suppressed else words.count(nps.n)
         rows.append({"header": words.wave(result.wave), "cells": cells})
     return {
         "caption": words.t("by_wave"),
@@ -358,8 +353,12 @@ def _nps_block(words: _Words, analysis: StudyAnalysis, indicator: str) -> dict[s
     for result in sorted(results, key=lambda r: _wave_rank(analysis, r.wave)):
         nps = result.nps
         assert nps is not None  # noqa: S101 - filtered above
-        if nps.suppressed or result.suppressed:
+        if result.suppressed:
             cells = [words.suppressed] * 5
+        elif nps.suppressed:
+            # The bands are withheld; the number of people who answered is not.
+            n = result.positive.n if result.positive is not None else None
+            cells = [words.suppressed if n is None else words.count(n)] + [words.suppressed] * 4
         else:
             cells = [
                 words.count(nps.n),
@@ -1142,6 +1141,7 @@ def _responses(words: _Words, analysis: StudyAnalysis) -> dict[str, Any]:
         if rows
         else None,
         "empty": words.t("no_invitations"),
+        "note": words.t("response_rates_note") if rows else None,
         "assisted": assisted,
     }
 
@@ -1337,7 +1337,16 @@ def _findings(
             return topic.startswith(SUMMARY_TOPICS)
 
         findings = [f for f in findings if keep(f.topic)][:MAX_SUMMARY_FINDINGS]
+    findings = _waves_in_time_order(analysis, findings)
     names = {key: words.indicator(key) for key in {r.indicator for r in analysis.indicators}}
+    # The analysis names an indicator by its questionnaire label ("Independence in
+    # everyday tasks"); the report's headings use the report label ("Autonomy"):
+    # one name per indicator throughout the report.
+    for measure in _measure_list(analysis):
+        label = getattr(measure, "label", None) or {}
+        own = label.get(words.lang) if isinstance(label, dict) else None
+        if own and measure.indicator in names:
+            names[own] = names[measure.indicator]
     names.update({key: words.wave(key) for key in analysis.waves})
     return [
         {
@@ -1346,6 +1355,27 @@ def _findings(
         }
         for f in findings
     ]
+
+
+def _measure_list(analysis: StudyAnalysis) -> list[Any]:
+    measures = getattr(analysis, "measures", None) or ()
+    return list(measures.values()) if isinstance(measures, dict) else list(measures)
+
+
+def _waves_in_time_order(analysis: StudyAnalysis, findings: list[Any]) -> list[Any]:
+    """Response-rate findings follow the waves' order (baseline, follow-up, exit).
+
+    The analysis lists them by wave key; every other finding keeps its place.
+    """
+    slots = [i for i, f in enumerate(findings) if f.topic.startswith("response_rate:")]
+    ordered = sorted(
+        (findings[i] for i in slots),
+        key=lambda f: _wave_rank(analysis, f.topic.split(":", 1)[1]),
+    )
+    result = list(findings)
+    for slot, finding in zip(slots, ordered, strict=True):
+        result[slot] = finding
+    return result
 
 
 def _named(sentence: str, names: Mapping[str, str]) -> str:
@@ -1538,6 +1568,7 @@ _TEMPLATE_WORDS = (
     "distribution",
     "trend",
     "all_findings",
+    "method_detail",
     "summary_table",
     "who_counted",
 )
