@@ -82,7 +82,7 @@ def due_people(
         still_open[position[found & is_open]] = True
         pending = due & still_open & ~answered_later
         rule = {
-            "fr": "dû = une invitation à cette vague a été créée avant la fin de la période "
+            "fr": "dû = une invitation à ce temps de mesure a été créée avant la fin de la période "
             "(elle l’est à la date prévue) ; les personnes dont l’invitation est encore "
             "ouverte ne sont comptées ni suivies ni perdues",
             "en": "due = an invitation to this wave was created by the end of the period "

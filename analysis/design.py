@@ -218,8 +218,9 @@ def multiplicity_policy(family: Sequence[str], alpha: float) -> Multiplicity:
         ),
         "fr": (
             "Une seule famille de tests est ajustée pour les comparaisons multiples, par la "
-            "méthode de Holm : l’évolution de chaque indicateur entre l’entrée et chaque vague "
-            f"suivante ({n} test{'s' if n != 1 else ''}). Chaque indicateur compte une fois ; "
+            "méthode de Holm : l’évolution de chaque indicateur entre l’entrée et chaque temps "
+            f"de mesure suivant ({n} test{'s' if n != 1 else ''}). Chaque indicateur compte une "
+            "fois ; "
             "ses questions sont données pour le détail et sont exploratoires, comme les questions "
             "hors indicateur et toutes les comparaisons entre sites, modes, langues ou périodes "
             "(non ajustées). Les intervalles ne sont pas ajustés : un constat dit d’abord ce que "
@@ -245,8 +246,10 @@ def period_info(
         "fr": (
             f"Questionnaires remplis du {first or '?'} au {last or '?'} ({where_fr}), par des "
             "personnes accompagnées qui ont accepté de répondre. Une personne compte une fois par "
-            "vague (son dernier questionnaire de la vague). Les évolutions portent sur les "
-            "personnes qui ont répondu à l’entrée et à la vague suivante ; les pertes de vue, "
+            "temps de mesure (son dernier questionnaire de ce temps). Les évolutions portent sur "
+            "les "
+            "personnes qui ont répondu à l’entrée et au temps de mesure suivant ; les pertes de "
+            "vue, "
             "sur celles dont le suivi était dû pendant la période."
         ),
         "en": (
@@ -489,7 +492,7 @@ def _method_texts(k: int, level: float) -> dict[str, dict[str, str]]:
         },
         "multiplicity": {
             "fr": "Une seule famille de tests ajustée (Holm) : l’évolution de chaque indicateur "
-            "entre l’entrée et chaque vague suivante. Les questions détaillées et les "
+            "entre l’entrée et chaque temps de mesure suivant. Les questions détaillées et les "
             "comparaisons entre groupes sont exploratoires (non ajustées). Les intervalles ne "
             "sont pas ajustés.",
             "en": "One family of tests is adjusted (Holm): the change of each indicator between "
@@ -497,8 +500,9 @@ def _method_texts(k: int, level: float) -> dict[str, dict[str, str]]:
             "groups are exploratory (not adjusted). Intervals are not adjusted.",
         },
         "attrition": {
-            "fr": "Perdues de vue : personnes interrogées à l’entrée, dont la vague suivante "
-            "était due pendant la période, sans réponse à cette vague. Leur niveau au départ est "
+            "fr": "Perdues de vue : personnes interrogées à l’entrée, dont le temps de mesure "
+            "suivant "
+            "était dû pendant la période, sans réponse à ce temps. Leur niveau au départ est "
             "comparé à celui des personnes suivies : cela décrit des niveaux, pas des évolutions.",
             "en": "Lost to follow-up: people surveyed at baseline whose later wave was due "
             "within the period and who did not answer it. Their baseline level is compared with "
@@ -511,7 +515,8 @@ def _method_texts(k: int, level: float) -> dict[str, dict[str, str]]:
             "A scale is called reliable only when alpha reaches 0.70.",
         },
         "trends": {
-            "fr": "Une courbe par type de vague (entrée, suivi, sortie), jamais mélangées, par "
+            "fr": "Une courbe par type de temps de mesure (entrée, suivi, sortie), jamais "
+            "mélangées, par "
             "mois ou par trimestre. Le plus petit écart détectable entre deux périodes est "
             "indiqué : un écart plus petit passerait inaperçu.",
             "en": "One trend per kind of wave (baseline, follow-up, exit), never mixed, by month "
@@ -519,7 +524,8 @@ def _method_texts(k: int, level: float) -> dict[str, dict[str, str]]:
             "stated: a smaller one would go unnoticed.",
         },
         "breakdowns": {
-            "fr": "Par site, mode et langue dans une seule vague (l’entrée par défaut), une "
+            "fr": "Par site, mode et langue dans un seul temps de mesure (l’entrée par défaut), "
+            "une "
             "réponse par personne. Tests exploratoires, non ajustés. Les personnes aidées pour "
             "répondre se choisissent elles-mêmes : l’écart avec les autres ne vient pas du seul "
             "mode.",

@@ -187,7 +187,8 @@ def indicator_findings(
         fr = (
             f"{fr_percent(share.estimate)} ({_fr_level(share.interval.level)}{NBSP}: "
             f"{fr_number(100 * low)}–{fr_percent(high)}) des {fr_number(share.n)} personnes "
-            f"ayant répondu (vague {wave_fr}) ont un résultat positif pour {fr_name}{means_fr}."
+            f"ayant répondu (temps de mesure {wave_fr}) ont un résultat positif pour "
+            f"{fr_name}{means_fr}."
         )
         en = (
             f"{en_number(100 * share.estimate)}% ({_en_level(share.interval.level)}: "
@@ -419,8 +420,9 @@ def attrition_findings(
             lost_en = en_number(att.n_lost) if att.n_lost is not None else "?"
             fr = (
                 f"Sur les {fr_number(att.n_baseline)} personnes interrogées en "
-                f"{_quote(att.from_wave, 'fr')} dont la vague {_quote(att.to_wave, 'fr')} "
-                f"était due pendant la période, {lost_fr} ({fr_percent(att.share_lost)}) "
+                f"{_quote(att.from_wave, 'fr')} dont le temps de mesure "
+                f"{_quote(att.to_wave, 'fr')} "
+                f"était dû pendant la période, {lost_fr} ({fr_percent(att.share_lost)}) "
                 "n’y ont pas répondu"
             )
             en = (
@@ -496,7 +498,7 @@ def mode_findings(breakdowns: Iterable[Breakdown], level: float) -> list[Finding
     for bd in breakdowns:
         if bd.by != "mode" or bd.test.p_value is None or bd.test.p_value >= alpha:
             continue
-        wave_fr = f" (vague {_quote(bd.wave, 'fr')})" if bd.wave else ""
+        wave_fr = f" (temps de mesure {_quote(bd.wave, 'fr')})" if bd.wave else ""
         wave_en = f" (wave {_quote(bd.wave, 'en')})" if bd.wave else ""
         fr = (
             f"Les réponses à {_quote(bd.target, 'fr')}{wave_fr} diffèrent selon le mode de "
