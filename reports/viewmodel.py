@@ -36,6 +36,8 @@ from analysis.trends import MIN_MONTHLY_MEDIAN
 from reports import charts
 from reports.formatting import (
     EN_DASH,
+    NBSP,
+    NNBSP,
     format_count,
     format_date,
     format_datetime,
@@ -503,10 +505,11 @@ def _wording_notes(words: _Words, analysis: StudyAnalysis, indicator: str) -> li
     for difference in getattr(analysis, "wording_differences", None) or ():
         if difference.question_key not in keys:
             continue
-        versions = "; ".join(
-            f"{words.wave(wave)}{words.t('colon')}« {label_of({'x': labels}, 'x', words.lang)} »"
-            if words.lang == "fr"
-            else f"{words.wave(wave)}: “{label_of({'x': labels}, 'x', words.lang)}”"
+        separator = f"{NNBSP}; " if words.lang == "fr" else "; "
+        opening, closing = (f"«{NBSP}", f"{NBSP}»") if words.lang == "fr" else ("“", "”")
+        versions = separator.join(
+            f"{words.wave(wave)}{words.t('colon')}"
+            f"{opening}{label_of({'x': labels}, 'x', words.lang)}{closing}"
             for wave, labels in zip(difference.waves, difference.labels, strict=False)
         )
         notes.append(words.t("wording_differs", versions=versions))
