@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from babel.dates import get_month_names
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -19,6 +21,11 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey_app.security.forms import SecureForm as FlaskForm
+
+
+def _month_name(number: int) -> str:
+    """The month by name in the interface language ("octobre", "October"), not a number."""
+    return get_month_names("wide", locale=get_locale() or "en")[number]
 
 
 def options(pairs: list[tuple[Any, Any]]) -> list[SelectChoice]:
@@ -56,13 +63,17 @@ class ReportForm(FlaskForm):
     month = SelectField(
         _l("Month"),
         coerce=int,
-        choices=options([(0, "–")] + [(number, str(number)) for number in range(1, 13)]),
+        choices=options(
+            [(0, "–")] + [(number, LazyString(_month_name, number)) for number in range(1, 13)]
+        ),
         default=0,
     )
     quarter = SelectField(
         _l("Quarter"),
         coerce=int,
-        choices=options([(0, "–"), (1, "T1 / Q1"), (2, "T2 / Q2"), (3, "T3 / Q3"), (4, "T4 / Q4")]),
+        choices=options(
+            [(0, "–")] + [(number, _l("Q%(number)s", number=number)) for number in range(1, 5)]
+        ),
         default=0,
     )
     date_from = DateField(_l("From"), validators=[Optional()])
