@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
