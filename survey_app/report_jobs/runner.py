@@ -59,17 +59,17 @@ def run_job(session: Session, job_id: int) -> str | None:
     if job is None:
         session.rollback()
         return None
-    organisation_id = job.organisation_id
+    # Plain values: the row may be deleted (purged) while the report is built.
+    organisation_id, study_id, fmt = job.organisation_id, job.study_id, job.format
+    parameters, version = dict(job.parameters), job.software_version
     session.commit()
     try:
-        study = session.get(Study, job.study_id)
+        study = session.get(Study, study_id)
         if study is None or study.organisation_id != organisation_id:
             raise LookupError("the study no longer exists")
-        params = reporting.ReportParameters.from_dict(job.parameters)
+        params = reporting.ReportParameters.from_dict(parameters)
         fingerprint = reporting.data_fingerprint(session, study, params)
-        report_input = reporting.prepare(
-            session, study, params, software_version=job.software_version
-        )
+        report_input = reporting.prepare(session, study, params, software_version=version)
         session.rollback()  # end the read transaction before the long part
         if not store.heartbeat(session, job_id, 30):
             session.rollback()
@@ -78,7 +78,7 @@ def run_job(session: Session, job_id: int) -> str | None:
         content = reporting.build_pdf(report_input)
         if store.finish(session, job_id):
             cache = store.ReportCache(session, organisation_id)
-            cache.put(report_input.key, job.format, content, fingerprint=fingerprint)
+            cache.put(report_input.key, fmt, content, fingerprint=fingerprint)
         session.commit()
         return "done"
     except Exception as error:  # recorded on the job and logged with its trace
