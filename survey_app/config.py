@@ -118,6 +118,9 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         # Who builds PDF reports: thread | procrastinate | manual; empty: thread on SQLite,
         # procrastinate (a `flask jobs worker` process) on PostgreSQL. docs/DEPLOYMENT.md
         "REPORT_WORKER": os.environ.get("REPORT_WORKER", ""),
+        # procrastinate's own connections (LISTEN/NOTIFY, a search_path option): PostgreSQL
+        # directly or a session-mode PgBouncer pool; empty: DATABASE_URL.
+        "JOBS_DATABASE_URL": os.environ.get("JOBS_DATABASE_URL", ""),
         "TESTING": testing,
     }
     config.update(overrides)

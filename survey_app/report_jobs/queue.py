@@ -32,8 +32,15 @@ _deferrers: dict[tuple[int, str], Any] = {}
 
 
 def conninfo(app: Flask) -> str:
-    """The app's PostgreSQL URL in the form psycopg takes (no SQLAlchemy driver suffix)."""
-    url = make_url(str(app.config["SQLALCHEMY_DATABASE_URI"]))
+    """The queue's PostgreSQL URL (``JOBS_DATABASE_URL`` or the app's) in psycopg's form.
+
+    A separate URL exists for deployments with PgBouncer in transaction mode:
+    the worker's LISTEN/NOTIFY and the ``search_path`` option need a session
+    of their own (docs/DEPLOYMENT.md).
+    """
+    url = make_url(
+        str(app.config.get("JOBS_DATABASE_URL") or app.config["SQLALCHEMY_DATABASE_URI"])
+    )
     if url.get_backend_name() != "postgresql":
         raise RuntimeError("REPORT_WORKER=procrastinate needs a PostgreSQL DATABASE_URL")
     return url.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -99,22 +99,18 @@ def _environment(database_url: str) -> dict[str, str]:
     return env
 
 
+def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    with log.open("wb") as output:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+
+
 def _start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"]
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**env, "ECOUTE_BIND": f"127.0.0.1:{port}"},
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
+    return _spawn(command, {**env, "ECOUTE_BIND": f"127.0.0.1:{port}"}, log)
 
 
 def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"]
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
-    )
+    return _spawn([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], env, log)
 
 
 def _wait_until_listening(port: int, process: subprocess.Popen, log: Path) -> None:
@@ -154,13 +150,14 @@ def shared_database() -> Iterator[tuple[str, dict]]:
         with app.app_context():
             built = make_report_study(db.session, people=20)
             director = make_user(db.session, built.organisation, Role.DIRECTOR)
-            db.session.commit()
             facts = {
                 "study_id": built.study.id,
                 "organisation_id": built.organisation.id,
                 "email": director.email,
                 "director_id": director.id,
             }
+            db.session.commit()
+            db.session.remove()
             db.engine.dispose()
         yield url, {**facts, "app": app}
     finally:
