@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -10,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from survey_app.models import AuditEvent, ReportJob, Response, Role
-from survey_app.report_jobs import runner
+from survey_app.models import AuditEvent, ReportJob, Response, Role, utcnow
+from survey_app.report_jobs import runner, store
 from survey_app.services import reporting
 from tests.factories import login, make_user
 from tests.reports_factories import make_report_study
@@ -234,3 +235,39 @@ def test_indicator_tables_match_the_analysis(client, session, study_setup):
         assert (row[12] or "") == (f"{bound.relation}{bound.value:g}" if bound else "")
     csv_result = client.get(f"/reports/export/indicators.csv?{_query(built.study)}")
     assert csv_result.data.decode("utf-8-sig").startswith("indicator,wave,n,")
+
+
+def test_build_progress_a_lost_build_and_a_failed_one_as_the_director_sees_them(
+    client, session, study_setup
+):
+    """Every step is read from the job row, so any app server shows the same page."""
+    built, director = study_setup
+    login(client, director.email)
+    url = f"/reports/report.pdf?{_query(built.study, lang='en')}"
+    assert client.get(url).status_code == 202
+    job = session.scalars(select(ReportJob).where(ReportJob.study_id == built.study.id)).one()
+    assert (job.state, job.requested_by_id, job.language) == ("queued", director.id, "en")
+
+    assert store.claim(session, job.id) is not None
+    store.heartbeat(session, job.id, 30)
+    session.commit()
+    page = client.get(url)
+    assert page.status_code == 202
+    assert 'value="30"' in page.get_data(as_text=True)  # the <progress> bar
+
+    # Its worker died: silent for longer than STALE_AFTER, the next request queues it again.
+    job.heartbeat_at = utcnow() - store.STALE_AFTER - dt.timedelta(minutes=1)
+    session.commit()
+    assert client.get(url).status_code == 202
+    states = session.scalars(
+        select(ReportJob.state).where(ReportJob.study_id == built.study.id).order_by(ReportJob.id)
+    ).all()
+    assert states == ["failed", "queued"]
+
+    latest = session.scalars(select(ReportJob).order_by(ReportJob.id.desc())).first()
+    store.mark_failed(session, latest.id, "RuntimeError: boom")
+    session.commit()
+    failed = client.get(url)
+    assert failed.status_code == 500
+    assert "retry=1" in failed.get_data(as_text=True)  # the "try again" link
+    assert client.get(url + "&retry=1").status_code == 202
