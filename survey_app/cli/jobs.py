@@ -42,6 +42,8 @@ def worker_command(concurrency: int, once: bool) -> None:
     logging.getLogger("procrastinate").setLevel(logging.WARNING)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"report worker: queue {queue.QUEUE!r}, {concurrency} at a time", err=True)
+    # A finished build's history is its report_job row: procrastinate's own row
+    # (which holds only the job id) goes when it succeeds, so its table stays small.
     queue.worker_app(app, concurrency=concurrency).run_worker(
-        queues=[queue.QUEUE], concurrency=concurrency, wait=not once
+        queues=[queue.QUEUE], concurrency=concurrency, wait=not once, delete_jobs="successful"
     )
