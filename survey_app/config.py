@@ -115,6 +115,12 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
+        # Who builds PDF reports: thread | procrastinate | manual; empty: thread on SQLite,
+        # procrastinate (a `flask jobs worker` process) on PostgreSQL. docs/DEPLOYMENT.md
+        "REPORT_WORKER": os.environ.get("REPORT_WORKER", ""),
+        # procrastinate's own connections (LISTEN/NOTIFY, a search_path option): PostgreSQL
+        # directly or a session-mode PgBouncer pool; empty: DATABASE_URL.
+        "JOBS_DATABASE_URL": os.environ.get("JOBS_DATABASE_URL", ""),
         "TESTING": testing,
     }
     config.update(overrides)

@@ -29,6 +29,7 @@ def _register_optional(app: Flask) -> None:
         "retention",
         "open_answers",
         "beneficiaries",
+        "jobs",
     ):
         try:
             module = importlib.import_module(f"survey_app.cli.{name}")

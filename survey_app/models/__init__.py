@@ -17,6 +17,7 @@ from survey_app.models.questionnaire import (
     Questionnaire,
     QuestionnaireVersion,
 )
+from survey_app.models.report_job import ReportArtefact, ReportJob
 from survey_app.models.response import LANGUAGES, MODES, Answer, Response, SubmissionKey
 from survey_app.models.study import OpenLink, Study, StudyEnrolment, StudySite, Wave
 from survey_app.models.user import (
@@ -57,6 +58,8 @@ __all__ = [
     "QuestionnaireVersion",
     "RateLimitCounter",
     "RecoveryCode",
+    "ReportArtefact",
+    "ReportJob",
     "Response",
     "Role",
     "Site",

@@ -4,7 +4,9 @@ Thin views: the form parses the query string, :mod:`survey_app.services.reportin
 and :mod:`survey_app.services.exports` do the work, each download is recorded
 in the audit trail and committed once at the end of the view.
 
-A PDF is generated in a worker thread (see ``reporting.JOBS``); until it is
+A PDF is built in the background as a report job (:mod:`survey_app.report_jobs`:
+a thread here on SQLite, a ``jobs worker`` process on PostgreSQL); the job and
+the finished PDF are in the database, so any app server answers. Until it is
 ready the page refreshes itself with ``<meta http-equiv="refresh">`` (no
 script, so the Content Security Policy stays strict), and the same address
 then serves the file, from the cache on later visits.
@@ -35,6 +37,7 @@ from werkzeug.datastructures import MultiDict
 import survey_app
 from survey_app.extensions import db
 from survey_app.models import Site, Study
+from survey_app.report_jobs import runner, store
 from survey_app.reports.forms import ExportForm, ReportForm, options
 from survey_app.security.permissions import Permission, requires
 from survey_app.security.sessions import current_organisation_id
@@ -52,9 +55,8 @@ REFRESH_SECONDS = 2
 
 
 def _cache() -> reporting.ReportCache:
-    """This organisation's report cache (purged with its data: services/reporting.py)."""
-    root = reporting.cache_root(current_app.config, current_app.instance_path)
-    return reporting.ReportCache.for_organisation(root, current_organisation_id())
+    """This organisation's cached reports (in the database: every app server sees them)."""
+    return reporting.ReportCache(db.session, current_organisation_id())
 
 
 def _form(data: MultiDict | None = None) -> ReportForm:
@@ -192,12 +194,12 @@ def preview() -> Any:
         return page
     version = survey_app.__version__
     cache = _cache()
-    key = reporting.report_key(db.session, study, params, version)
+    key, fingerprint = reporting.fingerprinted_key(db.session, study, params, version)
     cached = cache.get(key, "html")
     if cached is None:
         report_input = reporting.prepare(db.session, study, params, software_version=version)
         html = reporting.build_dashboard(report_input)
-        cache.put(key, "html", html.encode("utf-8"))
+        cache.put(key, "html", html.encode("utf-8"), fingerprint=fingerprint)
     else:
         html = cached.decode("utf-8")
     _audit("report.preview", study, params)
@@ -229,12 +231,34 @@ def download_pdf() -> Any:
         _audit("report.download", study, params, format="pdf")
         db.session.commit()
         return _download(content, _filename(study, params, "report", "pdf"), "pdf")
-    job = reporting.JOBS.status(key)
-    # "done" without a file: the cache was emptied since; produce it again.
-    if job is None or job.state == "done" or (job.state == "failed" and request.args.get("retry")):
-        report_input = reporting.prepare(db.session, study, params, software_version=version)
-        job = reporting.JOBS.submit(key, lambda: reporting.build_pdf(report_input), cache, "pdf")
-        db.session.rollback()  # nothing was written: end the read transaction
+    job = store.latest_job(db.session, study.organisation_id, key, "pdf")
+    # "done" without a cached PDF: the cache was emptied since; build it again.
+    # Queued or running but silent for long: its worker stopped; build it again.
+    if (
+        job is None
+        or job.state == "done"
+        or store.is_stale(job)
+        or (job.state == "failed" and request.args.get("retry"))
+    ):
+        job = store.create_job(
+            db.session,
+            organisation_id=study.organisation_id,
+            study_id=study.id,
+            requested_by_id=g.user.id,
+            key=key,
+            fmt="pdf",
+            language=params.lang,
+            parameters=params.as_dict(),
+            software_version=version,
+        )
+        db.session.commit()
+        try:
+            runner.dispatch(job.id)
+        except Exception as error:  # the queue is unreachable: say so on the page
+            current_app.logger.exception("could not queue report job %s", job.id)
+            store.mark_failed(db.session, job.id, f"not queued: {type(error).__name__}")
+            db.session.commit()
+        db.session.refresh(job)
     retry_args = request.args.to_dict(flat=False)
     retry_args["retry"] = ["1"]
     return render_template(

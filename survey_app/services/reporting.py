@@ -1,18 +1,19 @@
 """Impact reports for directors: parameters, data, cache and background generation.
 
 The expensive part of a report (statistics, then PDF layout) is pure: it needs
-only the tidy tables. So a request reads the database (quick, in the request's
-session), and hands plain tables to a worker thread that analyses and renders
-without touching the database. The result is stored under
-``instance/report-cache`` with a key made of the parameters *and* a
-fingerprint of the data (number of completed responses and the latest
-completion time in scope): the same download is served from the file until
-new answers arrive, which changes the key.
+only the tidy tables. A build reads the database (:func:`prepare`), then
+analyses and renders without touching it (:func:`build_pdf`). PDFs are built
+in the background as report jobs and kept as cached reports, both in the
+database (:mod:`survey_app.report_jobs`), under a key made of the parameters
+*and* a fingerprint of the data (number of completed responses and the
+latest completion time in scope): the same download is served from the cache
+until new answers arrive, which changes the key. Every app server sees the
+same jobs and cache.
 
-Each organisation's reports live in their own folder (``org-<id>``) so that
-they go with the data they derive from: an erasure and ``retention apply``
-delete the organisation's cached reports (:func:`purge_reports`), and entries
-older than :data:`CACHE_MAX_AGE` expire even when nothing new is written.
+Cached reports belong to their organisation, so they go with the data they
+derive from: an erasure and ``retention apply`` delete the organisation's
+cached reports and jobs (:func:`purge_reports`), and entries older than
+:data:`CACHE_MAX_AGE` expire even when nothing new is written.
 """
 
 from __future__ import annotations
@@ -21,13 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
-import tempfile
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -42,6 +37,7 @@ from survey_app.models import (
     Study,
     Wave,
 )
+from survey_app.report_jobs import store
 from survey_app.services import open_answers
 from survey_app.services.analysis_input import StudyTables, load_study_tables
 from survey_app.services.errors import DomainError, NotFound
@@ -85,6 +81,19 @@ class ReportParameters:
             "period_label": self.period_label,
             "breakdown_wave": self.breakdown_wave,
         }
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> ReportParameters:
+        """The parameters :meth:`as_dict` gave (a report job stores them so)."""
+        return cls(
+            study_id=int(values["study_id"]),
+            lang=str(values.get("lang") or "fr"),
+            date_from=dt.date.fromisoformat(values["from"]) if values.get("from") else None,
+            date_to=dt.date.fromisoformat(values["to"]) if values.get("to") else None,
+            sites=tuple(values.get("sites") or ()),
+            period_label=values.get("period_label"),
+            breakdown_wave=values.get("breakdown_wave"),
+        )
 
 
 def resolve_period(
@@ -227,7 +236,15 @@ def report_key(
     session: Session, study: Study, params: ReportParameters, software_version: str
 ) -> str:
     """The cache key of this report now: cheap (one aggregate query), no table loading."""
-    return cache_key(params, data_fingerprint(session, study, params), software_version)
+    return fingerprinted_key(session, study, params, software_version)[0]
+
+
+def fingerprinted_key(
+    session: Session, study: Study, params: ReportParameters, software_version: str
+) -> tuple[str, str]:
+    """The cache key of this report now and the data fingerprint it was made from."""
+    fingerprint = data_fingerprint(session, study, params)
+    return cache_key(params, fingerprint, software_version), fingerprint
 
 
 @dataclass(frozen=True)
@@ -423,203 +440,52 @@ def build_dashboard(report_input: ReportInput) -> str:
 
 
 # --- cache and background jobs ------------------------------------------------------
+# Both live in the database (survey_app/report_jobs): every app server sees the
+# same builds and cached reports, and a restart loses neither.
+
+CACHE_MAX_AGE = store.CACHE_MAX_AGE
+ReportCache = store.ReportCache
 
 
-#: Cached reports older than this are deleted: a stale key is never asked for
-#: again (the data fingerprint has moved on), and aggregated figures need not stay
-#: on disk longer than useful.
-CACHE_MAX_AGE = dt.timedelta(days=7)
+def purge_reports(session: Session, organisation_id: int | None = None) -> int:
+    """Delete the cached reports and report jobs of one organisation (of all, when None).
 
-
-def cache_root(config: Any, instance_path: str | Path) -> Path:
-    """Where cached reports live: ``REPORT_CACHE_DIR`` or ``instance/report-cache``."""
-    return Path(config.get("REPORT_CACHE_DIR") or Path(instance_path) / "report-cache")
-
-
-def _organisation_folder(root: Path, organisation_id: int) -> Path:
-    return root / f"org-{int(organisation_id)}"
-
-
-class ReportCache:
-    """Files ``<key>.pdf`` / ``<key>.html`` written atomically under one directory.
-
-    Entries older than ``max_age`` are deleted whenever a new one is written,
-    and one found expired is not served (and deleted).
+    Called when data they derive from is erased or purged, in the same
+    transaction: the erasure and the purge are committed together. Returns
+    the number of cached reports deleted.
     """
-
-    def __init__(self, directory: Path, max_age: dt.timedelta = CACHE_MAX_AGE) -> None:
-        self.directory = directory
-        self.max_age = max_age
-
-    @classmethod
-    def for_organisation(cls, root: Path, organisation_id: int) -> ReportCache:
-        return cls(_organisation_folder(root, organisation_id))
-
-    def path(self, key: str, suffix: str) -> Path:
-        if not key.isalnum():
-            raise ValueError("cache keys are hexadecimal")
-        return self.directory / f"{key}.{suffix}"
-
-    def get(self, key: str, suffix: str) -> bytes | None:
-        path = self.path(key, suffix)
-        try:
-            if path.stat().st_mtime < self._oldest_allowed():
-                path.unlink(missing_ok=True)
-                return None
-            return path.read_bytes()
-        except FileNotFoundError:
-            return None
-
-    def _oldest_allowed(self) -> float:
-        return dt.datetime.now().timestamp() - self.max_age.total_seconds()
-
-    def put(self, key: str, suffix: str, content: bytes) -> Path:
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        target = self.path(key, suffix)
-        handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(content)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        self.prune()
-        return target
-
-    def clear(self) -> int:
-        """Delete every entry; return how many were deleted."""
-        removed = 0
-        for path in self.directory.glob("*.*"):
-            path.unlink(missing_ok=True)
-            removed += 1
-        return removed
-
-    def prune(self) -> int:
-        """Delete entries older than ``max_age``; return how many were deleted."""
-        limit = self._oldest_allowed()
-        removed = 0
-        for path in self.directory.glob("*.*"):
-            try:
-                if path.stat().st_mtime < limit:
-                    path.unlink()
-                    removed += 1
-            except FileNotFoundError:
-                continue
-        return removed
+    return store.purge(session, organisation_id)
 
 
-def purge_reports(root: Path, organisation_id: int | None = None) -> int:
-    """Delete the cached reports of one organisation (of all, when None); return files removed.
-
-    Called when data they derive from is erased or purged. Files of the
-    layout before per-organisation folders cannot be attributed and go too.
-    Finished generation jobs are forgotten, so none points at a deleted file.
-    """
-    if not root.is_dir():
-        return 0
-    folders = (
-        [_organisation_folder(root, organisation_id)]
-        if organisation_id is not None
-        else [p for p in root.iterdir() if p.is_dir()]
-    )
-    removed = 0
-    for path in [root, *folders]:
-        if not path.is_dir():
-            continue
-        for entry in path.iterdir():
-            if entry.is_file():
-                entry.unlink(missing_ok=True)
-                removed += 1
-    JOBS.forget_finished()
-    return removed
+def expire_reports(session: Session, max_age: dt.timedelta = CACHE_MAX_AGE) -> int:
+    """Delete every cached report older than ``max_age``, in every organisation."""
+    return store.expire(session, max_age=max_age)
 
 
-def purge_app_reports(organisation_id: int | None = None) -> int:
-    """:func:`purge_reports` in the running app's cache (no-op outside an app)."""
-    from flask import current_app, has_app_context
+def _app_session(session: Session | None) -> Session | None:
+    from flask import has_app_context
 
+    if session is not None:
+        return session
     if not has_app_context():
-        return 0
-    return purge_reports(cache_root(current_app.config, current_app.instance_path), organisation_id)
+        return None
+    from survey_app.extensions import db
+
+    return db.session
 
 
-def expire_app_reports() -> int:
-    """:func:`expire_reports` in the running app's cache (no-op outside an app)."""
-    from flask import current_app, has_app_context
-
-    if not has_app_context():
-        return 0
-    return expire_reports(cache_root(current_app.config, current_app.instance_path))
+def purge_app_reports(organisation_id: int | None = None, session: Session | None = None) -> int:
+    """:func:`purge_reports` in ``session`` (default: the app's; no-op outside an app)."""
+    found = _app_session(session)
+    return purge_reports(found, organisation_id) if found is not None else 0
 
 
-def expire_reports(root: Path, max_age: dt.timedelta = CACHE_MAX_AGE) -> int:
-    """Delete every cached report older than ``max_age``, in every organisation's folder."""
-    if not root.is_dir():
-        return 0
-    folders = [root, *(p for p in root.iterdir() if p.is_dir())]
-    return sum(ReportCache(folder, max_age).prune() for folder in folders)
+def expire_app_reports(session: Session | None = None) -> int:
+    """:func:`expire_reports` in ``session`` (default: the app's; no-op outside an app)."""
+    found = _app_session(session)
+    return expire_reports(found) if found is not None else 0
 
 
 def purge_report_cache(cache: ReportCache) -> int:
-    """Delete every cached report and dashboard: the seam for retention and erasure.
-
-    Cache keys mix parameters and a data fingerprint, not an organisation, so
-    an erasure empties the whole cache; reports are rebuilt on the next
-    request. (With several app servers the cache must live in the database:
-    see docs/DEPLOYMENT.md, "Several app servers".)
-    """
+    """Delete every cached report and dashboard of the cache's organisation."""
     return cache.clear()
-
-
-@dataclass
-class Job:
-    key: str
-    state: str = "queued"  # queued | running | done | failed
-    error: str = ""
-    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-
-
-class ReportJobs:
-    """At most one generation per key; a small pool so reports never starve the web workers."""
-
-    def __init__(self, workers: int = 1) -> None:
-        self._jobs: dict[str, Job] = {}
-        self._lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="report")
-
-    def status(self, key: str) -> Job | None:
-        with self._lock:
-            return self._jobs.get(key)
-
-    def forget_finished(self) -> int:
-        """Drop finished and failed jobs (their keys are stale once the cache is purged)."""
-        with self._lock:
-            finished = [k for k, job in self._jobs.items() if job.state in ("done", "failed")]
-            for key in finished:
-                del self._jobs[key]
-        return len(finished)
-
-    def submit(self, key: str, work: Callable[[], bytes], cache: ReportCache, suffix: str) -> Job:
-        with self._lock:
-            job = self._jobs.get(key)
-            if job is not None and job.state in ("queued", "running"):
-                return job
-            job = Job(key=key)
-            self._jobs[key] = job
-        self._pool.submit(self._run, job, work, cache, suffix)
-        return job
-
-    def _run(self, job: Job, work: Callable[[], bytes], cache: ReportCache, suffix: str) -> None:
-        job.state = "running"
-        try:
-            cache.put(job.key, suffix, work())
-        except Exception as error:  # reported on the status page, logged with its trace
-            log.exception("report generation failed")
-            job.error = f"{type(error).__name__}: {error}"
-            job.state = "failed"
-            return
-        job.state = "done"
-
-
-JOBS = ReportJobs()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
+from sqlalchemy import select
 
+from survey_app.models import ReportArtefact, utcnow
 from survey_app.services import reporting
 from survey_app.services.errors import DomainError
 from survey_app.services.exports import safe_cell
+from tests.factories import make_organisation
 
 
 @pytest.mark.parametrize(
@@ -53,18 +55,30 @@ def test_cache_key_depends_on_parameters_data_and_version():
     assert key != reporting.cache_key(params, "data", "1.1")
 
 
-def test_cache_writes_atomically_and_prunes_old_entries(tmp_path):
-    cache = reporting.ReportCache(tmp_path / "cache", max_age=dt.timedelta(days=1))
-    cache.put("abc123", "pdf", b"%PDF-old")
-    old = cache.path("abc123", "pdf")
-    two_days_ago = dt.datetime.now().timestamp() - 2 * 86400
-    os.utime(old, (two_days_ago, two_days_ago))
-    cache.put("def456", "pdf", b"%PDF-new")
+def test_cache_replaces_entries_and_prunes_old_ones(session):
+    organisation = make_organisation(session)
+    cache = reporting.ReportCache(session, organisation.id, max_age=dt.timedelta(days=1))
+    cache.put("abc123", "pdf", b"%PDF-old", now=utcnow() - dt.timedelta(days=2))
+    cache.put("def456", "pdf", b"%PDF-first")
+    cache.put("def456", "pdf", b"%PDF-new", fingerprint="[3, null]")
     assert cache.get("abc123", "pdf") is None
     assert cache.get("def456", "pdf") == b"%PDF-new"
-    assert not list((tmp_path / "cache").glob(".tmp-*"))
-    with pytest.raises(ValueError, match="hexadecimal"):
-        cache.path("../secret", "pdf")
+    assert cache.get("def456", "html") is None
+    stored = session.scalars(select(ReportArtefact)).all()
+    assert [(row.cache_key, row.fingerprint) for row in stored] == [("def456", "[3, null]")]
+
+
+def test_parameters_survive_the_round_trip_through_a_job_row():
+    params = reporting.ReportParameters(
+        study_id=4,
+        lang="en",
+        date_from=dt.date(2025, 1, 1),
+        date_to=dt.date(2025, 3, 31),
+        sites=("lyon", "nantes"),
+        period_label="Q1 2025",
+        breakdown_wave="followup1",
+    )
+    assert reporting.ReportParameters.from_dict(params.as_dict()) == params
 
 
 def test_spreadsheet_formulas_are_neutralised():
@@ -75,8 +89,9 @@ def test_spreadsheet_formulas_are_neutralised():
     assert safe_cell(-2) == -2
 
 
-def test_purge_report_cache_deletes_every_entry(tmp_path):
-    cache = reporting.ReportCache(tmp_path / "cache")
+def test_purge_report_cache_deletes_every_entry(session):
+    organisation = make_organisation(session)
+    cache = reporting.ReportCache(session, organisation.id)
     cache.put("abc123", "pdf", b"%PDF")
     cache.put("abc123", "html", b"<p>")
     assert reporting.purge_report_cache(cache) == 2

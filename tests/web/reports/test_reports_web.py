@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
-import time
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from survey_app.models import AuditEvent, Response, Role
+from survey_app.models import AuditEvent, ReportJob, Response, Role, utcnow
+from survey_app.report_jobs import runner, store
 from survey_app.services import reporting
 from tests.factories import login, make_user
 from tests.reports_factories import make_report_study
 
 
 @pytest.fixture
-def study_setup(app, session, tmp_path):
-    app.config["REPORT_CACHE_DIR"] = str(tmp_path / "report-cache")
+def study_setup(app, session):
+    # Builds wait for the test to run them: a thread would share the test's connection.
+    app.config["REPORT_WORKER"] = "manual"
     built = make_report_study(session, people=30)
     director = make_user(session, built.organisation, Role.DIRECTOR)
     session.commit()
     yield built, director
-    app.config.pop("REPORT_CACHE_DIR", None)
+    app.config["REPORT_WORKER"] = ""
 
 
 def _query(study, **extra):
@@ -32,14 +34,18 @@ def _query(study, **extra):
     return "&".join(f"{k}={v}" for k, v in values.items())
 
 
-def _wait_for(key, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = reporting.JOBS.status(key)
-        if job is not None and job.state in ("done", "failed"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError("report job did not finish")
+def _run_build(session, built):
+    """What the worker does: build the queued report; return its job as every server sees it."""
+    job = session.scalars(
+        select(ReportJob)
+        .where(ReportJob.organisation_id == built.organisation.id)
+        .order_by(ReportJob.id.desc())
+    ).first()
+    assert job is not None, "no report job was queued"
+    assert job.state == "queued"
+    runner.run_job(session, job.id)
+    session.expire_all()
+    return session.get(ReportJob, job.id)
 
 
 def _audit_actions(session, organisation_id):
@@ -95,7 +101,7 @@ def test_pdf_is_generated_in_the_background_then_served_from_cache(
     first = client.get(url)
     assert first.status_code == 202
     assert 'http-equiv="refresh"' in first.get_data(as_text=True)
-    job = _wait_for(calls[0] if calls else _key(session, built, "en"))
+    job = _run_build(session, built)
     assert job.state == "done", job.error
     second = client.get(url)
     assert second.status_code == 200
@@ -124,13 +130,6 @@ def test_pdf_is_generated_in_the_background_then_served_from_cache(
     session.add(newer)
     session.commit()
     assert client.get(url).status_code == 202
-
-
-def _key(session, built, lang):
-    import survey_app
-
-    params = reporting.ReportParameters(study_id=built.study.id, lang=lang)
-    return reporting.report_key(session, built.study, params, survey_app.__version__)
 
 
 def test_bad_period_is_refused_with_a_message(client, study_setup):
@@ -236,3 +235,39 @@ def test_indicator_tables_match_the_analysis(client, session, study_setup):
         assert (row[12] or "") == (f"{bound.relation}{bound.value:g}" if bound else "")
     csv_result = client.get(f"/reports/export/indicators.csv?{_query(built.study)}")
     assert csv_result.data.decode("utf-8-sig").startswith("indicator,wave,n,")
+
+
+def test_build_progress_a_lost_build_and_a_failed_one_as_the_director_sees_them(
+    client, session, study_setup
+):
+    """Every step is read from the job row, so any app server shows the same page."""
+    built, director = study_setup
+    login(client, director.email)
+    url = f"/reports/report.pdf?{_query(built.study, lang='en')}"
+    assert client.get(url).status_code == 202
+    job = session.scalars(select(ReportJob).where(ReportJob.study_id == built.study.id)).one()
+    assert (job.state, job.requested_by_id, job.language) == ("queued", director.id, "en")
+
+    assert store.claim(session, job.id) is not None
+    store.heartbeat(session, job.id, 30)
+    session.commit()
+    page = client.get(url)
+    assert page.status_code == 202
+    assert 'value="30"' in page.get_data(as_text=True)  # the <progress> bar
+
+    # Its worker died: silent for longer than STALE_AFTER, the next request queues it again.
+    job.heartbeat_at = utcnow() - store.STALE_AFTER - dt.timedelta(minutes=1)
+    session.commit()
+    assert client.get(url).status_code == 202
+    states = session.scalars(
+        select(ReportJob.state).where(ReportJob.study_id == built.study.id).order_by(ReportJob.id)
+    ).all()
+    assert states == ["failed", "queued"]
+
+    latest = session.scalars(select(ReportJob).order_by(ReportJob.id.desc())).first()
+    store.mark_failed(session, latest.id, "RuntimeError: boom")
+    session.commit()
+    failed = client.get(url)
+    assert failed.status_code == 500
+    assert "retry=1" in failed.get_data(as_text=True)  # the "try again" link
+    assert client.get(url + "&retry=1").status_code == 202

@@ -1,21 +1,21 @@
 """Cached reports go with the data they derive from (issue 13, item 6).
 
 Erasure and ``retention apply`` used to leave report files (and stale keys)
-in ``instance/report-cache``. Reports are now cached per organisation; an
-erasure or a retention purge deletes that organisation's files, and entries
-older than the maximum age expire even when nothing new is written.
+behind. Reports are cached per organisation (in the database since several
+app servers share them: issue 14); an erasure or a retention purge deletes
+that organisation's cached reports and report jobs, and entries older than
+the maximum age expire even when nothing new is written.
 """
 
 from __future__ import annotations
 
-import os
-import time
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from survey_app.models import Beneficiary, Role
+from survey_app.models import Beneficiary, ReportArtefact, ReportJob, Role, utcnow
+from survey_app.report_jobs import runner, store
 from survey_app.services import gdpr, reporting
 from survey_app.services.retention import apply_retention
 from tests.factories import login, make_user
@@ -23,55 +23,75 @@ from tests.reports_factories import make_report_study
 from tests.security_factories import make_beneficiary_with_contact
 
 
+def _cached(session, organisation_id=None) -> int:
+    query = select(func.count(ReportArtefact.id))
+    if organisation_id is not None:
+        query = query.where(ReportArtefact.organisation_id == organisation_id)
+    return int(session.scalar(query))
+
+
+def _jobs(session, organisation_id) -> int:
+    return int(
+        session.scalar(
+            select(func.count(ReportJob.id)).where(ReportJob.organisation_id == organisation_id)
+        )
+    )
+
+
+def _queue_job(session, built) -> ReportJob:
+    return store.create_job(
+        session,
+        organisation_id=built.organisation.id,
+        study_id=built.study.id,
+        requested_by_id=None,
+        key="a1b2c3",
+        fmt="pdf",
+        language="fr",
+        parameters=reporting.ReportParameters(study_id=built.study.id).as_dict(),
+        software_version="test",
+    )
+
+
 @pytest.fixture
-def cache_root(app, tmp_path):
-    root = tmp_path / "report-cache"
-    app.config["REPORT_CACHE_DIR"] = str(root)
-    yield root
-    app.config.pop("REPORT_CACHE_DIR", None)
-
-
-def _files(folder) -> list[str]:
-    return sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
-
-
-@pytest.fixture
-def two_studies(session, cache_root):
-    """Two organisations, each with a cached dashboard and PDF."""
+def two_studies(session):
+    """Two organisations, each with a cached dashboard and PDF and a finished job."""
     built = [make_report_study(session, people=12, slug=f"impact{n}") for n in (1, 2)]
-    session.commit()
     for each in built:
-        cache = reporting.ReportCache.for_organisation(cache_root, each.organisation.id)
+        cache = reporting.ReportCache(session, each.organisation.id)
         cache.put("a1b2c3", "html", b"<p>figures</p>")
         cache.put("a1b2c3", "pdf", b"%PDF-1.7")
+        job = _queue_job(session, each)
+        job.state = "done"
+    session.commit()
     return built
 
 
-def test_reports_are_cached_per_organisation(client, session, cache_root):
+def test_reports_are_cached_per_organisation(client, session):
     built = make_report_study(session, people=12)
+    other = make_report_study(session, people=6, slug="other")
     director = make_user(session, built.organisation, Role.DIRECTOR)
     session.commit()
     login(client, director.email)
     page = client.get(f"/reports/preview?study={built.study.id}&period=all&lang=fr")
     assert page.status_code == 200
-    assert _files(cache_root / f"org-{built.organisation.id}")
-    assert [p for p in cache_root.iterdir() if p.is_file()] == []
+    assert _cached(session, built.organisation.id) == 1
+    assert _cached(session, other.organisation.id) == 0
 
 
-def test_erasure_purges_the_organisations_cached_reports(session, cache_root, two_studies):
+def test_erasure_purges_the_organisations_cached_reports(session, two_studies):
     first, second = two_studies
     person = session.scalars(
         select(Beneficiary).where(Beneficiary.organisation_id == first.organisation.id)
     ).first()
     gdpr.erase_beneficiary(session, person, actor=None)
     session.commit()
-    assert _files(cache_root / f"org-{first.organisation.id}") == []
-    assert _files(cache_root / f"org-{second.organisation.id}")  # another tenant's stay
+    assert _cached(session, first.organisation.id) == 0
+    assert _jobs(session, first.organisation.id) == 0  # they name the erased data's filters
+    assert _cached(session, second.organisation.id) == 2  # another tenant's stay
+    assert _jobs(session, second.organisation.id) == 1
 
 
-def test_retention_apply_purges_the_cached_reports_of_organisations_it_purged(
-    session, cache_root, two_studies
-):
+def test_retention_apply_purges_the_cached_reports_of_organisations_it_purged(session, two_studies):
     first, second = two_studies
     due = make_beneficiary_with_contact(
         session, first.organisation, first.sites[0], "due@x.example"
@@ -82,38 +102,40 @@ def test_retention_apply_purges_the_cached_reports_of_organisations_it_purged(
     session.commit()
     report = apply_retention(session)
     assert report.report_files_purged >= 1
-    assert _files(cache_root / f"org-{first.organisation.id}") == []
-    assert _files(cache_root / f"org-{second.organisation.id}")
+    assert _cached(session, first.organisation.id) == 0
+    assert _cached(session, second.organisation.id) == 2
 
 
-def test_stale_entries_expire_without_new_writes(session, cache_root, two_studies):
-    old = time.time() - reporting.CACHE_MAX_AGE.total_seconds() - 60
-    for path in cache_root.rglob("*.*"):
-        os.utime(path, (old, old))
-    (cache_root / "0123abcd.pdf").write_bytes(b"left by an older version")
-    os.utime(cache_root / "0123abcd.pdf", (old, old))
+def test_stale_entries_expire_without_new_writes(session, two_studies):
+    session.execute(
+        ReportArtefact.__table__.update().values(
+            created_at=utcnow() - reporting.CACHE_MAX_AGE - timedelta(minutes=1),
+            expires_at=utcnow() - timedelta(minutes=1),
+        )
+    )
+    session.commit()
     report = apply_retention(session)
-    assert report.report_files_purged >= 3
-    assert _files(cache_root) == []
+    assert report.report_files_purged >= 4
+    assert _cached(session) == 0
 
 
-def test_an_expired_entry_is_not_served(tmp_path):
-    cache = reporting.ReportCache(tmp_path, max_age=timedelta(days=1))
-    path = cache.put("abc123", "pdf", b"old figures")
-    old = time.time() - 2 * 24 * 3600
-    os.utime(path, (old, old))
+def test_an_expired_entry_is_not_served(session, two_studies):
+    first, _second = two_studies
+    cache = reporting.ReportCache(session, first.organisation.id, max_age=timedelta(days=1))
+    cache.put("abc123", "pdf", b"old figures", now=utcnow() - timedelta(days=2))
     assert cache.get("abc123", "pdf") is None
-    assert not path.exists()
+    assert cache.get("abc123", "pdf", now=utcnow() - timedelta(days=2)) is None  # deleted
 
 
-def test_purge_forgets_finished_jobs(tmp_path):
-    cache = reporting.ReportCache.for_organisation(tmp_path, 7)
-    job = reporting.JOBS.submit("feedbeef", lambda: b"%PDF", cache, "pdf")
-    for _ in range(200):
-        if job.state == "done":
-            break
-        time.sleep(0.01)
-    assert reporting.JOBS.status("feedbeef") is not None
-    reporting.purge_reports(tmp_path, 7)
-    assert reporting.JOBS.status("feedbeef") is None
-    assert _files(tmp_path) == []
+def test_a_build_running_during_an_erasure_leaves_nothing_behind(session, two_studies, app):
+    """The job is purged with the data: its runner finds no row and stores no PDF."""
+    first, _second = two_studies
+    job_id = _queue_job(session, first).id
+    session.commit()
+    assert store.claim(session, job_id) is not None
+    session.commit()
+    reporting.purge_reports(session, first.organisation.id)
+    session.commit()
+    assert store.finish(session, job_id) is False
+    assert runner.run_job(session, job_id) is None  # nothing to run any more
+    assert _cached(session, first.organisation.id) == 0
