@@ -279,23 +279,54 @@ def assist(invitation_id: int) -> Page:
 class _Survey:
     """The respondent session's response and its definition, loaded for one request."""
 
-    def __init__(self, response: Response, definition: Questionnaire) -> None:
+    def __init__(
+        self,
+        response: Response,
+        definition: Questionnaire,
+        *,
+        study_active: bool,
+        version_key: tuple[int, str],
+    ) -> None:
         self.response = response
         self.definition = definition
+        self.study_active = study_active
+        self.version_key = version_key
+        self._answers: dict[str, str | None] | None = None
 
     @property
     def answers(self) -> dict[str, str | None]:
-        return survey.stored_answers(self.response)
+        """The stored answers (question key → code), read once per request."""
+        if self._answers is None:
+            self._answers = survey.stored_answers(self.response)
+        return self._answers
+
+    def answers_changed(self) -> None:
+        """Read the answers again from the response (after a save, before the commit)."""
+        self._answers = survey.stored_answers(self.response)
 
 
 def _load() -> _Survey | None:
-    response = survey.respondent_response(db.session, session.get(RESPONSE_KEY))
-    if response is None:
+    found = survey.load_respondent(db.session, session.get(RESPONSE_KEY))
+    if found is None:
         return None
-    version = db.session.get(QuestionnaireVersion, response.questionnaire_version_id)
-    if version is None:
-        return None
-    return _Survey(response, survey.definition_for(version))
+    return _Survey(
+        found.response,
+        found.definition,
+        study_active=found.study_active,
+        version_key=found.version_key,
+    )
+
+
+def _end_read(current: _Survey) -> None:
+    """A page that writes nothing ends its transaction before rendering.
+
+    On SQLite every transaction holds the write lock (``BEGIN IMMEDIATE``, see
+    survey_app/extensions.py) and on PostgreSQL a pooled connection: neither
+    should wait for a template. The response (and its answers) is detached
+    first, so what was loaded stays readable; nothing is written on such a page.
+    """
+    db.session.expunge(current.response)
+    db.session.rollback()
 
 
 def _no_session() -> tuple[str, int]:
@@ -320,7 +351,7 @@ def _closed_response(current: _Survey) -> Page | None:
     """The page to show instead when answers can no longer be saved."""
     if current.response.completed_on is not None:
         return redirect(url_for("respond.done"), code=303)
-    if not survey.accepts_answers(db.session, current.response):
+    if not current.study_active:
         return _unavailable()
     return None
 
@@ -479,8 +510,9 @@ def question(key: str) -> Page:
     question_ = current.definition.question(key)
     answers = current.answers
     change = request.values.get("change") == "1"
-    form = question_form(question_, _language())
+    form = question_form(question_, _language(), cache_key=current.version_key)
     if not form.is_submitted():
+        _end_read(current)
         form.fill(answers.get(key))
         form.arm(current.response.revision)
         return _question_page(current, question_, form, change=change)
@@ -542,7 +574,7 @@ def question_language(key: str) -> Page:
         refresh_locale()  # this reply is already in the new language
     language = _language()
     change = request.values.get("change") == "1"
-    form = question_form(question_, language)
+    form = question_form(question_, language, cache_key=current.version_key)
     submission_key, revision = _guarded(form)
     same_page = url_for("respond.question", key=key, change="1" if change else None)
     if _is_blank(form):
@@ -596,6 +628,7 @@ def _save_page(
     except DomainError:
         db.session.rollback()
         abort(400)
+    current.answers_changed()  # the next page is chosen from these, without reading them back
     db.session.commit()
     return None
 

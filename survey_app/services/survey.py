@@ -25,11 +25,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from threading import Lock
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 import questionnaires
 from questionnaires import PNA_CODE, Question, Questionnaire
@@ -74,8 +76,19 @@ class IncompleteResponse(DomainError):
 
 # --- definitions -------------------------------------------------------------------
 
+#: Parsed definitions by (version id, fingerprint). A published version never
+#: changes (the ORM refuses it), so a process parses each one once; the
+#: fingerprint (a hash of the content) keeps a draft's entry honest too.
 _definitions: dict[tuple[int, str], Questionnaire] = {}
 _definitions_lock = Lock()
+_MAX_CACHED_DEFINITIONS = 256
+
+
+def _remember(cache_key: tuple[int, str], definition: Questionnaire) -> Questionnaire:
+    with _definitions_lock:
+        if len(_definitions) >= _MAX_CACHED_DEFINITIONS:
+            _definitions.clear()
+        return _definitions.setdefault(cache_key, definition)
 
 
 def definition_for(version: QuestionnaireVersion) -> Questionnaire:
@@ -83,12 +96,72 @@ def definition_for(version: QuestionnaireVersion) -> Questionnaire:
     cache_key = (version.id, version.fingerprint)
     found = _definitions.get(cache_key)
     if found is None:
-        found = questionnaires.load_definition(version.definition, source_name=version.label)
-        with _definitions_lock:
-            if len(_definitions) > 256:
-                _definitions.clear()
-            _definitions[cache_key] = found
+        found = _remember(
+            cache_key,
+            questionnaires.load_definition(version.definition, source_name=version.label),
+        )
     return found
+
+
+def definition_by_id(session: Session, version_id: int, fingerprint: str) -> Questionnaire | None:
+    """Like :func:`definition_for` from the version's id and fingerprint alone.
+
+    A page that already knows both (read with the response, see
+    :func:`load_respondent`) does not read the version's JSON again: only a
+    process that has not parsed this version yet loads it.
+    """
+    found = _definitions.get((version_id, fingerprint))
+    if found is not None:
+        return found
+    version = session.get(QuestionnaireVersion, version_id)
+    return None if version is None else definition_for(version)
+
+
+@dataclass
+class Respondent:
+    """A respondent session's response, read with what its pages need in one query."""
+
+    response: Response
+    #: The study accepts answers (it is active).
+    study_active: bool
+    definition: Questionnaire
+    #: (version id, fingerprint): the key of anything derived from the definition.
+    version_key: tuple[int, str]
+
+
+@cache
+def _respondent_query() -> Select[tuple[Response, str | None, str]]:
+    """Built once: constructing the statement costs more than running it."""
+    return (
+        select(Response, Study.status, QuestionnaireVersion.fingerprint)
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.questionnaire_version_id)
+        .outerjoin(Study, Study.id == Response.study_id)
+        .options(joinedload(Response.answers))
+        .where(Response.id == bindparam("response_id"))
+    )
+
+
+def load_respondent(session: Session, response_id: object) -> Respondent | None:
+    """The response a respondent session points at, its answers, study status and definition.
+
+    One indexed query (primary keys of response, study and version; the
+    answers by their primary key's first column) instead of one per object;
+    the definition comes from the per-process cache. None when the session
+    points at nothing usable, as :func:`respondent_response`.
+    """
+    if not isinstance(response_id, str) or len(response_id) != 32:
+        return None
+    row = session.execute(_respondent_query(), {"response_id": response_id}).unique().first()
+    if row is None:
+        return None
+    response, study_status, fingerprint = row
+    if response.imported:
+        return None
+    definition = definition_by_id(session, response.questionnaire_version_id, fingerprint)
+    if definition is None:
+        return None
+    version_key = (response.questionnaire_version_id, fingerprint)
+    return Respondent(response, study_status == "active", definition, version_key)
 
 
 # --- navigation (pure) -------------------------------------------------------------
@@ -448,7 +521,8 @@ def claim_submission(session: Session, response: Response, key: str, revision: i
     )
     if not bumped.rowcount:
         raise StalePage("this page was rendered before a later save")
-    session.refresh(response, ["revision"])
+    # The row matched ``revision`` and was moved on by one: no need to read it back.
+    set_committed_value(response, "revision", revision + 1)
     return True
 
 
@@ -594,15 +668,18 @@ __all__ = [
     "IncompleteResponse",
     "LinkUnavailable",
     "Place",
+    "Respondent",
     "StalePage",
     "accepts_answers",
     "assistable_invitation",
     "claim_submission",
+    "definition_by_id",
     "definition_for",
     "find_invitation",
     "find_open_link",
     "first_unanswered",
     "give_consent",
+    "load_respondent",
     "next_key",
     "open_invitation",
     "place_of",
