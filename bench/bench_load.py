@@ -98,7 +98,7 @@ def run_pages(args: argparse.Namespace) -> list[dict[str, Any]]:
         threads=args.threads,
         env=server_env(None),
     )
-    hello.start()
+    hello.start(timeout=180)  # five workers boot slowly on a busy machine
     try:
         hello_clients = [Client("/s/q/q1") for _ in range(args.connections)]
         for kind in [k.strip() for k in args.page_databases.split(",") if k.strip()]:
@@ -112,7 +112,7 @@ def run_pages(args: argparse.Namespace) -> list[dict[str, Any]]:
                     threads=args.threads,
                     env=server_env(database_url),
                 )
-                page.start()
+                page.start(timeout=180)
                 cleanup.insert(0, page.stop)
                 clients = open_sessions(page.port, tokens)
                 weight = cold_page_weight(page.port, clients[0].path, clients[0].cookie)
