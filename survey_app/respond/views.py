@@ -281,28 +281,51 @@ class _Survey:
 
     def __init__(
         self,
-        response: Response,
+        response: Response | survey.ResponseSnapshot,
         definition: Questionnaire,
         *,
         study_active: bool,
         version_key: tuple[int, str],
+        answers: dict[str, str | None] | None = None,
     ) -> None:
         self.response = response
         self.definition = definition
         self.study_active = study_active
         self.version_key = version_key
-        self._answers: dict[str, str | None] | None = None
+        self._answers = answers
 
     @property
     def answers(self) -> dict[str, str | None]:
         """The stored answers (question key → code), read once per request."""
         if self._answers is None:
+            assert isinstance(self.response, Response)  # noqa: S101 - a snapshot has its answers
             self._answers = survey.stored_answers(self.response)
         return self._answers
 
     def answers_changed(self) -> None:
         """Read the answers again from the response (after a save, before the commit)."""
+        assert isinstance(self.response, Response)  # noqa: S101 - only pages that write save
         self._answers = survey.stored_answers(self.response)
+
+
+def _load_read_only() -> _Survey | None:
+    """For a page that writes nothing: plain values, and the transaction ended at once.
+
+    On SQLite every transaction holds the write lock (``BEGIN IMMEDIATE``, see
+    survey_app/extensions.py) and on PostgreSQL a pooled connection: neither
+    should wait while the page renders.
+    """
+    found = survey.respondent_snapshot(db.session, session.get(RESPONSE_KEY))
+    db.session.rollback()
+    if found is None:
+        return None
+    return _Survey(
+        found.response,
+        found.definition,
+        study_active=found.study_active,
+        version_key=found.version_key,
+        answers=found.answers,
+    )
 
 
 def _load() -> _Survey | None:
@@ -317,24 +340,12 @@ def _load() -> _Survey | None:
     )
 
 
-def _end_read(current: _Survey) -> None:
-    """A page that writes nothing ends its transaction before rendering.
-
-    On SQLite every transaction holds the write lock (``BEGIN IMMEDIATE``, see
-    survey_app/extensions.py) and on PostgreSQL a pooled connection: neither
-    should wait for a template. The response (and its answers) is detached
-    first, so what was loaded stays readable; nothing is written on such a page.
-    """
-    db.session.expunge(current.response)
-    db.session.rollback()
-
-
 def _no_session() -> tuple[str, int]:
     return render_template("respond/no_session.html"), 404
 
 
 def _place_url(current: _Survey) -> str:
-    place = survey.place_of(current.response, current.definition)
+    place = survey.place_of(current.response, current.definition, current.answers)
     if place.page == "question":
         return url_for("respond.question", key=place.question_key)
     return url_for(f"respond.{place.page}")
@@ -485,9 +496,9 @@ def _question_page(
     )
 
 
-def _question_survey(key: str) -> _Survey | Page:
+def _question_survey(key: str, *, read_only: bool = False) -> _Survey | Page:
     """The session's survey when question ``key`` can be answered now, else the page to show."""
-    current = _load()
+    current = _load_read_only() if read_only else _load()
     if current is None:
         return _no_session()
     closed = _closed_response(current)
@@ -504,7 +515,7 @@ def _question_survey(key: str) -> _Survey | Page:
 @public
 def question(key: str) -> Page:
     """One question per page; Continue saves the answer and moves to the next shown question."""
-    current = _question_survey(key)
+    current = _question_survey(key, read_only=request.method in ("GET", "HEAD"))
     if not isinstance(current, _Survey):
         return current
     question_ = current.definition.question(key)
@@ -512,7 +523,6 @@ def question(key: str) -> Page:
     change = request.values.get("change") == "1"
     form = question_form(question_, _language(), cache_key=current.version_key)
     if not form.is_submitted():
-        _end_read(current)
         form.fill(answers.get(key))
         form.arm(current.response.revision)
         return _question_page(current, question_, form, change=change)

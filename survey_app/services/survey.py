@@ -24,9 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from threading import Lock
+from typing import Any
 
 from sqlalchemy import Select, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -162,6 +163,92 @@ def load_respondent(session: Session, response_id: object) -> Respondent | None:
         return None
     version_key = (response.questionnaire_version_id, fingerprint)
     return Respondent(response, study_status == "active", definition, version_key)
+
+
+@dataclass(frozen=True)
+class ResponseSnapshot:
+    """What a page that only reads needs of a response: plain values, no ORM object."""
+
+    id: str
+    mode: str
+    revision: int
+    completed_on: date | None
+    consented: bool
+    invitation_id: int | None
+    beneficiary_id: int | None
+    questionnaire_version_id: int
+
+
+@dataclass(frozen=True)
+class RespondentSnapshot:
+    """A respondent's response for a page that writes nothing (a question page GET)."""
+
+    response: ResponseSnapshot
+    study_active: bool
+    definition: Questionnaire
+    version_key: tuple[int, str]
+    answers: dict[str, str | None]
+
+
+@cache
+def _snapshot_query() -> Select[Any]:
+    """Built once: the response, its study's status, its version's fingerprint, its answers."""
+    return (
+        select(
+            Response.id,
+            Response.mode,
+            Response.revision,
+            Response.completed_on,
+            Response.consented,
+            Response.invitation_id,
+            Response.beneficiary_id,
+            Response.questionnaire_version_id,
+            Response.imported,
+            Study.status,
+            QuestionnaireVersion.fingerprint,
+            Answer.question_key,
+            Answer.value,
+        )
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.questionnaire_version_id)
+        .outerjoin(Study, Study.id == Response.study_id)
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(Response.id == bindparam("response_id"))
+    )
+
+
+def respondent_snapshot(session: Session, response_id: object) -> RespondentSnapshot | None:
+    """Like :func:`load_respondent` for a page that only reads: one query, plain rows.
+
+    Building ORM objects for the response and each answer costs more than the
+    query itself; a page that writes nothing needs only these values.
+    """
+    if not isinstance(response_id, str) or len(response_id) != 32:
+        return None
+    rows = session.execute(_snapshot_query(), {"response_id": response_id}).all()
+    if not rows or rows[0].imported:
+        return None
+    first = rows[0]
+    definition = definition_by_id(session, first.questionnaire_version_id, first.fingerprint)
+    if definition is None:
+        return None
+    response = ResponseSnapshot(
+        id=first.id,
+        mode=first.mode,
+        revision=first.revision,
+        completed_on=first.completed_on,
+        consented=first.consented,
+        invitation_id=first.invitation_id,
+        beneficiary_id=first.beneficiary_id,
+        questionnaire_version_id=first.questionnaire_version_id,
+    )
+    answers = {row.question_key: row.value for row in rows if row.question_key is not None}
+    return RespondentSnapshot(
+        response,
+        first.status == "active",
+        definition,
+        (first.questionnaire_version_id, first.fingerprint),
+        answers,
+    )
 
 
 # --- navigation (pure) -------------------------------------------------------------
@@ -491,7 +578,7 @@ def accepts_answers(session: Session, response: Response) -> bool:
     return response.completed_on is None and study is not None and study.status == "active"
 
 
-def is_open_link_response(response: Response) -> bool:
+def is_open_link_response(response: Response | ResponseSnapshot) -> bool:
     return response.invitation_id is None and response.beneficiary_id is None
 
 
@@ -652,13 +739,24 @@ class Place:
     question_key: str | None = None
 
 
-def place_of(response: Response, definition: Questionnaire) -> Place:
-    """Resume point: consent, the first question not yet saved, the review, or done."""
+def place_of(
+    response: Response | ResponseSnapshot,
+    definition: Questionnaire,
+    answers: Mapping[str, str | None] | None = None,
+) -> Place:
+    """Resume point: consent, the first question not yet saved, the review, or done.
+
+    ``answers`` are the response's stored answers when the caller has them
+    already (a snapshot has no ORM relationship to read them from).
+    """
     if response.completed_on is not None:
         return Place("done")
     if not response.consented:
         return Place("consent")
-    key = first_unanswered(definition, stored_answers(response))
+    if answers is None:
+        assert isinstance(response, Response)  # noqa: S101 - a snapshot comes with its answers
+        answers = stored_answers(response)
+    key = first_unanswered(definition, answers)
     return Place("question", key) if key else Place("review")
 
 
@@ -686,6 +784,7 @@ __all__ = [
     "position",
     "previous_key",
     "respondent_response",
+    "respondent_snapshot",
     "save_answer",
     "start_assisted",
     "start_open_response",
