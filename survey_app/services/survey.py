@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from threading import Lock
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Boolean,
@@ -43,8 +44,9 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.engine import Compiled, Dialect, Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, scoped_session
 from sqlalchemy.orm.attributes import set_committed_value
 
 import questionnaires
@@ -240,6 +242,80 @@ def _snapshot_query() -> TextualSelect:
     )
 
 
+class _SnapshotRow(NamedTuple):
+    id: str
+    mode: str
+    revision: int
+    completed_on: date | None
+    consented: bool
+    invitation_id: int | None
+    beneficiary_id: int | None
+    questionnaire_version_id: int
+    imported: bool
+    status: str | None
+    fingerprint: str
+    question_key: str | None
+    value: str | None
+
+
+def _snapshot_rows(session: Session, response_id: str) -> list[Any]:
+    """The snapshot query's rows, outside any transaction when nothing else needs one.
+
+    A single SELECT is consistent on its own. Run in autocommit on a pooled
+    connection it takes no lock on SQLite (the app's transactions start with
+    ``BEGIN IMMEDIATE``, which would queue every page behind every write) and
+    costs one round trip on PostgreSQL instead of three (BEGIN, SELECT,
+    ROLLBACK). A session already in a transaction, or bound to one connection
+    (the tests), reads through that transaction instead.
+    """
+    real = session() if isinstance(session, scoped_session) else session
+    bind = real.get_bind()
+    if not isinstance(bind, Engine) or real.in_transaction():
+        return session.connection().execute(_snapshot_query(), {"response_id": response_id}).all()
+    dialect = bind.dialect.name
+    compiled = _compiled_snapshot(bind.dialect)
+    arguments: Any = {"response_id": response_id}
+    if compiled.positional:
+        arguments = tuple(arguments[name] for name in compiled.positiontup or ())
+    raw = bind.raw_connection()
+    try:
+        driver = raw.driver_connection
+        if dialect == "postgresql":
+            driver.autocommit = True  # type: ignore[union-attr]
+        cursor = raw.cursor()
+        try:
+            cursor.execute(compiled.string, arguments)
+            fetched = cursor.fetchall()
+        finally:
+            cursor.close()
+            if dialect == "postgresql":
+                driver.autocommit = False  # type: ignore[union-attr]
+    finally:
+        raw.close()  # back to the pool
+    return [_typed_row(row) for row in fetched]
+
+
+_compiled: dict[str, Compiled] = {}
+
+
+def _compiled_snapshot(dialect: Dialect) -> Compiled:
+    found = _compiled.get(dialect.name)
+    if found is None:
+        found = _compiled.setdefault(dialect.name, _snapshot_query().compile(dialect=dialect))
+    return found
+
+
+def _typed_row(row: Any) -> _SnapshotRow:
+    """What the typed columns would give: booleans and a date from SQLite's plain values."""
+    values = list(row)
+    completed_on = values[3]
+    if isinstance(completed_on, str):
+        values[3] = date.fromisoformat(completed_on[:10])
+    values[4] = bool(values[4])
+    values[8] = bool(values[8])
+    return _SnapshotRow(*values)
+
+
 def respondent_snapshot(session: Session, response_id: object) -> RespondentSnapshot | None:
     """Like :func:`load_respondent` for a page that only reads: one query, plain rows.
 
@@ -248,7 +324,7 @@ def respondent_snapshot(session: Session, response_id: object) -> RespondentSnap
     """
     if not isinstance(response_id, str) or len(response_id) != 32:
         return None
-    rows = session.connection().execute(_snapshot_query(), {"response_id": response_id}).all()
+    rows = _snapshot_rows(session, response_id)
     if not rows or rows[0].imported:
         return None
     first = rows[0]
