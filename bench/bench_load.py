@@ -305,6 +305,9 @@ def main(argv: list[str] | None = None) -> int:
         for r in results
     )
     for r in page_results:
+        if r["errors"]:
+            print(f"{r['target']}: {r['errors']} requests failed")
+            failed = True
         if r["cold_page"]["total_bytes"] > COLD_PAGE_LIMIT:
             print(f"{r['target']}: the cold first question page weighs more than 15 KB")
             failed = True
