@@ -15,6 +15,7 @@ a valid token is never refused (only misses are limited).
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import (
@@ -31,6 +32,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_locale
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response as HttpResponse
 
@@ -44,6 +46,7 @@ from survey_app.respond.forms import (
     PageForm,
     QuestionForm,
     ReviewForm,
+    new_submission_key,
     question_form,
 )
 from survey_app.security.permissions import Permission, public, requires
@@ -457,16 +460,10 @@ def _text(texts: Any, language: str) -> str:
     return texts.get(language) or next(iter(texts.values()), "")
 
 
-def _question_page(
-    current: _Survey,
-    question: Question,
-    form: QuestionForm,
-    *,
-    change: bool,
-    status: int = 200,
-    stale: bool = False,
-) -> Page:
-    language = _language()
+def _question_context(
+    current: _Survey, question: Question, language: str, *, change: bool
+) -> dict[str, Any]:
+    """What the question template shows besides the form."""
     answers = current.answers
     number, total = survey.position(current.definition, answers, question.key)
     if change:
@@ -477,22 +474,103 @@ def _question_page(
             url_for("respond.question", key=previous) if previous else url_for("respond.consent")
         )
     section = current.definition.section_of(question.key)
+    return {
+        "label": _text(question.label, language),
+        "hint": _text(question.help, language) if question.help else "",
+        "section_title": _text(section.title, language) if section.title else "",
+        "number": number,
+        "total": total,
+        "back_url": back_url,
+        "change": change,
+        "stale": False,
+        "mode": current.response.mode,
+    }
+
+
+def _question_page(
+    current: _Survey,
+    question: Question,
+    form: QuestionForm,
+    *,
+    change: bool,
+    status: int = 200,
+    stale: bool = False,
+) -> Page:
+    context = _question_context(current, question, _language(), change=change)
+    context["stale"] = stale
     return (
-        render_template(
+        render_template("respond/question.html", form=form, question=question, **context),
+        status,
+    )
+
+
+#: Rendered question pages by everything they depend on, with placeholders for
+#: the per-request values. A published version never changes, so the same
+#: person-free page is rendered once per process instead of on every GET.
+_pages: dict[tuple[Any, ...], str] = {}
+_MAX_PAGES = 2048
+#: Placeholders no definition can contain (random per process).
+_CSRF_MARK = f"\x1f{secrets.token_hex(8)}\x1f"
+_KEY_MARK = f"\x1f{secrets.token_hex(8)}\x1f"
+_REVISION_MARK = f"\x1f{secrets.token_hex(8)}\x1f"
+
+
+def _question_get(current: _Survey, question: Question, *, change: bool) -> Page:
+    """A question page as first shown (GET): from the page cache when it can be.
+
+    The page depends on the version, question, language, mode, the stored
+    choice (closed questions only: typed answers, which may be personal,
+    never enter the cache), its place among the shown questions and the
+    address; per request only the CSRF token, the idempotency key and the
+    revision change, and they are filled in afresh each time. Pages that
+    show a staff sign-in or a flashed message are rendered as usual.
+    """
+    stored = current.answers.get(question.key)
+    cacheable = (
+        (stored is None or question.is_closed)
+        and g.get("user") is None
+        and g.get("pending_user") is None
+        and "_flashes" not in session
+    )
+    if not cacheable:
+        form = question_form(question, _language(), cache_key=current.version_key)
+        form.fill(stored)
+        form.arm(current.response.revision)
+        return _question_page(current, question, form, change=change)
+    language = _language()
+    context = _question_context(current, question, language, change=change)
+    page_key = (
+        current.version_key,
+        question.key,
+        language,
+        change,
+        current.response.mode,
+        stored,
+        context["number"],
+        context["total"],
+        context["back_url"],
+        request.full_path,
+    )
+    html = _pages.get(page_key)
+    if html is None:
+        form = question_form(question, language, cache_key=current.version_key)
+        form.fill(stored)
+        form.submission_key.data = _KEY_MARK
+        form.revision.data = _REVISION_MARK
+        html = render_template(
             "respond/question.html",
             form=form,
             question=question,
-            label=_text(question.label, language),
-            hint=_text(question.help, language) if question.help else "",
-            section_title=_text(section.title, language) if section.title else "",
-            number=number,
-            total=total,
-            back_url=back_url,
-            change=change,
-            stale=stale,
-            mode=current.response.mode,
-        ),
-        status,
+            csrf_token=lambda: _CSRF_MARK,
+            **context,
+        )
+        if len(_pages) >= _MAX_PAGES:
+            _pages.clear()
+        _pages[page_key] = html
+    return (
+        html.replace(_CSRF_MARK, generate_csrf())
+        .replace(_KEY_MARK, new_submission_key())
+        .replace(_REVISION_MARK, str(current.response.revision))
     )
 
 
@@ -521,6 +599,8 @@ def question(key: str) -> Page:
     question_ = current.definition.question(key)
     answers = current.answers
     change = request.values.get("change") == "1"
+    if request.method in ("GET", "HEAD"):
+        return _question_get(current, question_, change=change)
     form = question_form(question_, _language(), cache_key=current.version_key)
     if not form.is_submitted():
         form.fill(answers.get(key))
