@@ -26,7 +26,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from threading import Lock
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -66,7 +65,7 @@ from survey_app.models import (
     Wave,
     utcnow,
 )
-from survey_app.services import audit
+from survey_app.services import audit, questionnaire_store
 from survey_app.services.errors import Conflict, DomainError, NotFound
 from survey_app.services.tokens import hash_secret, hash_short_code
 
@@ -92,45 +91,15 @@ class IncompleteResponse(DomainError):
 
 # --- definitions -------------------------------------------------------------------
 
-#: Parsed definitions by (version id, fingerprint). A published version never
-#: changes (the ORM refuses it), so a process parses each one once; the
-#: fingerprint (a hash of the content) keeps a draft's entry honest too.
-_definitions: dict[tuple[int, str], Questionnaire] = {}
-_definitions_lock = Lock()
-_MAX_CACHED_DEFINITIONS = 256
-
-
-def _remember(cache_key: tuple[int, str], definition: Questionnaire) -> Questionnaire:
-    with _definitions_lock:
-        if len(_definitions) >= _MAX_CACHED_DEFINITIONS:
-            _definitions.clear()
-        return _definitions.setdefault(cache_key, definition)
-
 
 def definition_for(version: QuestionnaireVersion) -> Questionnaire:
     """The parsed definition of a published version, cached: published versions never change."""
-    cache_key = (version.id, version.fingerprint)
-    found = _definitions.get(cache_key)
-    if found is None:
-        found = _remember(
-            cache_key,
-            questionnaires.load_definition(version.definition, source_name=version.label),
-        )
-    return found
+    return questionnaire_store.cached_definition(version)
 
 
 def definition_by_id(session: Session, version_id: int, fingerprint: str) -> Questionnaire | None:
-    """Like :func:`definition_for` from the version's id and fingerprint alone.
-
-    A page that already knows both (read with the response, see
-    :func:`load_respondent`) does not read the version's JSON again: only a
-    process that has not parsed this version yet loads it.
-    """
-    found = _definitions.get((version_id, fingerprint))
-    if found is not None:
-        return found
-    version = session.get(QuestionnaireVersion, version_id)
-    return None if version is None else definition_for(version)
+    """The cached definition from the version's id and fingerprint (read with the response)."""
+    return questionnaire_store.cached_definition_by_id(session, version_id, fingerprint)
 
 
 @dataclass
