@@ -127,6 +127,10 @@ def measure(
     }
 
 
+def _median(values: Any, digits: int = 1) -> float:
+    return round(statistics.median(list(values)), digits)
+
+
 def compare(
     hello: Gunicorn,
     hello_clients: list[Client],
@@ -153,13 +157,13 @@ def compare(
     return {
         "ratio": round(statistics.median(ratios), 3),
         "server_cpu_ratio": round(statistics.median(cpu_ratios), 3),
-        "hello_requests_per_s": statistics.median(r["hello"]["requests_per_s"] for r in results),
-        "page_requests_per_s": statistics.median(r["page"]["requests_per_s"] for r in results),
-        "hello_server_cpu_ms": statistics.median(
-            r["hello"]["server_cpu_ms_per_request"] for r in results
+        "hello_requests_per_s": _median(r["hello"]["requests_per_s"] for r in results),
+        "page_requests_per_s": _median(r["page"]["requests_per_s"] for r in results),
+        "hello_server_cpu_ms": _median(
+            (r["hello"]["server_cpu_ms_per_request"] for r in results), digits=3
         ),
-        "page_server_cpu_ms": statistics.median(
-            r["page"]["server_cpu_ms_per_request"] for r in results
+        "page_server_cpu_ms": _median(
+            (r["page"]["server_cpu_ms_per_request"] for r in results), digits=3
         ),
         "errors": sum(r["hello"]["errors"] + r["page"]["errors"] for r in results),
         "rounds": results,
