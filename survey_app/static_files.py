@@ -84,6 +84,9 @@ def init_static(app: Flask) -> None:
         root=str(target),
         prefix=(app.static_url_path or "/static").strip("/") + "/",
         max_age=3600,
+        # Only our own pages use these files: no "Access-Control-Allow-Origin: *"
+        # on every response (a cold first page fetches eight of them).
+        allow_all_origins=False,
         immutable_file_test=lambda _path, url: bool(_HASHED.search(url)),
         add_headers_function=_headers,
     )

@@ -20,8 +20,12 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import date
+from threading import Lock
 from typing import Any
 
+from babel import support
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -33,6 +37,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from questionnaires import PNA_CODE, DisplayChoice, Question
@@ -70,11 +75,45 @@ def new_submission_key() -> str:
     return secrets.token_hex(16)
 
 
+#: WTForms' own messages by language, read once per process. Flask-WTF reads
+#: the catalogue from disk again on every request that needs one.
+_wtforms_catalogues: dict[str, support.Translations] = {}
+
+
+class _CachedTranslations:
+    """Flask-WTF's translations of WTForms' messages, without reloading them per request."""
+
+    @staticmethod
+    def _catalogue() -> support.Translations:
+        language = str(get_locale() or "fr")
+        found = _wtforms_catalogues.get(language)
+        if found is None:
+            found = support.Translations.load(messages_path(), [language], domain="wtforms")
+            _wtforms_catalogues[language] = found
+        return found
+
+    def gettext(self, string: str) -> str:
+        return self._catalogue().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalogue().ungettext(singular, plural, n)
+
+
+_CACHED_TRANSLATIONS = _CachedTranslations()
+
+
 class PageForm(FlaskForm):
     """Hidden guards shared by every survey page that writes."""
 
-    submission_key = HiddenField()
-    revision = HiddenField()
+    class Meta:
+        def get_translations(self, form: Any) -> Any:
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return None
+            return _CACHED_TRANSLATIONS
+
+    # Labelled so that WTForms does not look up a translated default label per request.
+    submission_key = HiddenField("submission_key")
+    revision = HiddenField("revision")
 
     def guards(self) -> tuple[str, int] | None:
         """(idempotency key, revision) when both are well formed, else None (a bad request)."""
@@ -118,10 +157,13 @@ class QuestionForm(PageForm):
     language: str
     answer: Field
     pna: BooleanField | None = None
+    _display_choices: list[DisplayChoice] | None = None
 
     @property
     def display_choices(self) -> list[DisplayChoice]:
-        return self.question.choices_for_display(self.language)
+        if self._display_choices is None:
+            return self.question.choices_for_display(self.language)
+        return self._display_choices
 
     def stored_value(self) -> str | None:
         """The code to store for valid input; None when left blank."""
@@ -236,11 +278,19 @@ def _check_typed(question: Question, text: str, prefers_not: bool) -> None:
         )
 
 
-def question_form(question: Question, language: str, **kwargs: Any) -> QuestionForm:
-    """A form instance for ``question`` shown in ``language`` (``kwargs`` go to FlaskForm)."""
+#: Form classes by (definition key, question key, language): a published
+#: version never changes, so each page's class is built once per process.
+_form_classes: dict[tuple[object, str, str], type[QuestionForm]] = {}
+_form_classes_lock = Lock()
+_MAX_FORM_CLASSES = 4096
+
+
+def _question_form_class(question: Question, language: str) -> type[QuestionForm]:
     label = question.label.get(language) or next(iter(question.label.values()), question.key)
     fields: dict[str, Any] = {"question": question, "language": language}
-    choices = [SelectChoice(c.code, c.label) for c in question.choices_for_display(language)]
+    shown = question.choices_for_display(language)
+    choices = [SelectChoice(c.code, c.label) for c in shown]
+    fields["_display_choices"] = shown
     if question.type in RADIO_TYPES:
         fields["answer"] = RadioField(label, choices=choices, validate_choice=False)
     elif question.type == "multiple_choice":
@@ -250,10 +300,31 @@ def question_form(question: Question, language: str, **kwargs: Any) -> QuestionF
     elif question.type in TYPED_TYPES:
         fields["answer"] = StringField(label)
     else:  # note: nothing to answer
-        fields["answer"] = HiddenField()
+        fields["answer"] = HiddenField("answer")
     if question.type in TYPED_TYPES and question.prefer_not_to_answer:
         fields["pna"] = BooleanField(_l("I prefer not to answer"))
-    form_class = type(f"QuestionForm_{question.type}", (QuestionForm,), fields)
+    return type(f"QuestionForm_{question.type}", (QuestionForm,), fields)
+
+
+def question_form(
+    question: Question, language: str, *, cache_key: object = None, **kwargs: Any
+) -> QuestionForm:
+    """A form instance for ``question`` shown in ``language`` (``kwargs`` go to FlaskForm).
+
+    ``cache_key`` names the definition the question comes from (the version's
+    id and fingerprint): its form class is then built once and reused.
+    """
+    if cache_key is None:
+        form_class = _question_form_class(question, language)
+    else:
+        class_key = (cache_key, question.key, language)
+        form_class = _form_classes.get(class_key)  # type: ignore[assignment]
+        if form_class is None:
+            form_class = _question_form_class(question, language)
+            with _form_classes_lock:
+                if len(_form_classes) >= _MAX_FORM_CLASSES:
+                    _form_classes.clear()
+                form_class = _form_classes.setdefault(class_key, form_class)
     form = form_class(**kwargs)
     assert isinstance(form, QuestionForm)  # noqa: S101 - built just above
     return form

@@ -15,6 +15,7 @@ a valid token is never refused (only misses are limited).
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import (
@@ -31,6 +32,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_locale
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response as HttpResponse
 
@@ -44,6 +46,7 @@ from survey_app.respond.forms import (
     PageForm,
     QuestionForm,
     ReviewForm,
+    new_submission_key,
     question_form,
 )
 from survey_app.security.permissions import Permission, public, requires
@@ -279,23 +282,65 @@ def assist(invitation_id: int) -> Page:
 class _Survey:
     """The respondent session's response and its definition, loaded for one request."""
 
-    def __init__(self, response: Response, definition: Questionnaire) -> None:
+    def __init__(
+        self,
+        response: Response | survey.ResponseSnapshot,
+        definition: Questionnaire,
+        *,
+        study_active: bool,
+        version_key: tuple[int, str],
+        answers: dict[str, str | None] | None = None,
+    ) -> None:
         self.response = response
         self.definition = definition
+        self.study_active = study_active
+        self.version_key = version_key
+        self._answers = answers
 
     @property
     def answers(self) -> dict[str, str | None]:
-        return survey.stored_answers(self.response)
+        """The stored answers (question key → code), read once per request."""
+        if self._answers is None:
+            assert isinstance(self.response, Response)  # noqa: S101 - a snapshot has its answers
+            self._answers = survey.stored_answers(self.response)
+        return self._answers
+
+    def answers_changed(self) -> None:
+        """Read the answers again from the response (after a save, before the commit)."""
+        assert isinstance(self.response, Response)  # noqa: S101 - only pages that write save
+        self._answers = survey.stored_answers(self.response)
+
+
+def _load_read_only() -> _Survey | None:
+    """For a page that writes nothing: plain values, and the transaction ended at once.
+
+    On SQLite every transaction holds the write lock (``BEGIN IMMEDIATE``, see
+    survey_app/extensions.py) and on PostgreSQL a pooled connection: neither
+    should wait while the page renders.
+    """
+    found = survey.respondent_snapshot(db.session, session.get(RESPONSE_KEY))
+    db.session.rollback()
+    if found is None:
+        return None
+    return _Survey(
+        found.response,
+        found.definition,
+        study_active=found.study_active,
+        version_key=found.version_key,
+        answers=found.answers,
+    )
 
 
 def _load() -> _Survey | None:
-    response = survey.respondent_response(db.session, session.get(RESPONSE_KEY))
-    if response is None:
+    found = survey.load_respondent(db.session, session.get(RESPONSE_KEY))
+    if found is None:
         return None
-    version = db.session.get(QuestionnaireVersion, response.questionnaire_version_id)
-    if version is None:
-        return None
-    return _Survey(response, survey.definition_for(version))
+    return _Survey(
+        found.response,
+        found.definition,
+        study_active=found.study_active,
+        version_key=found.version_key,
+    )
 
 
 def _no_session() -> tuple[str, int]:
@@ -303,7 +348,7 @@ def _no_session() -> tuple[str, int]:
 
 
 def _place_url(current: _Survey) -> str:
-    place = survey.place_of(current.response, current.definition)
+    place = survey.place_of(current.response, current.definition, current.answers)
     if place.page == "question":
         return url_for("respond.question", key=place.question_key)
     return url_for(f"respond.{place.page}")
@@ -320,7 +365,7 @@ def _closed_response(current: _Survey) -> Page | None:
     """The page to show instead when answers can no longer be saved."""
     if current.response.completed_on is not None:
         return redirect(url_for("respond.done"), code=303)
-    if not survey.accepts_answers(db.session, current.response):
+    if not current.study_active:
         return _unavailable()
     return None
 
@@ -415,16 +460,10 @@ def _text(texts: Any, language: str) -> str:
     return texts.get(language) or next(iter(texts.values()), "")
 
 
-def _question_page(
-    current: _Survey,
-    question: Question,
-    form: QuestionForm,
-    *,
-    change: bool,
-    status: int = 200,
-    stale: bool = False,
-) -> Page:
-    language = _language()
+def _question_context(
+    current: _Survey, question: Question, language: str, *, change: bool
+) -> dict[str, Any]:
+    """What the question template shows besides the form."""
     answers = current.answers
     number, total = survey.position(current.definition, answers, question.key)
     if change:
@@ -435,28 +474,109 @@ def _question_page(
             url_for("respond.question", key=previous) if previous else url_for("respond.consent")
         )
     section = current.definition.section_of(question.key)
+    return {
+        "label": _text(question.label, language),
+        "hint": _text(question.help, language) if question.help else "",
+        "section_title": _text(section.title, language) if section.title else "",
+        "number": number,
+        "total": total,
+        "back_url": back_url,
+        "change": change,
+        "stale": False,
+        "mode": current.response.mode,
+    }
+
+
+def _question_page(
+    current: _Survey,
+    question: Question,
+    form: QuestionForm,
+    *,
+    change: bool,
+    status: int = 200,
+    stale: bool = False,
+) -> Page:
+    context = _question_context(current, question, _language(), change=change)
+    context["stale"] = stale
     return (
-        render_template(
-            "respond/question.html",
-            form=form,
-            question=question,
-            label=_text(question.label, language),
-            hint=_text(question.help, language) if question.help else "",
-            section_title=_text(section.title, language) if section.title else "",
-            number=number,
-            total=total,
-            back_url=back_url,
-            change=change,
-            stale=stale,
-            mode=current.response.mode,
-        ),
+        render_template("respond/question.html", form=form, question=question, **context),
         status,
     )
 
 
-def _question_survey(key: str) -> _Survey | Page:
+#: Rendered question pages by everything they depend on, with placeholders for
+#: the per-request values. A published version never changes, so the same
+#: person-free page is rendered once per process instead of on every GET.
+_pages: dict[tuple[Any, ...], str] = {}
+_MAX_PAGES = 2048
+#: Placeholders no definition can contain (random per process).
+_CSRF_MARK = f"\x1f{secrets.token_hex(8)}\x1f"
+_KEY_MARK = f"\x1f{secrets.token_hex(8)}\x1f"
+_REVISION_MARK = f"\x1f{secrets.token_hex(8)}\x1f"
+
+
+def _question_get(current: _Survey, question: Question, *, change: bool) -> Page:
+    """A question page as first shown (GET): from the page cache when it can be.
+
+    The page depends on the version, question, language, mode, the stored
+    choice (closed questions only: typed answers, which may be personal,
+    never enter the cache), its place among the shown questions and the
+    address; per request only the CSRF token, the idempotency key and the
+    revision change, and they are filled in afresh each time. Pages that
+    show a staff sign-in or a flashed message are rendered as usual.
+    """
+    stored = current.answers.get(question.key)
+    cacheable = (
+        (stored is None or question.is_closed)
+        and g.get("user") is None
+        and g.get("pending_user") is None
+        and "_flashes" not in session
+    )
+    if not cacheable:
+        form = question_form(question, _language(), cache_key=current.version_key)
+        form.fill(stored)
+        form.arm(current.response.revision)
+        return _question_page(current, question, form, change=change)
+    language = _language()
+    context = _question_context(current, question, language, change=change)
+    page_key = (
+        current.version_key,
+        question.key,
+        language,
+        change,
+        current.response.mode,
+        stored,
+        context["number"],
+        context["total"],
+        context["back_url"],
+        request.full_path,
+    )
+    html = _pages.get(page_key)
+    if html is None:
+        form = question_form(question, language, cache_key=current.version_key)
+        form.fill(stored)
+        form.submission_key.data = _KEY_MARK
+        form.revision.data = _REVISION_MARK
+        html = render_template(
+            "respond/question.html",
+            form=form,
+            question=question,
+            csrf_token=lambda: _CSRF_MARK,
+            **context,
+        )
+        if len(_pages) >= _MAX_PAGES:
+            _pages.clear()
+        _pages[page_key] = html
+    return (
+        html.replace(_CSRF_MARK, generate_csrf())
+        .replace(_KEY_MARK, new_submission_key())
+        .replace(_REVISION_MARK, str(current.response.revision))
+    )
+
+
+def _question_survey(key: str, *, read_only: bool = False) -> _Survey | Page:
     """The session's survey when question ``key`` can be answered now, else the page to show."""
-    current = _load()
+    current = _load_read_only() if read_only else _load()
     if current is None:
         return _no_session()
     closed = _closed_response(current)
@@ -473,13 +593,15 @@ def _question_survey(key: str) -> _Survey | Page:
 @public
 def question(key: str) -> Page:
     """One question per page; Continue saves the answer and moves to the next shown question."""
-    current = _question_survey(key)
+    current = _question_survey(key, read_only=request.method in ("GET", "HEAD"))
     if not isinstance(current, _Survey):
         return current
     question_ = current.definition.question(key)
     answers = current.answers
     change = request.values.get("change") == "1"
-    form = question_form(question_, _language())
+    if request.method in ("GET", "HEAD"):
+        return _question_get(current, question_, change=change)
+    form = question_form(question_, _language(), cache_key=current.version_key)
     if not form.is_submitted():
         form.fill(answers.get(key))
         form.arm(current.response.revision)
@@ -542,7 +664,7 @@ def question_language(key: str) -> Page:
         refresh_locale()  # this reply is already in the new language
     language = _language()
     change = request.values.get("change") == "1"
-    form = question_form(question_, language)
+    form = question_form(question_, language, cache_key=current.version_key)
     submission_key, revision = _guarded(form)
     same_page = url_for("respond.question", key=key, change="1" if change else None)
     if _is_blank(form):
@@ -596,6 +718,7 @@ def _save_page(
     except DomainError:
         db.session.rollback()
         abort(400)
+    current.answers_changed()  # the next page is chosen from these, without reading them back
     db.session.commit()
     return None
 

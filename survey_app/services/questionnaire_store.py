@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from threading import Lock
 from typing import Any
 
 from sqlalchemy import func, select
@@ -118,8 +119,50 @@ def suggest_key(session: Session, organisation_id: int, title: str) -> str:
     return key
 
 
+#: Parsed definitions by (version id, fingerprint), per process. A published
+#: or archived version never changes (the ORM refuses it: see
+#: survey_app/models/questionnaire.py), so each is parsed once; the
+#: fingerprint, a hash of the content, keeps any entry honest.
+_definitions: dict[tuple[int, str], questionnaires.Questionnaire] = {}
+_definitions_lock = Lock()
+_MAX_CACHED_DEFINITIONS = 256
+
+
+def cached_definition(version: QuestionnaireVersion) -> questionnaires.Questionnaire:
+    """The parsed definition of ``version``, from the per-process cache when it is there.
+
+    Callers must treat the result as read-only: it is shared by every request.
+    """
+    cache_key = (version.id, version.fingerprint)
+    found = _definitions.get(cache_key)
+    if found is not None:
+        return found
+    parsed = questionnaires.load_definition(version.definition, source_name=version.label)
+    with _definitions_lock:
+        if len(_definitions) >= _MAX_CACHED_DEFINITIONS:
+            _definitions.clear()
+        return _definitions.setdefault(cache_key, parsed)
+
+
+def cached_definition_by_id(
+    session: Session, version_id: int, fingerprint: str
+) -> questionnaires.Questionnaire | None:
+    """Like :func:`cached_definition` from the version's id and fingerprint alone.
+
+    A page that read both with its response does not read the version's JSON
+    again: only a process that has not parsed this version yet loads it.
+    """
+    found = _definitions.get((version_id, fingerprint))
+    if found is not None:
+        return found
+    version = session.get(QuestionnaireVersion, version_id)
+    return None if version is None else cached_definition(version)
+
+
 def definition_of(version: QuestionnaireVersion) -> questionnaires.Questionnaire:
-    """The validated definition of a stored version."""
+    """The validated definition of a stored version (a draft is parsed afresh each time)."""
+    if version.status != "draft":
+        return cached_definition(version)
     return questionnaires.load_definition(version.definition, source_name=version.label)
 
 

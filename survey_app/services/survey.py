@@ -24,12 +24,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from threading import Lock
+from datetime import date, datetime
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Integer,
+    Select,
+    String,
+    Text,
+    TextualSelect,
+    bindparam,
+    column,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Compiled, Dialect, Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, scoped_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 import questionnaires
 from questionnaires import PNA_CODE, Question, Questionnaire
@@ -48,7 +65,7 @@ from survey_app.models import (
     Wave,
     utcnow,
 )
-from survey_app.services import audit
+from survey_app.services import audit, questionnaire_store
 from survey_app.services.errors import Conflict, DomainError, NotFound
 from survey_app.services.tokens import hash_secret, hash_short_code
 
@@ -74,21 +91,233 @@ class IncompleteResponse(DomainError):
 
 # --- definitions -------------------------------------------------------------------
 
-_definitions: dict[tuple[int, str], Questionnaire] = {}
-_definitions_lock = Lock()
-
 
 def definition_for(version: QuestionnaireVersion) -> Questionnaire:
     """The parsed definition of a published version, cached: published versions never change."""
-    cache_key = (version.id, version.fingerprint)
-    found = _definitions.get(cache_key)
+    return questionnaire_store.cached_definition(version)
+
+
+def definition_by_id(session: Session, version_id: int, fingerprint: str) -> Questionnaire | None:
+    """The cached definition from the version's id and fingerprint (read with the response)."""
+    return questionnaire_store.cached_definition_by_id(session, version_id, fingerprint)
+
+
+@dataclass
+class Respondent:
+    """A respondent session's response, read with what its pages need in one query."""
+
+    response: Response
+    #: The study accepts answers (it is active).
+    study_active: bool
+    definition: Questionnaire
+    #: (version id, fingerprint): the key of anything derived from the definition.
+    version_key: tuple[int, str]
+
+
+@cache
+def _respondent_query() -> Select[tuple[Response, str | None, str]]:
+    """Built once: constructing the statement costs more than running it."""
+    return (
+        select(Response, Study.status, QuestionnaireVersion.fingerprint)
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.questionnaire_version_id)
+        .outerjoin(Study, Study.id == Response.study_id)
+        .options(joinedload(Response.answers))
+        .where(Response.id == bindparam("response_id"))
+    )
+
+
+def load_respondent(session: Session, response_id: object) -> Respondent | None:
+    """The response a respondent session points at, its answers, study status and definition.
+
+    One indexed query (primary keys of response, study and version; the
+    answers by their primary key's first column) instead of one per object;
+    the definition comes from the per-process cache. None when the session
+    points at nothing usable, as :func:`respondent_response`.
+    """
+    if not isinstance(response_id, str) or len(response_id) != 32:
+        return None
+    row = session.execute(_respondent_query(), {"response_id": response_id}).unique().first()
+    if row is None:
+        return None
+    response, study_status, fingerprint = row
+    if response.imported:
+        return None
+    definition = definition_by_id(session, response.questionnaire_version_id, fingerprint)
+    if definition is None:
+        return None
+    version_key = (response.questionnaire_version_id, fingerprint)
+    return Respondent(response, study_status == "active", definition, version_key)
+
+
+@dataclass(frozen=True)
+class ResponseSnapshot:
+    """What a page that only reads needs of a response: plain values, no ORM object."""
+
+    id: str
+    mode: str
+    revision: int
+    completed_on: date | None
+    consented: bool
+    invitation_id: int | None
+    beneficiary_id: int | None
+    questionnaire_version_id: int
+
+
+@dataclass(frozen=True)
+class RespondentSnapshot:
+    """A respondent's response for a page that writes nothing (a question page GET)."""
+
+    response: ResponseSnapshot
+    study_active: bool
+    definition: Questionnaire
+    version_key: tuple[int, str]
+    answers: dict[str, str | None]
+
+
+@cache
+def _snapshot_query() -> TextualSelect:
+    """The response, its study's status, its version's fingerprint and its answers.
+
+    Written as plain SQL (valid on SQLite and PostgreSQL; every join and the
+    filter go through primary keys): for a fixed statement SQLAlchemy's
+    per-execution work on an expression (cache keys, ORM execution) costs
+    more than the query. The typed columns keep the usual conversions.
+    """
+    return text(
+        "SELECT response.id, response.mode, response.revision, response.completed_on,"
+        " response.consented, response.invitation_id, response.beneficiary_id,"
+        " response.questionnaire_version_id, response.imported, study.status,"
+        " questionnaire_version.fingerprint, answer.question_key, answer.value"
+        " FROM response"
+        " JOIN questionnaire_version"
+        " ON questionnaire_version.id = response.questionnaire_version_id"
+        " LEFT OUTER JOIN study ON study.id = response.study_id"
+        " LEFT OUTER JOIN answer ON answer.response_id = response.id"
+        " WHERE response.id = :response_id"
+    ).columns(
+        column("id", String),
+        column("mode", String),
+        column("revision", Integer),
+        column("completed_on", Date),
+        column("consented", Boolean),
+        column("invitation_id", Integer),
+        column("beneficiary_id", Integer),
+        column("questionnaire_version_id", Integer),
+        column("imported", Boolean),
+        column("status", String),
+        column("fingerprint", String),
+        column("question_key", String),
+        column("value", Text),
+    )
+
+
+class _SnapshotRow(NamedTuple):
+    id: str
+    mode: str
+    revision: int
+    completed_on: date | None
+    consented: bool
+    invitation_id: int | None
+    beneficiary_id: int | None
+    questionnaire_version_id: int
+    imported: bool
+    status: str | None
+    fingerprint: str
+    question_key: str | None
+    value: str | None
+
+
+def _snapshot_rows(session: Session, response_id: str) -> list[Any]:
+    """The snapshot query's rows, outside any transaction when nothing else needs one.
+
+    A single SELECT is consistent on its own. Run in autocommit on a pooled
+    connection it takes no lock on SQLite (the app's transactions start with
+    ``BEGIN IMMEDIATE``, which would queue every page behind every write) and
+    costs one round trip on PostgreSQL instead of three (BEGIN, SELECT,
+    ROLLBACK). A session already in a transaction, or bound to one connection
+    (the tests), reads through that transaction instead.
+    """
+    real = session() if isinstance(session, scoped_session) else session
+    bind = real.get_bind()
+    if not isinstance(bind, Engine) or real.in_transaction():
+        return session.connection().execute(_snapshot_query(), {"response_id": response_id}).all()
+    dialect = bind.dialect.name
+    compiled = _compiled_snapshot(bind.dialect)
+    arguments: Any = {"response_id": response_id}
+    if compiled.positional:
+        arguments = tuple(arguments[name] for name in compiled.positiontup or ())
+    raw = bind.raw_connection()
+    try:
+        driver = raw.driver_connection
+        if dialect == "postgresql":
+            driver.autocommit = True  # type: ignore[union-attr]
+        cursor = raw.cursor()
+        try:
+            cursor.execute(compiled.string, arguments)
+            fetched = cursor.fetchall()
+        finally:
+            cursor.close()
+            if dialect == "postgresql":
+                driver.autocommit = False  # type: ignore[union-attr]
+    finally:
+        raw.close()  # back to the pool
+    return [_typed_row(row) for row in fetched]
+
+
+_compiled: dict[str, Compiled] = {}
+
+
+def _compiled_snapshot(dialect: Dialect) -> Compiled:
+    found = _compiled.get(dialect.name)
     if found is None:
-        found = questionnaires.load_definition(version.definition, source_name=version.label)
-        with _definitions_lock:
-            if len(_definitions) > 256:
-                _definitions.clear()
-            _definitions[cache_key] = found
+        found = _compiled.setdefault(dialect.name, _snapshot_query().compile(dialect=dialect))
     return found
+
+
+def _typed_row(row: Any) -> _SnapshotRow:
+    """What the typed columns would give: booleans and a date from SQLite's plain values."""
+    values = list(row)
+    completed_on = values[3]
+    if isinstance(completed_on, str):
+        values[3] = date.fromisoformat(completed_on[:10])
+    values[4] = bool(values[4])
+    values[8] = bool(values[8])
+    return _SnapshotRow(*values)
+
+
+def respondent_snapshot(session: Session, response_id: object) -> RespondentSnapshot | None:
+    """Like :func:`load_respondent` for a page that only reads: one query, plain rows.
+
+    Building ORM objects for the response and each answer costs more than the
+    query itself; a page that writes nothing needs only these values.
+    """
+    if not isinstance(response_id, str) or len(response_id) != 32:
+        return None
+    rows = _snapshot_rows(session, response_id)
+    if not rows or rows[0].imported:
+        return None
+    first = rows[0]
+    definition = definition_by_id(session, first.questionnaire_version_id, first.fingerprint)
+    if definition is None:
+        return None
+    response = ResponseSnapshot(
+        id=first.id,
+        mode=first.mode,
+        revision=first.revision,
+        completed_on=first.completed_on,
+        consented=first.consented,
+        invitation_id=first.invitation_id,
+        beneficiary_id=first.beneficiary_id,
+        questionnaire_version_id=first.questionnaire_version_id,
+    )
+    answers = {row.question_key: row.value for row in rows if row.question_key is not None}
+    return RespondentSnapshot(
+        response,
+        first.status == "active",
+        definition,
+        (first.questionnaire_version_id, first.fingerprint),
+        answers,
+    )
 
 
 # --- navigation (pure) -------------------------------------------------------------
@@ -418,7 +647,7 @@ def accepts_answers(session: Session, response: Response) -> bool:
     return response.completed_on is None and study is not None and study.status == "active"
 
 
-def is_open_link_response(response: Response) -> bool:
+def is_open_link_response(response: Response | ResponseSnapshot) -> bool:
     return response.invitation_id is None and response.beneficiary_id is None
 
 
@@ -448,7 +677,8 @@ def claim_submission(session: Session, response: Response, key: str, revision: i
     )
     if not bumped.rowcount:
         raise StalePage("this page was rendered before a later save")
-    session.refresh(response, ["revision"])
+    # The row matched ``revision`` and was moved on by one: no need to read it back.
+    set_committed_value(response, "revision", revision + 1)
     return True
 
 
@@ -578,13 +808,24 @@ class Place:
     question_key: str | None = None
 
 
-def place_of(response: Response, definition: Questionnaire) -> Place:
-    """Resume point: consent, the first question not yet saved, the review, or done."""
+def place_of(
+    response: Response | ResponseSnapshot,
+    definition: Questionnaire,
+    answers: Mapping[str, str | None] | None = None,
+) -> Place:
+    """Resume point: consent, the first question not yet saved, the review, or done.
+
+    ``answers`` are the response's stored answers when the caller has them
+    already (a snapshot has no ORM relationship to read them from).
+    """
     if response.completed_on is not None:
         return Place("done")
     if not response.consented:
         return Place("consent")
-    key = first_unanswered(definition, stored_answers(response))
+    if answers is None:
+        assert isinstance(response, Response)  # noqa: S101 - a snapshot comes with its answers
+        answers = stored_answers(response)
+    key = first_unanswered(definition, answers)
     return Place("question", key) if key else Place("review")
 
 
@@ -594,21 +835,25 @@ __all__ = [
     "IncompleteResponse",
     "LinkUnavailable",
     "Place",
+    "Respondent",
     "StalePage",
     "accepts_answers",
     "assistable_invitation",
     "claim_submission",
+    "definition_by_id",
     "definition_for",
     "find_invitation",
     "find_open_link",
     "first_unanswered",
     "give_consent",
+    "load_respondent",
     "next_key",
     "open_invitation",
     "place_of",
     "position",
     "previous_key",
     "respondent_response",
+    "respondent_snapshot",
     "save_answer",
     "start_assisted",
     "start_open_response",

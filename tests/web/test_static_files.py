@@ -26,6 +26,7 @@ def test_pages_link_the_hashed_stylesheet_served_compressed_and_immutable(client
     assert "immutable" in served.headers["Cache-Control"]
     assert "max-age=315360000" in served.headers["Cache-Control"]
     assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Access-Control-Allow-Origin" not in served.headers  # our own pages only
     assert gzip.decompress(body) == source
 
     plain = client.get(found.group(1))
