@@ -22,6 +22,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
@@ -651,7 +652,7 @@ AUDIT_EXPORT_LIMIT = 100_000
 @requires(Permission.VIEW_AUDIT)
 def audit_csv() -> Response:
     """The filtered log as CSV (UTF-8, formulas neutralised), newest first."""
-    from survey_app.services.exports import to_csv
+    from survey_app.services.exports import date_in_words, to_csv
 
     organisation_id = current_organisation_id()
     form = _audit_form(organisation_id)
@@ -661,11 +662,12 @@ def audit_csv() -> Response:
         db.session, organisation_id, _audit_criteria(form), page=1, per_page=AUDIT_EXPORT_LIMIT
     )
     titles = _study_titles(organisation_id)
+    language = str(get_locale() or "en")
     content = to_csv(
         ["when_utc", "who", "action", "what", "object", "details"],
         (
             [
-                event.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
+                date_in_words(event.occurred_at.replace(microsecond=0, tzinfo=None), language),
                 event.actor_label,
                 event.action,
                 audit_text.describe(event, titles),
@@ -674,6 +676,7 @@ def audit_csv() -> Response:
             ]
             for event in events
         ),
+        language,
     )
     return Response(
         content,
@@ -759,7 +762,11 @@ def export_beneficiary() -> Response:
     db.session.commit()
     stamp = datetime.now().strftime("%Y%m%d")
     if form.format.data == "csv":
-        body, mimetype, extension = gdpr.export_as_csv(export), "text/csv", "csv"
+        body, mimetype, extension = (
+            gdpr.export_as_csv(export, str(get_locale() or "en")),
+            "text/csv",
+            "csv",
+        )
     else:
         body = json.dumps(export, ensure_ascii=False, indent=2)
         mimetype, extension = "application/json", "json"
