@@ -118,14 +118,38 @@ def describe_action(action: str) -> str:
     return words.replace(" (—)", "").replace(" —", "").replace(", —", "")
 
 
-def describe(event: AuditEvent, study_titles: dict[str, str]) -> str:
-    """The action in words, in the current language."""
+WaveNames = dict[tuple[str, str], str]
+
+
+def _study_slug(event: AuditEvent) -> str:
+    details = event.details or {}
+    return str(details.get("study") or event.object_id or "")
+
+
+def _waves_word(event: AuditEvent, value: Any, waves: WaveNames | None) -> str:
+    """A wave key (or a list of them) as the waves' names ("Follow-up 1"), when known."""
+    slug = _study_slug(event)
+    keys = value if isinstance(value, list | tuple) else [value]
+    names = [(waves or {}).get((slug, str(key)), str(key)) for key in keys]
+    return ", ".join(names)
+
+
+def _value_word(event: AuditEvent, key: str, value: Any, waves: WaveNames | None) -> str:
+    if key in ("wave", "waves") and value:
+        return _waves_word(event, value, waves)
+    return _word(value)
+
+
+def describe(
+    event: AuditEvent, study_titles: dict[str, str], waves: WaveNames | None = None
+) -> str:
+    """The action in words, in the current language (waves by name when ``waves`` knows them)."""
     text = ACTIONS.get(event.action)
     if text is None:
         return event.action
     details = event.details or {}
     values = _Values(
-        {key: _word(value) for key, value in details.items()},
+        {key: _value_word(event, key, value, waves) for key, value in details.items()},
         object=event.object_id,
         study=_study_name(event, study_titles),
     )
@@ -146,12 +170,13 @@ def _word(value: Any) -> str:
     return str(value)
 
 
-def details_in_words(event: AuditEvent) -> str:
+def details_in_words(event: AuditEvent, waves: WaveNames | None = None) -> str:
     """``key: value`` pairs with translated names, identifiers the action already says left out."""
     parts = []
     for key, value in (event.details or {}).items():
         if key in HIDDEN_DETAILS:
             continue
         name = DETAIL_NAMES.get(key)
-        parts.append(f"{name if name is not None else key}: {_word(value)}")
+        said = _value_word(event, key, value, waves)
+        parts.append(f"{name if name is not None else key}: {said}")
     return "; ".join(parts)

@@ -76,6 +76,7 @@ from survey_app.services.organisation_admin import (
     update_site,
 )
 from survey_app.services.retention_settings import update_retention
+from survey_app.services.studies import wave_names
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -630,12 +631,17 @@ def audit_log() -> str | tuple[str, int]:
         db.session, organisation_id, _audit_criteria(form), page=page, per_page=PER_PAGE
     )
     titles = _study_titles(organisation_id)
+    waves = wave_names(db.session, organisation_id)
     query = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template(
         "admin/audit.html",
         form=form,
         events=[
-            (event, audit_text.describe(event, titles), audit_text.details_in_words(event))
+            (
+                event,
+                audit_text.describe(event, titles, waves),
+                audit_text.details_in_words(event, waves),
+            )
             for event in events
         ],
         total=total,
@@ -662,6 +668,7 @@ def audit_csv() -> Response:
         db.session, organisation_id, _audit_criteria(form), page=1, per_page=AUDIT_EXPORT_LIMIT
     )
     titles = _study_titles(organisation_id)
+    waves = wave_names(db.session, organisation_id)
     language = str(get_locale() or "en")
     content = to_csv(
         ["when_utc", "who", "action", "what", "object", "details"],
@@ -670,9 +677,9 @@ def audit_csv() -> Response:
                 date_in_words(event.occurred_at.replace(microsecond=0, tzinfo=None), language),
                 event.actor_label,
                 event.action,
-                audit_text.describe(event, titles),
+                audit_text.describe(event, titles, waves),
                 f"{event.object_type} {event.object_id}".strip(),
-                audit_text.details_in_words(event),
+                audit_text.details_in_words(event, waves),
             ]
             for event in events
         ),

@@ -51,6 +51,7 @@ from survey_app.security.permissions import Permission, requires
 from survey_app.security.sessions import current_organisation_id
 from survey_app.services import audit
 from survey_app.services import questionnaire_store as store
+from survey_app.services import studies as studies_service
 from survey_app.services.errors import DomainError, NotFound
 
 blueprint = Blueprint("design", __name__, url_prefix="/design")
@@ -425,7 +426,7 @@ def questionnaire(key: str) -> str:
         "design/questionnaire.html",
         questionnaire=found,
         draft=store.draft_of(db.session, found),
-        usage=store.version_usage(db.session, found),
+        usage=studies_service.version_usage_names(db.session, current_organisation_id(), found.id),
         confirm=ConfirmForm(),
     )
 
