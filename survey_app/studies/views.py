@@ -1000,6 +1000,7 @@ def confirm_import() -> str | tuple[str, int] | Response:
             409,
         )
     db.session.commit()
+    beneficiary_import.refresh_statistics(db.session, len(created))
     flash(_("%(n)s beneficiaries registered.", n=len(created)), "success")
     return _redirect_follow_up()
 
