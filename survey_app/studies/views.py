@@ -13,6 +13,7 @@ against the stored hash.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -954,6 +955,7 @@ def import_beneficiaries() -> str | tuple[str, int]:
                 people=found,
                 confirm_form=ImportConfirmForm(formdata=None, data={"rows": signed}),
                 filename=upload.filename,
+                as_date=date.fromisoformat,  # ISO days in the rows, shown the interface way
             )
     status = 400 if request.method == "POST" else 200
     return (
