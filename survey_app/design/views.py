@@ -243,6 +243,15 @@ def index() -> str:
 @requires(Permission.MANAGE_QUESTIONNAIRES)
 def new() -> Page:
     form = NewQuestionnaireForm()
+    if request.method == "GET":
+        # A new user should not have to write an introduction and a consent text
+        # before seeing a first draft: the standard ones (as the XLSForm import) are
+        # offered, to edit or keep.
+        from questionnaires.xlsform import STANDARD_TEXTS
+
+        for name in ("intro", "consent"):
+            for lang in ("fr", "en"):
+                getattr(getattr(form, name).form, lang).data = STANDARD_TEXTS[name][lang]
     issues: list[dict[str, str]] = []
     if form.validate_on_submit():
         languages = [lang for lang in ("fr", "en") if lang in form.languages.data]

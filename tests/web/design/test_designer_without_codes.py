@@ -135,3 +135,23 @@ def test_keys_and_choice_codes_come_from_the_labels_when_left_empty(client, sess
         "comment_etes_vous_venu"
     )
     assert [c.code for c in question.choices] == ["en_bus", "a_pied"]
+
+
+def test_new_questionnaire_offers_the_standard_texts_and_errors_speak_french(client, session):
+    signed_in_quality_manager(client, session)
+    form = client.get("/design/new", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Il n&#39;y a pas de bonne ou de mauvaise réponse." in form  # intro offered
+    assert "Vous pouvez arrêter quand vous voulez." in form  # consent offered
+    refused = client.post(
+        "/design/new",
+        data={
+            "languages": ["fr", "en"],
+            "title-fr": "Accueil",
+            "title-en": "Welcome",
+            "first_question-fr": "Comment êtes-vous venu·e ?",
+            "first_question-en": "How did you come?",
+        },
+        headers={"Accept-Language": "fr"},
+    ).get_data(as_text=True)
+    assert "Un texte est vide." in refused
+    assert "(text is empty)" not in refused  # no English echo of a sentence said in French
