@@ -65,6 +65,55 @@ ACTIONS: dict[str, Any] = {
     "totp.enable": _l("Turned on the second factor"),
     "totp.disable": _l("Turned off the second factor"),
     "totp.recovery_codes": _l("Renewed the recovery codes"),
+    "study.open_link_print": _l("Printed the poster or QR code of an open link (%(format)s)"),
+    "open_answers.suggested": _l(
+        "Suggested %(themes)s themes for the free-text answers of study %(study)s"
+    ),
+    "open_answers.created": _l("Created a theme for the free-text answers of study %(study)s"),
+    "open_answers.renamed": _l("Renamed a theme of the free-text answers of study %(study)s"),
+    "open_answers.merged": _l("Merged two themes of the free-text answers of study %(study)s"),
+    "open_answers.validated": _l("Validated a theme of the free-text answers of study %(study)s"),
+    "open_answers.rejected": _l("Rejected a theme of the free-text answers of study %(study)s"),
+    "open_answers.quotes_allowed": _l("Allowed free-text answers of study %(study)s as quotes"),
+    "open_answers.quotes_excluded": _l("Excluded free-text answers of study %(study)s from quotes"),
+    "api_key.create": _l("Created an API key"),
+    "api_key.revoke": _l("Revoked an API key"),
+    "api.request": _l("Used an API key"),
+    "beneficiary.api_upsert": _l("Registered or updated a beneficiary through the API"),
+    "webhook.create": _l("Created a webhook"),
+    "webhook.enable": _l("Turned a webhook on"),
+    "webhook.disable": _l("Turned a webhook off"),
+}
+
+#: The filter menu names an action without its details: a sentence with its
+#: placeholders cut out reads badly in French ("A importé personnes …").
+ACTION_MENU: dict[str, Any] = {
+    "beneficiary.import": _l("Imported beneficiaries from a file"),
+    "invitation.create": _l("Created an invitation"),
+    "invitation.issue": _l("Issued a new survey link"),
+    "invitation.send": _l("Handed over or sent a survey link"),
+    "invitation.remind": _l("Sent a reminder"),
+    "invitation.cards_print": _l("Printed invitation cards"),
+    "export.answers": _l("Exported the answers of a study"),
+    "export.indicators": _l("Exported the indicator tables of a study"),
+    "report.preview": _l("Viewed the dashboard of a study"),
+    "report.download": _l("Downloaded the PDF report of a study"),
+    "study.create": _l("Created a study"),
+    "study.update": _l("Changed a study"),
+    "study.status": _l("Changed the status of a study"),
+    "study.wave_version": _l("Moved a wave to a new questionnaire version"),
+    "study.open_link_create": _l("Created an open link"),
+    "study.open_link_deactivate": _l("Closed an open link"),
+    "study.open_link_print": _l("Printed the poster or QR code of an open link"),
+    "message_text.change": _l("Changed an invitation text"),
+    "open_answers.suggested": _l("Suggested themes for free-text answers"),
+    "open_answers.created": _l("Created a theme for free-text answers"),
+    "open_answers.renamed": _l("Renamed a theme of free-text answers"),
+    "open_answers.merged": _l("Merged two themes of free-text answers"),
+    "open_answers.validated": _l("Validated a theme of free-text answers"),
+    "open_answers.rejected": _l("Rejected a theme of free-text answers"),
+    "open_answers.quotes_allowed": _l("Allowed free-text answers as quotes"),
+    "open_answers.quotes_excluded": _l("Excluded free-text answers from quotes"),
 }
 
 DETAIL_NAMES: dict[str, Any] = {
@@ -90,6 +139,14 @@ DETAIL_NAMES: dict[str, Any] = {
     "removed": _l("removed"),
     "contact": _l("contact details given"),
     "reset": _l("back to the built-in text"),
+    "themes": _l("themes"),
+    "answers": _l("answers"),
+    "label": _l("theme"),
+    "old": _l("before"),
+    "new": _l("after"),
+    "merged": _l("merged theme"),
+    "into": _l("into"),
+    "site": _l("site"),
 }
 HIDDEN_DETAILS = {"study_id", "site_id"}
 
@@ -111,6 +168,8 @@ def _study_name(event: AuditEvent, titles: dict[str, str]) -> str:
 
 def describe_action(action: str) -> str:
     """The action alone, for the filter's menu (placeholders left out)."""
+    if action in ACTION_MENU:
+        return str(ACTION_MENU[action])
     text = ACTIONS.get(action)
     if text is None:
         return action

@@ -93,3 +93,31 @@ def test_audit_log_names_the_waves(client, session, world):
     ).data.decode("utf-8-sig")
     assert "Follow-up 1" in exported
     assert "followup1" not in exported
+
+
+def test_audit_filter_menu_names_every_action_in_whole_french_words(client, session, world):
+    organisation, _site, study, _invitation = world
+    admin = make_user(session, organisation, Role.ADMIN)
+    for action, details in (
+        ("beneficiary.import", {"count": 3, "source": "web"}),
+        ("export.answers", {"study_id": study.id, "format": "csv"}),
+        ("open_answers.suggested", {"study": study.slug, "themes": 4, "answers": 20}),
+    ):
+        audit.record(
+            session,
+            action,
+            actor=admin,
+            organisation_id=organisation.id,
+            object_type="study",
+            object_id=study.slug,
+            details=details,
+        )
+    session.commit()
+    login(client, admin.email)
+    page = _page(client, "/admin/audit", "fr")
+    menu = re.search(r'<select[^>]*id="action".*?</select>', page, re.S).group(0)
+    assert ">A importé des personnes accompagnées depuis un fichier<" in menu
+    assert ">A exporté les réponses d’une étude<" in menu
+    assert ">A suggéré des thèmes pour les réponses libres<" in menu
+    assert "open_answers." not in menu.replace('value="open_answers.suggested"', "")
+    assert "A suggéré 4 thèmes pour les réponses libres de l’étude Impact study" in page
