@@ -249,8 +249,13 @@ def data_dictionary(specs: Sequence[QuestionSpec], language: str = "en") -> list
             )
             if spec.kind == "agreement" and not codes:
                 codes = _("1 = strongly disagree … 5 = strongly agree")
-            if spec.kind == "rating" and not codes:
-                codes = "0 … 10"
+            plain_numbers = all(
+                (labels.get(language) or labels.get(other) or code) == code
+                for code, labels in spec.choice_labels.items()
+                if code != "_pna"
+            )
+            if spec.kind == "rating" and (not codes or plain_numbers):
+                codes = "0 … 10"  # "0 = 0; 1 = 1; …" says nothing more
             if spec.kind == "integer":
                 codes = _("a whole number")
             if spec.kind == "decimal":

@@ -56,6 +56,10 @@ def test_answer_exports_write_the_completion_day_with_a_month_name(client, sessi
     described = {row[0]: row[4] for row in dictionary}
     assert "mois en toutes lettres" in described["completed_date"]
     assert "14 mars 2026" in described["completed_date"]
+    codes = {row[0]: row[5] for row in dictionary}
+    ratings = [row[0] for row in dictionary if row[1] == "rating"]
+    assert ratings
+    assert all(codes[key] == "0 … 10" for key in ratings)  # not "0 = 0; 1 = 1; …"
 
 
 def test_audit_csv_writes_when_with_a_month_name(client, session):
