@@ -148,6 +148,34 @@ DETAIL_NAMES: dict[str, Any] = {
     "into": _l("into"),
     "site": _l("site"),
 }
+OBJECT_TYPES: dict[str, Any] = {
+    "api_key": _l("API key"),
+    "beneficiary": _l("beneficiary"),
+    "invitation": _l("invitation"),
+    "message_text": _l("invitation text"),
+    "open_answer_theme": _l("theme"),
+    "open_link": _l("open link"),
+    "organisation": _l("organisation"),
+    "questionnaire_version": _l("questionnaire version"),
+    "site": _l("site"),
+    "study": _l("study"),
+    "user": _l("account"),
+    "webhook_endpoint": _l("webhook"),
+}
+
+
+def object_in_words(event: AuditEvent, study_titles: dict[str, str]) -> str:
+    """ "study Demo", "invitation 42": the object's kind in the reader's language, a
+    study by its title (the identifier stays for every other kind: it is what the
+    log can be searched by)."""
+    if not event.object_type:
+        return ""
+    kind = str(OBJECT_TYPES.get(event.object_type, event.object_type))
+    if event.object_type == "study" and str(event.object_id) in study_titles:
+        return f"{kind} {study_titles[str(event.object_id)]}"
+    return f"{kind} {event.object_id or ''}".strip()
+
+
 HIDDEN_DETAILS = {"study_id", "site_id"}
 
 

@@ -640,6 +640,7 @@ def audit_log() -> str | tuple[str, int]:
             (
                 event,
                 audit_text.describe(event, titles, waves),
+                audit_text.object_in_words(event, titles),
                 audit_text.details_in_words(event, waves),
             )
             for event in events
@@ -678,7 +679,7 @@ def audit_csv() -> Response:
                 event.actor_label,
                 event.action,
                 audit_text.describe(event, titles, waves),
-                f"{event.object_type} {event.object_id}".strip(),
+                audit_text.object_in_words(event, titles),
                 audit_text.details_in_words(event, waves),
             ]
             for event in events

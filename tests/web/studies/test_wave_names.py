@@ -121,3 +121,4 @@ def test_audit_filter_menu_names_every_action_in_whole_french_words(client, sess
     assert ">A suggéré des thèmes pour les réponses libres<" in menu
     assert "open_answers." not in menu.replace('value="open_answers.suggested"', "")
     assert "A suggéré 4 thèmes pour les réponses libres de l’étude Impact study" in page
+    assert "<td>étude Impact study</td>" in page  # the object in words, not "study s"
