@@ -147,6 +147,8 @@ DETAIL_NAMES: dict[str, Any] = {
     "merged": _l("merged theme"),
     "into": _l("into"),
     "site": _l("site"),
+    "period_label": _l("period"),
+    "breakdown_wave": _l("wave compared across sites"),
 }
 OBJECT_TYPES: dict[str, Any] = {
     "api_key": _l("API key"),
@@ -222,7 +224,7 @@ def _waves_word(event: AuditEvent, value: Any, waves: WaveNames | None) -> str:
 
 
 def _value_word(event: AuditEvent, key: str, value: Any, waves: WaveNames | None) -> str:
-    if key in ("wave", "waves") and value:
+    if key in ("wave", "waves", "breakdown_wave") and value:
         return _waves_word(event, value, waves)
     return _word(value)
 

@@ -51,6 +51,7 @@ def test_condition_picked_from_an_earlier_question_and_shown_in_words(client, se
     # The condition reads in the interface language, labels included (issue 15).
     version_page = client.get("/design/small/v1/", headers={"Accept-Language": "en"})
     assert "Shown if ‘Which help?’ is ‘Food’ or ‘Housing’" in version_page.get_data(as_text=True)
+    assert "<strong>Why this choice?</strong>" in version_page.get_data(as_text=True)
     french = client.get("/design/small/v1/", headers={"Accept-Language": "fr"})
     assert "Posée si « Quelle aide ? » est « Repas » ou « Logement »" in french.get_data(
         as_text=True

@@ -102,6 +102,7 @@ def test_audit_filter_menu_names_every_action_in_whole_french_words(client, sess
         ("beneficiary.import", {"count": 3, "source": "web"}),
         ("export.answers", {"study_id": study.id, "format": "csv"}),
         ("open_answers.suggested", {"study": study.slug, "themes": 4, "answers": 20}),
+        ("export.indicators", {"study_id": study.id, "breakdown_wave": "followup1"}),
     ):
         audit.record(
             session,
@@ -122,3 +123,4 @@ def test_audit_filter_menu_names_every_action_in_whole_french_words(client, sess
     assert "open_answers." not in menu.replace('value="open_answers.suggested"', "")
     assert "A suggéré 4 thèmes pour les réponses libres de l’étude Impact study" in page
     assert "<td>étude Impact study</td>" in page  # the object in words, not "study s"
+    assert "vague où les sites sont comparés: Suivi 1" in page
