@@ -123,4 +123,5 @@ def test_audit_filter_menu_names_every_action_in_whole_french_words(client, sess
     assert "open_answers." not in menu.replace('value="open_answers.suggested"', "")
     assert "A suggéré 4 thèmes pour les réponses libres de l’étude Impact study" in page
     assert "<td>étude Impact study</td>" in page  # the object in words, not "study s"
+    assert re.search(r"<td>\d{1,2} [a-zéû]+\.? 20\d\d, \d\d:\d\d</td>", page)  # month by name
     assert "vague où les sites sont comparés: Suivi 1" in page
