@@ -125,3 +125,21 @@ def test_audit_filter_menu_names_every_action_in_whole_french_words(client, sess
     assert "<td>étude Impact study</td>" in page  # the object in words, not "study s"
     assert re.search(r"<td>\d{1,2} [a-zéû]+\.? 20\d\d, \d\d:\d\d</td>", page)  # month by name
     assert "vague où les sites sont comparés: Suivi 1" in page
+
+
+def test_import_with_thousands_of_problems_says_first_where_they_are(client, session, world):
+    import io
+
+    organisation, _site, _study, _invitation = world
+    worker = make_user(session, organisation, Role.SOCIAL_WORKER)
+    session.commit()
+    login(client, worker.email)
+    rows = ["reference,site,start_date"] + [f"R-{i:04d},NOWHERE,2026-01-05" for i in range(30)]
+    page = client.post(
+        "/studies/beneficiaries/import",
+        data={"file": (io.BytesIO("\n".join(rows).encode()), "people.csv")},
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "fr"},
+    ).get_data(as_text=True)
+    assert "Problèmes par colonne : site (30)." in page
+    assert page.count("<tr><td>") == 30  # and every problem is still listed
