@@ -22,6 +22,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
@@ -75,6 +76,7 @@ from survey_app.services.organisation_admin import (
     update_site,
 )
 from survey_app.services.retention_settings import update_retention
+from survey_app.services.studies import wave_names
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -629,12 +631,18 @@ def audit_log() -> str | tuple[str, int]:
         db.session, organisation_id, _audit_criteria(form), page=page, per_page=PER_PAGE
     )
     titles = _study_titles(organisation_id)
+    waves = wave_names(db.session, organisation_id)
     query = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template(
         "admin/audit.html",
         form=form,
         events=[
-            (event, audit_text.describe(event, titles), audit_text.details_in_words(event))
+            (
+                event,
+                audit_text.describe(event, titles, waves),
+                audit_text.object_in_words(event, titles),
+                audit_text.details_in_words(event, waves),
+            )
             for event in events
         ],
         total=total,
@@ -651,7 +659,7 @@ AUDIT_EXPORT_LIMIT = 100_000
 @requires(Permission.VIEW_AUDIT)
 def audit_csv() -> Response:
     """The filtered log as CSV (UTF-8, formulas neutralised), newest first."""
-    from survey_app.services.exports import to_csv
+    from survey_app.services.exports import date_in_words, to_csv
 
     organisation_id = current_organisation_id()
     form = _audit_form(organisation_id)
@@ -661,19 +669,22 @@ def audit_csv() -> Response:
         db.session, organisation_id, _audit_criteria(form), page=1, per_page=AUDIT_EXPORT_LIMIT
     )
     titles = _study_titles(organisation_id)
+    waves = wave_names(db.session, organisation_id)
+    language = str(get_locale() or "en")
     content = to_csv(
         ["when_utc", "who", "action", "what", "object", "details"],
         (
             [
-                event.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
+                date_in_words(event.occurred_at.replace(microsecond=0, tzinfo=None), language),
                 event.actor_label,
                 event.action,
-                audit_text.describe(event, titles),
-                f"{event.object_type} {event.object_id}".strip(),
-                audit_text.details_in_words(event),
+                audit_text.describe(event, titles, waves),
+                audit_text.object_in_words(event, titles),
+                audit_text.details_in_words(event, waves),
             ]
             for event in events
         ),
+        language,
     )
     return Response(
         content,
@@ -759,7 +770,11 @@ def export_beneficiary() -> Response:
     db.session.commit()
     stamp = datetime.now().strftime("%Y%m%d")
     if form.format.data == "csv":
-        body, mimetype, extension = gdpr.export_as_csv(export), "text/csv", "csv"
+        body, mimetype, extension = (
+            gdpr.export_as_csv(export, str(get_locale() or "en")),
+            "text/csv",
+            "csv",
+        )
     else:
         body = json.dumps(export, ensure_ascii=False, indent=2)
         mimetype, extension = "application/json", "json"

@@ -50,4 +50,6 @@ def import_command(file: Path, org_slug: str, dry_run: bool) -> None:
             actor_label="beneficiaries import",
             source=file.name,
         )
+    with command_transaction() as session:
+        beneficiary_import.refresh_statistics(session, len(created))
     click.echo(f"{len(created)} beneficiaries imported into {org_slug}")

@@ -108,9 +108,10 @@ def describe_issues(issues: list[questionnaires.Issue]) -> list[dict[str, str]]:
         if english or explanation is None:
             out.append({"location": issue.location, "message": issue.message, "detail": ""})
         else:
-            out.append(
-                {"location": issue.location, "message": str(explanation), "detail": issue.message}
-            )
+            # The English message is worth showing only when it names something
+            # (a key, a code) the translated explanation leaves out.
+            detail = issue.message if getattr(issue, "params", None) else ""
+            out.append({"location": issue.location, "message": str(explanation), "detail": detail})
     return out
 
 

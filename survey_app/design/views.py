@@ -51,6 +51,7 @@ from survey_app.security.permissions import Permission, requires
 from survey_app.security.sessions import current_organisation_id
 from survey_app.services import audit
 from survey_app.services import questionnaire_store as store
+from survey_app.services import studies as studies_service
 from survey_app.services.errors import DomainError, NotFound
 
 blueprint = Blueprint("design", __name__, url_prefix="/design")
@@ -69,6 +70,9 @@ def _designer_helpers() -> dict[str, Any]:
         "type_label": lambda qtype: str(TYPE_LABELS.get(qtype, qtype)),
         "language_name": lambda lang: str(LANGUAGE_LABELS.get(lang, lang)),
         "condition_text": condition_text,
+        "shown_if": shown_if,
+        "clause_words": clause_words,
+        "interface_language": interface_language,
         "respondent_words": respondent_words,
         "flat_errors": flat_errors,
         "polarity_label": lambda polarity: (
@@ -92,6 +96,31 @@ def flat_errors(form: Any) -> list[tuple[str, str, str]]:
     return found
 
 
+def interface_language(definition: questionnaires.Questionnaire | None) -> str:
+    """The interface's language when the questionnaire has it, else its first language.
+
+    Staff read conditions and labels in the language of the screen; a French-only
+    questionnaire on an English screen still shows its French wording.
+    """
+    shown_in = str(get_locale() or "")
+    if definition is None:
+        return shown_in or "fr"
+    return shown_in if shown_in in definition.languages else definition.languages[0]
+
+
+def quoted(text: str) -> str:
+    """A question or an answer quoted as the interface language quotes it."""
+    return f"« {text} »" if str(get_locale() or "") == "fr" else f"‘{text}’"
+
+
+def clause_words(question: str, codes: list[str], *, negate: bool) -> str:
+    """One clause in words: "'How did you come?' is 'By bus' or 'On foot'"."""
+    answers = _(" or ").join(quoted(code) for code in codes)
+    if negate:
+        return _("%(question)s is not %(codes)s", question=quoted(question), codes=answers)
+    return _("%(question)s is %(codes)s", question=quoted(question), codes=answers)
+
+
 def condition_text(
     condition: questionnaires.Condition,
     definition: questionnaires.Questionnaire | None = None,
@@ -99,26 +128,31 @@ def condition_text(
 ) -> str:
     """The condition in words: "'How did you come?' is 'By bus' or 'On foot'".
 
-    Without the definition (or for a question it lacks), keys and codes are shown.
+    Labels are taken in ``lang`` (default: the interface language when the
+    questionnaire has it); without the definition (or for a question it lacks),
+    keys and codes are shown.
     """
     by_key = {q.key: q for q in definition.questions} if definition is not None else {}
-    lang = lang or (definition.languages[0] if definition is not None else "fr")
+    lang = lang or interface_language(definition)
     parts = []
     for clause in condition.clauses:
         target = by_key.get(clause.question)
         if target is not None:
             labels = {c.code: c.label for c in target.choices_for_display(lang)}
-            name = f"‘{target.label.get(lang, clause.question)}’"
-            codes = _(" or ").join(f"‘{labels.get(code, code)}’" for code in clause.codes)
+            name = target.label.get(lang) or clause.question
+            codes = [labels.get(code, code) for code in clause.codes]
         else:
-            name = clause.question
-            codes = " ".join(clause.codes)
-        if clause.negate:
-            parts.append(_("%(question)s is not %(codes)s", question=name, codes=codes))
-        else:
-            parts.append(_("%(question)s is %(codes)s", question=name, codes=codes))
+            name, codes = clause.question, list(clause.codes)
+        parts.append(clause_words(name, codes, negate=clause.negate))
     joiner = _(" and ") if condition.combine == "all" else _(" or ")
     return joiner.join(parts)
+
+
+def shown_if(
+    condition: questionnaires.Condition, definition: questionnaires.Questionnaire | None = None
+) -> str:
+    """The sentence staff read under a question: "Shown if 'How did you come?' is 'By bus'"."""
+    return _("Shown if %(condition)s", condition=condition_text(condition, definition))
 
 
 def respondent_words(lang: str) -> dict[str, str]:
@@ -209,6 +243,15 @@ def index() -> str:
 @requires(Permission.MANAGE_QUESTIONNAIRES)
 def new() -> Page:
     form = NewQuestionnaireForm()
+    if request.method == "GET":
+        # A new user should not have to write an introduction and a consent text
+        # before seeing a first draft: the standard ones (as the XLSForm import) are
+        # offered, to edit or keep.
+        from questionnaires.xlsform import STANDARD_TEXTS
+
+        for name in ("intro", "consent"):
+            for lang in ("fr", "en"):
+                getattr(getattr(form, name).form, lang).data = STANDARD_TEXTS[name][lang]
     issues: list[dict[str, str]] = []
     if form.validate_on_submit():
         languages = [lang for lang in ("fr", "en") if lang in form.languages.data]
@@ -392,7 +435,7 @@ def questionnaire(key: str) -> str:
         "design/questionnaire.html",
         questionnaire=found,
         draft=store.draft_of(db.session, found),
-        usage=store.version_usage(db.session, found),
+        usage=studies_service.version_usage_names(db.session, current_organisation_id(), found.id),
         confirm=ConfirmForm(),
     )
 

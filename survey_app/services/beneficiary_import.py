@@ -390,3 +390,23 @@ def save(
         },
     )
     return [beneficiary for beneficiary, _person in created]
+
+
+#: From this many people, an import refreshes the planner's statistics.
+ANALYSE_FROM = 500
+
+
+def refresh_statistics(session: Session, imported: int) -> None:
+    """After a large committed import, ``ANALYZE`` the tables it filled (PostgreSQL).
+
+    Until autovacuum samples the new rows, PostgreSQL plans the follow-up list
+    and the study page as if the organisation had a handful of people: with
+    3,000 just imported, each of those queries took 1–2 s instead of 0.2 s
+    (measured; issue 15). Run outside the import's transaction, after commit.
+    """
+    if imported < ANALYSE_FROM or session.get_bind().dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    session.execute(text("ANALYZE beneficiary, beneficiary_contact"))
+    session.commit()

@@ -128,7 +128,7 @@ def answers_table(
     wide = wide.sort_values(["completed_date", "response_id"]).reset_index(drop=True)
     wide.columns.name = None
     for spec in specs:
-        if spec.kind in ("integer", "rating", "agreement") and spec.key in wide:
+        if spec.kind in ("integer", "decimal", "rating", "agreement") and spec.key in wide:
             wide[spec.key] = pd.Series(
                 [_as_number(value) for value in wide[spec.key]], index=wide.index, dtype=object
             )
@@ -136,9 +136,11 @@ def answers_table(
 
 
 def _as_number(value: Any) -> Any:
-    """A stored numeric code as an int (``_pna`` and blanks stay as they are)."""
+    """A stored numeric code as a number (``_pna`` and blanks stay as they are)."""
     if isinstance(value, str) and value.lstrip("-").isdigit():
         return int(value)
+    if isinstance(value, str) and value.lstrip("-").replace(".", "", 1).isdigit():
+        return float(value)
     return value
 
 
@@ -187,80 +189,137 @@ def export_specs(session: Session, study: Study) -> list[QuestionSpec]:
 
 
 def data_dictionary(specs: Sequence[QuestionSpec], language: str = "en") -> list[list[str]]:
-    """Rows describing every column of the answers export (labels in ``language``)."""
+    """Rows describing every column of the answers export, in ``language``.
+
+    The texts are translated with the export's language, not the interface's: a
+    French export read by an English-speaking analyst says the same thing in
+    both catalogues.
+    """
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
     other = "en" if language == "fr" else "fr"
-    rows = [["column", "type", "indicator", f"label ({language})", f"label ({other})", "codes"]]
-    described = {
-        "response_id": "random identifier of one completed questionnaire",
-        "beneficiary_code": "pseudonymous code of the person (empty for open links)",
-        "wave": "wave key",
-        "wave_kind": "baseline, follow_up or exit",
-        "site": "site code",
-        "questionnaire_version": "questionnaire key@version number",
-        "completed_date": "day the questionnaire was completed",
-        "mode": "self, assisted (with a worker) or read_aloud",
-        "language": "fr or en",
-    }
-    for column, text in described.items():
-        rows.append([column, "metadata", "", "", text, ""])
-    rows.append(
-        [
-            "(every question)",
-            "note",
-            "",
-            "",
-            "_pna = the person chose 'prefer not to answer'; empty = not answered "
-            "(or not asked: the question was hidden by its condition or not in that version)",
-            "",
+    with force_locale(language):
+        example = date_in_words(dt.date(2026, 3, 14), language)
+        rows = [
+            [
+                _("column"),
+                _("type"),
+                _("indicator"),
+                _("label (%(language)s)", language=language),
+                _("label (%(language)s)", language=other),
+                _("codes"),
+            ]
         ]
-    )
-    for spec in specs:
-        codes = "; ".join(
-            f"{code} = {labels.get(language) or labels.get(other) or ''}"
-            for code, labels in spec.choice_labels.items()
-            if code != "_pna"  # explained once, above
-        )
-        if spec.kind == "agreement" and not codes:
-            codes = "1 = strongly disagree … 5 = strongly agree"
-        if spec.kind == "rating" and not codes:
-            codes = "0 … 10"
-        if spec.kind == "integer":
-            codes = "a whole number"
-        if spec.kind in TEXT_KINDS:
-            codes = "free text"
+        described = {
+            "response_id": _("random identifier of one completed questionnaire"),
+            "beneficiary_code": _("pseudonymous code of the person (empty for open links)"),
+            "wave": _("wave key"),
+            "wave_kind": _("baseline, follow_up or exit"),
+            "site": _("site code"),
+            "questionnaire_version": _("questionnaire key@version number"),
+            "completed_date": _(
+                "day the questionnaire was completed, month by name (e.g. %(example)s)",
+                example=example,
+            ),
+            "mode": _("self, assisted (with a worker) or read_aloud"),
+            "language": _("fr or en"),
+        }
+        for column, text in described.items():
+            rows.append([column, _("metadata"), "", "", text, ""])
         rows.append(
             [
-                spec.key,
-                spec.kind,
-                spec.indicator or "",
-                spec.label.get(language, ""),
-                spec.label.get(other, ""),
-                codes,
+                _("(every question)"),
+                "note",
+                "",
+                "",
+                _(
+                    "_pna = the person chose 'prefer not to answer'; empty = not answered "
+                    "(or not asked: the question was hidden by its condition or not in "
+                    "that version)"
+                ),
+                "",
             ]
         )
+        for spec in specs:
+            codes = "; ".join(
+                f"{code} = {labels.get(language) or labels.get(other) or ''}"
+                for code, labels in spec.choice_labels.items()
+                if code != "_pna"  # explained once, above
+            )
+            if spec.kind == "agreement" and not codes:
+                codes = _("1 = strongly disagree … 5 = strongly agree")
+            plain_numbers = all(
+                (labels.get(language) or labels.get(other) or code) == code
+                for code, labels in spec.choice_labels.items()
+                if code != "_pna"
+            )
+            if spec.kind == "rating" and (not codes or plain_numbers):
+                codes = "0 … 10"  # "0 = 0; 1 = 1; …" says nothing more
+            if spec.kind == "integer":
+                codes = _("a whole number")
+            if spec.kind == "decimal":
+                codes = _("a number")
+            if spec.kind == "date":
+                codes = _("a day, month by name (e.g. %(example)s)", example=example)
+            if spec.kind in TEXT_KINDS:
+                codes = _("free text")
+            rows.append(
+                [
+                    spec.key,
+                    spec.kind,
+                    spec.indicator or "",
+                    spec.label.get(language, ""),
+                    spec.label.get(other, ""),
+                    codes,
+                ]
+            )
     return rows
 
 
-def _plain(value: Any) -> Any:
+def date_in_words(value: dt.date | dt.datetime, language: str) -> str:
+    """A day or a moment with the month by name, in ``language``.
+
+    ``14 March 2026`` / ``14 mars 2026``; a moment adds the time
+    (``14 March 2026, 09:05:00``). Every export writes dates this way (issue 15:
+    ``03/04`` reads as March or April depending on who opens the file).
+    """
+    from babel.dates import format_date, format_datetime
+
+    locale = language if language in ("fr", "en") else "en"
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, "d MMMM y, HH:mm:ss", locale=locale)
+    return format_date(value, "d MMMM y", locale=locale)
+
+
+def _plain(value: Any, language: str = "en") -> Any:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if isinstance(value, dt.date):  # pandas.Timestamp is a datetime, hence a date
-        return value.isoformat()[:10]
+    if isinstance(value, dt.datetime) and not (
+        value.hour or value.minute or value.second or value.microsecond
+    ):
+        value = value.date()  # a day read back as a pandas.Timestamp at midnight
+    if isinstance(value, dt.date):
+        return date_in_words(value, language)
     return value
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with BOM (so spreadsheet software reads the accents), formulas neutralised."""
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], language: str = "en") -> bytes:
+    """UTF-8 with BOM (so spreadsheet software reads the accents), formulas neutralised,
+    dates with the month by name in ``language``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:
-        writer.writerow([safe_cell(_plain(value)) for value in row])
+        writer.writerow([safe_cell(_plain(value, language)) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
-    """A workbook with one sheet per (title, header, rows); formulas neutralised."""
+def to_xlsx(
+    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]], language: str = "en"
+) -> bytes:
+    """A workbook with one sheet per (title, header, rows); formulas neutralised, dates
+    with the month by name in ``language``."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -268,7 +327,7 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]
         sheet = workbook.create_sheet(title=title[:31])
         sheet.append([safe_cell(h) for h in header])
         for row in rows:
-            sheet.append([safe_cell(_plain(value)) for value in row])
+            sheet.append([safe_cell(_plain(value, language)) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -278,12 +337,49 @@ def answers_export(
     session: Session, study: Study, params: ReportParameters, fmt: str, *, include_free_text: bool
 ) -> bytes:
     frame, specs = answers_table(session, study, params, include_free_text=include_free_text)
+    frame = _days_as_dates(frame, specs)
     header = list(frame.columns)
     rows = frame.itertuples(index=False, name=None)
     if fmt == "csv":
-        return to_csv(header, rows)
+        return to_csv(header, rows, params.lang)
     dictionary = data_dictionary(specs, params.lang)
-    return to_xlsx([("answers", header, rows), ("data dictionary", dictionary[0], dictionary[1:])])
+    return to_xlsx(
+        [("answers", header, rows), ("data dictionary", dictionary[0], dictionary[1:])],
+        params.lang,
+    )
+
+
+def _days_as_dates(frame: pd.DataFrame, specs: Sequence[QuestionSpec]) -> pd.DataFrame:
+    """``completed_date`` and date answers as ``datetime.date`` (written with month names).
+
+    The database driver may hand a day back as text (SQLite) or a Timestamp; a
+    date answer is stored as ``YYYY-MM-DD`` text (docs/CONTRACTS.md).
+    """
+    columns = ["completed_date"] + [spec.key for spec in specs if spec.kind == "date"]
+    frame = frame.copy()
+    for column in columns:
+        if column in frame:
+            frame[column] = _as_days(frame[column])
+    return frame
+
+
+def _as_days(column: pd.Series) -> pd.Series:
+    """Each ISO day (text, date or Timestamp) as a ``datetime.date``; anything else kept."""
+    import pandas as pd
+
+    def as_day(value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value[:10])
+            except ValueError:
+                return value  # "_pna" stays as it is
+        return value
+
+    return pd.Series([as_day(value) for value in column], index=column.index, dtype=object)
 
 
 # --- indicator tables ----------------------------------------------------------------
@@ -499,12 +595,13 @@ def indicators_export(result: analysis.StudyAnalysis, fmt: str, language: str = 
     """The indicator tables of ``indicators --json``, flattened and rounded; suppressed
     cells stay empty; months by name in ``language``."""
     if fmt == "csv":
-        return to_csv(INDICATOR_HEADER, indicator_rows(result))
+        return to_csv(INDICATOR_HEADER, indicator_rows(result), language)
     return to_xlsx(
         [
             ("indicators", INDICATOR_HEADER, indicator_rows(result)),
             ("gains", GAIN_HEADER, gain_rows(result)),
             ("breakdowns", BREAKDOWN_HEADER, breakdown_rows(result)),
             ("trends", TREND_HEADER, trend_rows(result, language)),
-        ]
+        ],
+        language,
     )

@@ -169,10 +169,12 @@ def subject_access_export(session: Session, beneficiary: Beneficiary) -> dict[st
 CSV_COLUMNS = ("section", "reference", "field", "value")
 
 
-def export_as_csv(export: dict[str, Any]) -> str:
+def export_as_csv(export: dict[str, Any], language: str = "en") -> str:
     """The same export flattened to one fact per row (section, reference, field, value).
 
-    Cells that a spreadsheet would run as a formula are prefixed with ``'``.
+    Cells that a spreadsheet would run as a formula are prefixed with ``'``; days
+    and moments (fields ending in ``_at`` / ``_on``) carry the month by name in
+    ``language``, as in every other export (the JSON keeps ISO 8601 for machines).
     """
     rows: list[tuple[str, str, str, Any]] = []
     for field, value in export["beneficiary"].items():
@@ -196,9 +198,24 @@ def export_as_csv(export: dict[str, Any]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([_csv_safe(cell) for cell in row])
+    for section, reference, field, value in rows:
+        if field.endswith(("_at", "_on")) and isinstance(value, str):
+            value = _date_text(value, language)
+        writer.writerow([_csv_safe(cell) for cell in (section, reference, field, value)])
     return buffer.getvalue()
+
+
+def _date_text(value: str, language: str) -> str:
+    """An ISO 8601 day or moment from the export, with the month by name."""
+    from survey_app.services.exports import date_in_words
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if len(value) <= 10:
+        return date_in_words(moment.date(), language)
+    return date_in_words(moment.replace(microsecond=0, tzinfo=None), language)
 
 
 def _csv_safe(value: Any) -> str:

@@ -375,6 +375,50 @@ def change_status(
     return study
 
 
+def wave_name(kind: str, position: int) -> str:
+    """What staff call a wave: "Start of support", "Follow-up 2", "End of support".
+
+    The same words as the ``wave_name`` template macro; the key (``followup1``)
+    is an identifier for files and the API, not for people.
+    """
+    if kind == "baseline":
+        return _("Start of support")
+    if kind == "exit":
+        return _("End of support")
+    return _("Follow-up %(n)s", n=position)
+
+
+def wave_names(session: Session, organisation_id: int) -> dict[tuple[str, str], str]:
+    """``{(study slug, wave key): name}`` for every wave of the organisation (one query)."""
+    rows = session.execute(
+        select(Study.slug, Wave.key, Wave.kind, Wave.position)
+        .join(Wave, Wave.study_id == Study.id)
+        .where(Study.organisation_id == organisation_id)
+    )
+    return {(slug, key): wave_name(kind, position) for slug, key, kind, position in rows}
+
+
+def version_usage_names(
+    session: Session, organisation_id: int, questionnaire_id: int
+) -> dict[int, list[str]]:
+    """``{version id: ["Study title — Follow-up 1", ...]}``: the study waves using each
+    version of a questionnaire, in words (the designer's version table)."""
+    rows = session.execute(
+        select(Wave.questionnaire_version_id, Study.title, Wave.kind, Wave.position)
+        .join(Study, Study.id == Wave.study_id)
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Wave.questionnaire_version_id)
+        .where(
+            QuestionnaireVersion.questionnaire_id == questionnaire_id,
+            Study.organisation_id == organisation_id,
+        )
+        .order_by(Study.title, Wave.position)
+    )
+    usage: dict[int, list[str]] = {}
+    for version_id, title, kind, position in rows:
+        usage.setdefault(version_id, []).append(f"{title} — {wave_name(kind, position)}")
+    return usage
+
+
 def get_wave(study: Study, key: str) -> Wave:
     for wave in study.waves:
         if wave.key == key:

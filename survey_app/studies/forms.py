@@ -148,8 +148,11 @@ class StudyEditForm(FlaskForm):
     )
 
 
-def study_edit_form(wave_keys: list[str], **kwargs: Any) -> StudyEditForm:
-    """The edit form with one delay field per follow-up/exit wave (``delay_<key>``)."""
+def study_edit_form(
+    wave_keys: list[str], names: dict[str, str] | None = None, **kwargs: Any
+) -> StudyEditForm:
+    """The edit form with one delay field per follow-up/exit wave (``delay_<key>``),
+    labelled with the wave's name ("Follow-up 1") when ``names`` gives it."""
 
     class _Form(StudyEditForm):
         pass
@@ -159,7 +162,9 @@ def study_edit_form(wave_keys: list[str], **kwargs: Any) -> StudyEditForm:
             _Form,
             f"delay_{key}",
             IntegerField(
-                _l("Wave %(wave)s after (days)", wave=key),
+                _l("%(wave)s: days after the first invitation", wave=names[key])
+                if names and key in names
+                else _l("Wave %(wave)s after (days)", wave=key),
                 validators=[InputRequired(), NumberRange(min=1, max=3650)],
             ),
         )

@@ -13,6 +13,7 @@ against the stored hash.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -244,7 +245,9 @@ def _render_detail(study: Study, **extra: Any) -> str:
     open_link_form.site_id.choices = [
         (site.id, f"{site.code} — {site.name}") for site in study.sites
     ]
-    open_link_form.wave_id.choices = [(wave.id, wave.key) for wave in study.waves]
+    open_link_form.wave_id.choices = [
+        (wave.id, studies.wave_name(wave.kind, wave.position)) for wave in study.waves
+    ]
     version_forms = {}
     for wave in study.waves:
         newer = studies.newer_versions(db.session, wave)
@@ -277,9 +280,11 @@ def _render_detail(study: Study, **extra: Any) -> str:
 def edit(slug: str) -> str | Response | tuple[str, int]:
     study = _study_or_404(slug)
     later = [wave for wave in study.waves if wave.kind != "baseline"]
+    names = {wave.key: studies.wave_name(wave.kind, wave.position) for wave in later}
     if request.method == "GET":
         form = study_edit_form(
             [wave.key for wave in later],
+            names,
             obj=study,
             data={
                 "sites": [site.id for site in study.sites],
@@ -287,7 +292,7 @@ def edit(slug: str) -> str | Response | tuple[str, int]:
             },
         )
     else:
-        form = study_edit_form([wave.key for wave in later])
+        form = study_edit_form([wave.key for wave in later], names)
     form.sites.choices = _site_choices()
     error = None
     if form.validate_on_submit():
@@ -392,7 +397,9 @@ def create_open_link(slug: str) -> str | tuple[str, int] | Response:
     study = _study_or_404(slug)
     form = OpenLinkForm()
     form.site_id.choices = [(site.id, site.code) for site in study.sites]
-    form.wave_id.choices = [(wave.id, wave.key) for wave in study.waves]
+    form.wave_id.choices = [
+        (wave.id, studies.wave_name(wave.kind, wave.position)) for wave in study.waves
+    ]
     if not form.validate_on_submit():
         return _render_detail(study, open_link_form=form), 400
     organisation_id = current_organisation_id()
@@ -948,6 +955,7 @@ def import_beneficiaries() -> str | tuple[str, int]:
                 people=found,
                 confirm_form=ImportConfirmForm(formdata=None, data={"rows": signed}),
                 filename=upload.filename,
+                as_date=date.fromisoformat,  # ISO days in the rows, shown the interface way
             )
     status = 400 if request.method == "POST" else 200
     return (
@@ -994,6 +1002,7 @@ def confirm_import() -> str | tuple[str, int] | Response:
             409,
         )
     db.session.commit()
+    beneficiary_import.refresh_statistics(db.session, len(created))
     flash(_("%(n)s beneficiaries registered.", n=len(created)), "success")
     return _redirect_follow_up()
 

@@ -48,9 +48,19 @@ def test_condition_picked_from_an_earlier_question_and_shown_in_words(client, se
         "how_come"
     )
     assert question.show_if.clauses[0].codes == ("food", "housing")
-    version_page = client.get("/design/small/v1/").get_data(as_text=True)
-    # The version page lists questions in the questionnaire's first language (French here).
-    assert "Shown only if ‘Quelle aide ?’ is ‘Repas’ or ‘Logement’" in version_page
+    # The condition reads in the interface language, labels included (issue 15).
+    version_page = client.get("/design/small/v1/", headers={"Accept-Language": "en"})
+    assert "Shown if ‘Which help?’ is ‘Food’ or ‘Housing’" in version_page.get_data(as_text=True)
+    assert "<strong>Why this choice?</strong>" in version_page.get_data(as_text=True)
+    french = client.get("/design/small/v1/", headers={"Accept-Language": "fr"})
+    assert "Posée si « Quelle aide ? » est « Repas » ou « Logement »" in french.get_data(
+        as_text=True
+    )
+    # The question page says it in words too, from the ticked answers.
+    again = client.get(
+        "/design/small/v1/questions/how_come", headers={"Accept-Language": "fr"}
+    ).get_data(as_text=True)
+    assert "Posée si « Quelle aide ? » est « Repas » ou « Logement »" in again
     # Only earlier questions can be conditions: editing "heard" (first) offers none.
     first = client.get("/design/small/v1/questions/heard").get_data(as_text=True)
     assert "Which help? (help_kind)" not in first
@@ -69,6 +79,11 @@ def test_preview_runs_the_conditions(client, session):
     assert re.search(r'name="heard" value="2" checked', shown)
     hidden = client.get("/design/small/v1/preview?in=en&heard=5").get_data(as_text=True)
     assert 'preview-hidden" id="preview-why"' in hidden
+    # Previewing the English wording on a French screen: the condition is in French.
+    french = client.get(
+        "/design/small/v1/preview?in=en&heard=2", headers={"Accept-Language": "fr"}
+    ).get_data(as_text=True)
+    assert re.search(r'<p class="preview-condition" lang="fr">Posée si « [^»]+ » est « ', french)
 
 
 def test_new_questionnaire_key_comes_from_the_title(client, session):
@@ -121,3 +136,23 @@ def test_keys_and_choice_codes_come_from_the_labels_when_left_empty(client, sess
         "comment_etes_vous_venu"
     )
     assert [c.code for c in question.choices] == ["en_bus", "a_pied"]
+
+
+def test_new_questionnaire_offers_the_standard_texts_and_errors_speak_french(client, session):
+    signed_in_quality_manager(client, session)
+    form = client.get("/design/new", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Il n&#39;y a pas de bonne ou de mauvaise réponse." in form  # intro offered
+    assert "Vous pouvez arrêter quand vous voulez." in form  # consent offered
+    refused = client.post(
+        "/design/new",
+        data={
+            "languages": ["fr", "en"],
+            "title-fr": "Accueil",
+            "title-en": "Welcome",
+            "first_question-fr": "Comment êtes-vous venu·e ?",
+            "first_question-en": "How did you come?",
+        },
+        headers={"Accept-Language": "fr"},
+    ).get_data(as_text=True)
+    assert "Un texte est vide." in refused
+    assert "(text is empty)" not in refused  # no English echo of a sentence said in French

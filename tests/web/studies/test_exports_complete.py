@@ -43,7 +43,7 @@ def test_answers_export_has_every_question_with_integers_and_one_pna_note(client
     column = answers[0].index("ctx_children")
     assert [row[column] for row in answers[1:] if row[column] is not None] == [3]  # a number
     dictionary = list(book["data dictionary"].iter_rows(values_only=True))
-    assert dictionary[0][3] == "label (fr)"
+    assert dictionary[0][3] == "libellé (fr)"
     by_key = {row[0]: row for row in dictionary}
     assert set(expected) <= set(by_key)
     assert by_key["ctx_children"][1] == "integer"

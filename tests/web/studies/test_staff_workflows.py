@@ -120,6 +120,8 @@ def test_import_previews_then_registers_everyone(client, session):
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200, page
     assert "2 people can be registered" in page
+    assert "Jan 5, 2026" in page  # the start of support as the interface writes dates
+    assert "2026-01-05" not in page
     assert session.scalar(select(func.count()).select_from(Beneficiary)) == 0  # nothing yet
     signed = re.search(r'name="rows" type="hidden" value="([^"]+)"', page).group(1)
     done = client.post("/studies/beneficiaries/import/confirm", data={"rows": signed})
