@@ -206,13 +206,15 @@ def check_upload(data: bytes, *, filename: str) -> list[Issue]:
     a byte budget, so a header that under-declares is caught too.
     """
 
-    def issue(message: str, code: str) -> list[Issue]:
-        return [Issue(filename, message, code)]
+    def issue(message: str, code: str, /, **params: str) -> list[Issue]:
+        return [Issue(filename, message, code, FrozenMap(params))]
 
     if len(data) > MAX_UPLOAD_BYTES:
         return issue(
             f"the file is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB",
             "file_too_large",
+            size=f"{len(data) / 1e6:.1f}",
+            limit=f"{MAX_UPLOAD_BYTES / 1e6:.0f}",
         )
     if is_xls(data):
         return []  # a legacy workbook: no zip inside; xlrd reads it within the size limit
@@ -228,6 +230,8 @@ def check_upload(data: bytes, *, filename: str) -> list[Issue]:
                 return issue(
                     f"the workbook has {len(entries)} parts; the limit is {MAX_ZIP_ENTRIES}",
                     "zip_too_many_entries",
+                    count=str(len(entries)),
+                    limit=str(MAX_ZIP_ENTRIES),
                 )
             declared = sum(e.file_size for e in entries)
             if declared > MAX_UNCOMPRESSED_BYTES:
@@ -235,6 +239,7 @@ def check_upload(data: bytes, *, filename: str) -> list[Issue]:
                     f"the workbook expands to {declared / 1e6:.0f} MB; the limit "
                     f"is {MAX_UNCOMPRESSED_BYTES / 1e6:.0f} MB (zip bomb?)",
                     "zip_too_large_uncompressed",
+                    limit=f"{MAX_UNCOMPRESSED_BYTES / 1e6:.0f}",
                 )
             for entry in entries:
                 ratio = entry.file_size / max(entry.compress_size, 1)
@@ -243,6 +248,9 @@ def check_upload(data: bytes, *, filename: str) -> list[Issue]:
                         f"part {entry.filename!r} expands {ratio:.0f} times; the "
                         f"limit is {MAX_COMPRESSION_RATIO} (zip bomb?)",
                         "zip_ratio_too_high",
+                        part=entry.filename,
+                        ratio=f"{ratio:.0f}",
+                        limit=str(MAX_COMPRESSION_RATIO),
                     )
             budget = MAX_UNCOMPRESSED_BYTES
             for entry in entries:
@@ -254,6 +262,7 @@ def check_upload(data: bytes, *, filename: str) -> list[Issue]:
                                 "the workbook expands beyond "
                                 f"{MAX_UNCOMPRESSED_BYTES / 1e6:.0f} MB (zip bomb?)",
                                 "zip_too_large_uncompressed",
+                                limit=f"{MAX_UNCOMPRESSED_BYTES / 1e6:.0f}",
                             )
     except (
         zipfile.BadZipFile,
@@ -263,7 +272,7 @@ def check_upload(data: bytes, *, filename: str) -> list[Issue]:
         NotImplementedError,
         RuntimeError,
     ) as exc:
-        return issue(f"the workbook is damaged: {exc}", "not_xlsx")
+        return issue(f"the workbook is damaged: {exc}", "not_xlsx", detail=str(exc))
     return []
 
 
@@ -376,6 +385,7 @@ def _read_sheets(data: bytes, filename: str) -> tuple[dict[str, _Sheet], list[_S
                     filename,
                     f"cannot read the workbook: {type(exc).__name__}: {exc}",
                     "unreadable_workbook",
+                    FrozenMap({"detail": f"{type(exc).__name__}: {exc}"}),
                 )
             ]
         ) from exc
@@ -713,8 +723,8 @@ class _Importer:
         if issue not in self.ignored:  # one cell read for two languages: said once
             self.ignored.append(issue)
 
-    def error(self, where: str, message: str, code: str) -> None:
-        self.errors.append(Issue(where, message, code))
+    def error(self, where: str, message: str, code: str, /, **params: str) -> None:
+        self.errors.append(Issue(where, message, code, FrozenMap(params)))
 
     # -- headers
 
@@ -799,15 +809,17 @@ class _Importer:
                         "its text is dropped"
                     )
                     code = "unsupported_language"
+                    params = {"header": header}
                 else:
                     msg = f'column "{header}" is not supported; its value {value[:60]!r} is dropped'
                     code = "unsupported_column"
+                    params = {"header": header, "value": value[:60]}
                 where = (
                     self.where(sheet, row, i)
                     if i < len(sheet.headers)
                     else f"{self.filename}, {sheet.name}!R{row} column {_col_letter(i)}"
                 )
-                self.ignore(where, msg, code)
+                self.ignore(where, msg, code, **params)
 
     # -- settings
 
@@ -836,6 +848,7 @@ class _Importer:
                 self.where(sheet, extra_row),
                 "only the first settings row is read",
                 "unsupported_row",
+                sheet="settings",
             )
         col_default = sheet.column("default_language")
         if col_default is not None and cells.get(col_default, "").strip():
@@ -910,6 +923,7 @@ class _Importer:
                             self.where(sheet, row, i),
                             f"score {value!r} is not a number",
                             "invalid_score",
+                            value=value,
                         )
                         # A stand-in, so that the other choices' scores are
                         # not reported as incomplete on top of this.
@@ -929,7 +943,9 @@ class _Importer:
     def survey(self, lists: dict[str, list[tuple[int, dict[str, Any]]]]) -> list[dict[str, Any]]:
         sheet = self.sheets.get("survey")
         if sheet is None:
-            self.error(self.filename, "the workbook has no 'survey' sheet", "missing_sheet")
+            self.error(
+                self.filename, "the workbook has no 'survey' sheet", "missing_sheet", sheet="survey"
+            )
             return []
         known = {
             "type",
@@ -1043,13 +1059,21 @@ class _Importer:
                             self.where(sheet, row, col[unsupported]),
                             f"'{unsupported}' on a group is not supported; dropped",
                             "unsupported_column",
+                            header=unsupported,
+                            on="group",
                         )
                 loose = None
                 continue
             if kind in ("end group", "end repeat"):
                 if not open_groups:
                     opening = kind.replace("end", "begin")
-                    self.error(type_where, f"'{kind}' without '{opening}'", "unbalanced_group")
+                    self.error(
+                        type_where,
+                        f"'{kind}' without '{opening}'",
+                        "unbalanced_group",
+                        kind=kind,
+                        opening=opening,
+                    )
                 else:
                     open_groups.pop()
                     if not open_groups:
@@ -1057,7 +1081,9 @@ class _Importer:
                 continue
             if not qtype:
                 if any(columns.get(i, ("?",))[0] not in _NO_CONTENT for i in cells):
-                    self.error(self.where(sheet, row), "row without a type", "missing_field")
+                    self.error(
+                        self.where(sheet, row), "row without a type", "missing_field", field="type"
+                    )
                 else:  # a comment row (pyxform skips it): its cells are listed
                     self.report_unknown_cells(sheet, row, cells, columns)
                 continue
@@ -1076,7 +1102,12 @@ class _Importer:
             if question.pop("_or_other", False):
                 target["questions"].append(_specify_other(question, self.where(sheet, row)))
         for row in open_groups:
-            self.error(self.where(sheet, row), "'begin group' is never closed", "unbalanced_group")
+            self.error(
+                self.where(sheet, row),
+                "'begin group' is never closed",
+                "unbalanced_group",
+                kind="begin group",
+            )
         kept = []
         for section in sections:
             if section["questions"]:
@@ -1086,6 +1117,7 @@ class _Importer:
                     self.where(sheet, section["_row"]),
                     f"group '{section['key']}' has no supported question; dropped",
                     "empty_group",
+                    name=section["key"],
                 )
         return kept
 
@@ -1126,6 +1158,8 @@ class _Importer:
                 type_where,
                 f"metadata field '{qtype_raw}' is not collected by Écoute; dropped",
                 "unsupported_type",
+                type=qtype_raw,
+                kind="metadata",
             )
             return None
         or_other = head in ("select_one", "select_multiple") and words[2:] == ["or_other"]
@@ -1136,6 +1170,7 @@ class _Importer:
                 type_where,
                 f"question type '{qtype_raw}' is not supported; the question is dropped",
                 "unsupported_type",
+                type=qtype_raw,
             )
             return None
         parameters = value(cells, "parameters")
@@ -1144,6 +1179,8 @@ class _Importer:
                 at("parameters"),
                 f"parameters {parameters!r} are not supported on '{qtype_raw}'; dropped",
                 "unsupported_parameters",
+                parameters=parameters,
+                type=qtype_raw,
             )
         if or_other:
             q["_or_other"] = True
@@ -1156,6 +1193,7 @@ class _Importer:
                     where_range,
                     f"range with parameters {parameters!r} cannot be read; the question is dropped",
                     "unsupported_range",
+                    parameters=parameters,
                 )
                 return None
             display = sorted(
@@ -1167,6 +1205,8 @@ class _Importer:
                     where_range,
                     f"range display parameters ({', '.join(display)}) are not supported; dropped",
                     "unsupported_parameters",
+                    parameters=", ".join(display),
+                    type="range",
                 )
             start, end, step = spec
             first, last = int(min(start, end)), int(max(start, end))
@@ -1190,6 +1230,7 @@ class _Importer:
                         f"the range's step of {int(abs(step))} is not enforced: any whole "
                         "number between its bounds is accepted",
                         "unsupported_range_step",
+                        step=str(int(abs(step))),
                     )
             else:
                 qtype = "decimal"
@@ -1198,10 +1239,13 @@ class _Importer:
                     f"range {parameters!r} is asked as a decimal number; its bounds and "
                     "step are not enforced",
                     "unsupported_range_step",
+                    parameters=parameters,
                 )
         elif head in ("select_one", "select_multiple"):
             if len(words) != 2:
-                self.error(type_where, f"'{qtype_raw}' needs a list name", "missing_list")
+                self.error(
+                    type_where, f"'{qtype_raw}' needs a list name", "missing_list", type=qtype_raw
+                )
                 broken_list = True  # kept, without choices, to check the rest of the row
             elif words[1].startswith("${"):
                 self.ignore(
@@ -1209,6 +1253,8 @@ class _Importer:
                     f"'{qtype_raw}' chooses among the answers of a repeat, which Écoute does "
                     "not support; the question is dropped",
                     "unsupported_type",
+                    type=qtype_raw,
+                    kind="repeat_choices",
                 )
                 return None
             else:
@@ -1231,6 +1277,7 @@ class _Importer:
                 type_where,
                 f"unknown question type '{qtype_raw}'; the question is dropped",
                 "unknown_type",
+                type=qtype_raw,
             )
             return None
         if ecoute_type and ecoute_type != qtype:
@@ -1238,6 +1285,8 @@ class _Importer:
                 at("ecoute::type"),
                 f"ecoute::type '{ecoute_type}' does not fit type '{qtype_raw}'",
                 "invalid_ecoute_type",
+                value=ecoute_type,
+                type=qtype_raw,
             )
         q["type"] = qtype
         q["_text"] = {("label",): "label", ("help",): "hint"}
@@ -1263,6 +1312,7 @@ class _Importer:
                 f"required expression {required!r} is not supported "
                 "(yes or no); the question is not required",
                 "unsupported_required",
+                value=required,
             )
         loc[("required",)] = at("required")
         pna = value(cells, "ecoute::prefer_not_to_answer").lower()
@@ -1270,7 +1320,10 @@ class _Importer:
             q["prefer_not_to_answer"] = True
         elif pna not in _FALSE:
             self.error(
-                at("ecoute::prefer_not_to_answer"), f"{pna!r} is not yes or no", "invalid_value"
+                at("ecoute::prefer_not_to_answer"),
+                f"{pna!r} is not yes or no",
+                "invalid_value",
+                value=pna,
             )
         loc[("prefer_not_to_answer",)] = at("ecoute::prefer_not_to_answer")
         appearance = value(cells, "appearance")
@@ -1279,6 +1332,7 @@ class _Importer:
                 at("appearance"),
                 f"appearance {appearance!r} is not supported; dropped",
                 "unsupported_appearance",
+                value=appearance,
             )
         constraint = value(cells, "constraint")
         if constraint:
@@ -1292,6 +1346,7 @@ class _Importer:
                     f"constraint {constraint!r} is not supported "
                     "(only '. >= MIN and . <= MAX' on integers); dropped",
                     "unsupported_constraint",
+                    value=constraint,
                 )
             else:
                 if low is not None:
@@ -1309,6 +1364,7 @@ class _Importer:
                     f"relevant {relevant!r} is not supported ({exc}); "
                     "the question will always be shown",
                     "unsupported_relevant",
+                    value=relevant,
                 )
             else:
                 q["show_if"] = _dump_condition_dict(condition)
@@ -1365,7 +1421,10 @@ class _Importer:
         sheet = self.choices_sheet
         if not items or sheet is None:
             self.error(
-                type_where, f"list '{list_name}' is not in the choices sheet", "unknown_list"
+                type_where,
+                f"list '{list_name}' is not in the choices sheet",
+                "unknown_list",
+                list=list_name,
             )
             return False
         if self.allow_choice_duplicates:
@@ -1380,6 +1439,9 @@ class _Importer:
                     f"{q['type']} scale ({' '.join(c.code for c in expected)}), in order;"
                     f" it has {' '.join(codes)}",
                     "builtin_codes_mismatch",
+                    list=list_name,
+                    expected=" ".join(c.code for c in expected),
+                    codes=" ".join(codes),
                 )
                 return True  # the scale's own codes stand in for the list's
             for (row, item), standard in zip(items, expected, strict=True):
@@ -1390,6 +1452,8 @@ class _Importer:
                             f"label {text!r} is replaced by the standard "
                             f"{q['type']} label {standard.label.get(lang)!r}",
                             "builtin_label_replaced",
+                            label=text,
+                            standard=str(standard.label.get(lang)),
                         )
             return True
         choices = []
@@ -1455,7 +1519,7 @@ def _check_definition(
                 where = importer.locations[(*path, lang)]
             elif path in importer.text_headers and lang in LANGUAGE_NAMES:
                 where += f' column "{importer.text_headers[path]}::{LANGUAGE_NAMES[lang]}"'
-        out.append(Issue(where, issue.message, issue.code))
+        out.append(Issue(where, issue.message, issue.code, issue.params))
     return out, questionnaire
 
 
@@ -1817,8 +1881,9 @@ def _drop_unusable_conditions(importer: _Importer, sections: list[dict[str, Any]
                     where = q["_loc"].pop(("show_if",), q["_loc"][()])
                     importer.ignore(
                         where,
-                        f"relevant {problem}; the question will always be shown",
+                        f"relevant {problem[0]}; the question will always be shown",
                         "unsupported_relevant",
+                        **problem[1],
                     )
             qtype = q.get("type")
             if qtype in BUILTIN_CHOICE_TYPES:
@@ -1834,19 +1899,29 @@ def _drop_unusable_conditions(importer: _Importer, sections: list[dict[str, Any]
 
 def _condition_problem(
     condition: Mapping[str, Any], earlier: Mapping[str, tuple[str, set[str] | None]]
-) -> str:
+) -> tuple[str, dict[str, str]] | None:
+    """Why Écoute cannot apply ``condition`` (English, and the message's params)."""
     clauses = condition.get("all") or condition.get("any") or [condition]
     for clause in clauses:
         target = clause["question"]
         if target not in earlier:
-            return f"refers to '{target}', which is not an earlier question Écoute keeps"
+            return (
+                f"refers to '{target}', which is not an earlier question Écoute keeps",
+                {"question": target, "problem": "not_earlier"},
+            )
         qtype, codes = earlier[target]
         if qtype not in ("agreement", "rating", "single_choice", "multiple_choice", "yes_no"):
-            return f"refers to '{target}', a question without choices"
+            return (
+                f"refers to '{target}', a question without choices",
+                {"question": target, "problem": "no_choices"},
+            )
         for code in clause.get("in", clause.get("not_in", [])):
             if codes is not None and code not in codes:
-                return f"compares '{target}' with '{code}', which is not one of its codes"
-    return ""
+                return (
+                    f"compares '{target}' with '{code}', which is not one of its codes",
+                    {"question": target, "code": code, "problem": "unknown_code"},
+                )
+    return None
 
 
 def _place(importer: _Importer, path: JsonPath, item: dict[str, Any]) -> None:

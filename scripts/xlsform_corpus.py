@@ -5,7 +5,8 @@ Usage::
     .venv/bin/python scripts/xlsform_corpus.py [--details] [DIR_OR_FILE ...]
     .venv/bin/python scripts/xlsform_corpus.py --pyxform-tests PYXFORM_REPO
 
-The second form measures pyxform's own test forms: the markdown forms written
+The second form measures pyxform's own test forms: the workbooks and markdown
+files under its tests/ directory and the markdown forms written
 in the test modules of a pyxform checkout (a work tree, or a bare git
 directory such as the search tool's fetch), extracted to a temporary directory.
 
@@ -36,7 +37,7 @@ import sys
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -215,9 +216,11 @@ def measure(paths: list[Path]) -> Summary:
 
 
 def extract_pyxform_markdown(repo: Path, out: Path) -> int:
-    """Write each markdown form found in pyxform's test modules to ``out``
-    (one ``.md`` per form; forms built with ``str.format`` placeholders are
-    skipped). Returns the number of forms."""
+    """Write every form of pyxform's tests to ``out``: the workbooks and
+    markdown files stored under ``tests/`` (``example_xls``, ``bug_example_xls``…)
+    and each markdown form written in a test module (one ``.md`` per form;
+    forms built with ``str.format`` placeholders are skipped). Returns the
+    number of forms."""
     import ast
     import subprocess
     import textwrap
@@ -246,8 +249,38 @@ def extract_pyxform_markdown(repo: Path, out: Path) -> int:
             if name.endswith(".py")
         ]
 
+    def form_files() -> list[tuple[str, bytes]]:
+        """The workbooks and markdown forms stored as files under tests/."""
+        if (repo / "tests").is_dir():
+            return [
+                (str(p.relative_to(repo)), p.read_bytes())
+                for p in sorted((repo / "tests").rglob("*"))
+                if p.suffix.lower() in SUFFIXES
+            ]
+        git = ["git", "-C", str(repo)]
+        names = subprocess.run(  # noqa: S603 - fixed git arguments, a local path
+            [*git, "ls-tree", "-r", "--name-only", "HEAD", "tests"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        return [
+            (
+                name,
+                subprocess.run(  # noqa: S603
+                    [*git, "show", f"HEAD:{name}"], capture_output=True, check=True
+                ).stdout,
+            )
+            for name in names
+            if PurePosixPath(name).suffix.lower() in SUFFIXES
+        ]
+
     out.mkdir(parents=True, exist_ok=True)
     count = 0
+    for name, data in form_files():
+        stem = name.removeprefix("tests/").replace("/", "__")
+        (out / stem).write_bytes(data)
+        count += 1
     for name, text in sources():
         try:
             tree = ast.parse(text)
@@ -285,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         import tempfile
 
         with tempfile.TemporaryDirectory() as tmp:
-            print(f"{extract_pyxform_markdown(args.pyxform_tests, Path(tmp))} markdown forms")
+            print(f"{extract_pyxform_markdown(args.pyxform_tests, Path(tmp))} test forms")
             summary = measure([Path(tmp)])
             print(summary.report(details=args.details))
         return 1 if summary.crashes() or summary.false_refusals() else 0
