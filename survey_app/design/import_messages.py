@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
-from flask_babel import pgettext
 
 import questionnaires
 
@@ -322,10 +322,33 @@ MESSAGES: dict[str, Callable[[Params], str | None]] = {
 }
 
 
+#: Rules of the definition format (the loader's), met by imports and by the
+#: designer alike: in English the package's own sentence is already right (and
+#: names the JSON path the designer links to), so only other languages get one.
+DEFINITION_CODES = frozenset(
+    {
+        "duplicate_key",
+        "missing_translation",
+        "undeclared_language",
+        "duplicate_choice_code",
+        "reserved_choice_code",
+        "invalid_choice_code",
+        "invalid_bounds",
+        "forward_reference",
+        "unknown_question",
+        "condition_on_open_question",
+        "unknown_code",
+        "unknown_positive_code",
+    }
+)
+
+
 def describe(issue: questionnaires.Issue) -> str | None:
     """The issue in the interface language, or None when it has no message here."""
     message = MESSAGES.get(issue.code)
     if message is None:
+        return None
+    if issue.code in DEFINITION_CODES and str(get_locale() or "fr") == "en":
         return None
     try:
         return message(issue.params)
