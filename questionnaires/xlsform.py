@@ -74,7 +74,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from .loader import ANSWER_REFERENCE_RE, JsonPath, _issues_and_questionnaire
+from .loader import ANSWER_REFERENCE_RE, CHOICE_CODE_RE, JsonPath, _issues_and_questionnaire
 from .model import (
     BUILTIN_CHOICE_TYPES,
     LANGUAGES,
@@ -403,6 +403,22 @@ def _read_sheets(data: bytes, filename: str) -> tuple[dict[str, _Sheet], list[_S
     return sheets, others
 
 
+def _usable_code(code: str, *, multiple: bool, taken: set[str]) -> str:
+    """A choice code Écoute can store for ``code``: XLSForm allows quotes and a
+    leading ``_`` (Écoute's conditions quote codes, and ``_pna`` is reserved);
+    they become ``_`` and are stripped from the start. Unchanged when usable."""
+    if not code or (
+        CHOICE_CODE_RE.match(code) and not code.startswith("_") and not (multiple and " " in code)
+    ):
+        return code
+    usable = re.sub(r"['\"]" + (r"|\s" if multiple else ""), "_", code.strip()).lstrip("_")
+    usable = usable[:60].strip() or "code"
+    base, k = usable, 2
+    while usable in taken:
+        usable, k = f"{base}_{k}", k + 1
+    return usable
+
+
 def _col_letter(index: int) -> str:
     letters = ""
     index += 1
@@ -414,8 +430,10 @@ def _col_letter(index: int) -> str:
 
 def _language(spec: str) -> str | None:
     """'French (fr)' / 'fr' / 'French' -> 'fr'; None for other languages."""
-    match = re.search(r"\(([A-Za-z-]+)\)\s*$", spec)
+    match = re.search(r"\(([A-Za-z_-]+)\)\s*$", spec)
     code = match.group(1).lower() if match else spec.strip().lower()
+    # A regional variant is the language: "English (en-GB)", "fr_CA".
+    code = re.sub(r"^([a-z]{2})[-_][a-z0-9]+$", r"\1", code)
     return _LANGUAGE_WORDS.get(code) if code not in LANGUAGES else code
 
 
@@ -427,7 +445,7 @@ class _Unsupported(ValueError):
 
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<ref>\$\{[A-Za-z_][A-Za-z0-9_.-]*\})|(?P<str>'[^']*'|\"[^\"]*\")"
+    r"\s*(?:(?P<ref>\$\{[^\W\d][\w.-]*\})|(?P<str>'[^']*'|\"[^\"]*\")"
     r"|(?P<num>-?\d+)|(?P<op>!=|=|\(|\)|,)|(?P<word>[A-Za-z_][A-Za-z0-9_-]*)|(?P<bad>\S))"
 )
 
@@ -1457,8 +1475,23 @@ class _Importer:
                         )
             return True
         choices = []
+        taken = {item.get("name", "") for _, item in items}
         for k, (row, item) in enumerate(items):
-            choice: dict[str, Any] = {"code": item.get("name", ""), "label": item["label"]}
+            code = item.get("name", "")
+            usable = _usable_code(code, multiple=q["type"] == "multiple_choice", taken=taken)
+            if usable != code:
+                taken.add(usable)
+                q.setdefault("_codes_renamed", {})[code] = usable
+                self.note(
+                    self.where(sheet, row, item["_cols"].get("name")),
+                    f"choice code {code!r} is stored as {usable!r} (Écoute's codes do not start "
+                    "with '_' nor contain quotes)",
+                    "choice_code_changed",
+                    code=code,
+                    new=usable,
+                )
+                code = usable
+            choice: dict[str, Any] = {"code": code, "label": item["label"]}
             if "score" in item:
                 choice["score"] = item["score"]
             choices.append(choice)
@@ -1824,6 +1857,8 @@ def _complete_texts(importer: _Importer, definition: dict[str, Any]) -> None:
                 )
 
 
+#: The longest question or group key Écoute stores (pyxform has no limit).
+MAX_KEY_LENGTH = 64
 #: Names XLSForm reserves for itself (pyxform refuses them).
 _RESERVED_NAMES = frozenset({"meta"})
 
@@ -1846,16 +1881,28 @@ def _rename_items(importer: _Importer, items: list[tuple[int, dict[str, Any]]]) 
         if not key:
             continue
         first = seen.get(key.lower())
-        if first is None and key.lower() not in _RESERVED_NAMES:
+        too_long = len(key) > MAX_KEY_LENGTH
+        if first is None and key.lower() not in _RESERVED_NAMES and not too_long:
             seen[key.lower()] = (key, group)
             continue
-        if first == (key, group):
+        if first == (key, group) and not too_long:
             continue  # the same name twice in one group: the loader reports it
         base, k = key[:60], 2
         while f"{base}_{k}".lower() in taken:
             k += 1
         item["key"] = f"{base}_{k}"
         taken.add(item["key"].lower())
+        if too_long:
+            importer.note(
+                item["_loc"].get(("key",), item["_loc"][()]),
+                f"the name {key!r} is longer than {MAX_KEY_LENGTH} characters; it is stored "
+                f"as {item['key']!r}",
+                "name_shortened",
+                name=key,
+                key=item["key"],
+                limit=str(MAX_KEY_LENGTH),
+            )
+            continue
         importer.note(
             item["_loc"].get(("key",), item["_loc"][()]),
             f"the name {key!r} is reserved or already used (case aside); it is stored "
@@ -1871,10 +1918,16 @@ def _drop_unusable_conditions(importer: _Importer, sections: list[dict[str, Any]
     a dropped, later or open question, or to a code the list lacks) is dropped
     and listed: the question is then always shown."""
     earlier: dict[str, tuple[str, set[str] | None]] = {}
+    renamed: dict[str, dict[str, str]] = {}  # question -> its codes stored otherwise
     for section in sections:
         for q in section["questions"]:
             condition = q.get("show_if")
             if condition is not None:
+                for clause in condition.get("all") or condition.get("any") or [condition]:
+                    codes_map = renamed.get(clause.get("question", ""), {})
+                    for op in ("in", "not_in"):
+                        if op in clause:
+                            clause[op] = [codes_map.get(c, c) for c in clause[op]]
                 problem = _condition_problem(condition, earlier)
                 if problem:
                     del q["show_if"]
@@ -1895,6 +1948,7 @@ def _drop_unusable_conditions(importer: _Importer, sections: list[dict[str, Any]
             if codes is not None and q.get("prefer_not_to_answer"):
                 codes.add(PNA_CODE)
             earlier.setdefault(q.get("key", ""), (qtype or "", codes))
+            renamed.setdefault(q.get("key", ""), q.pop("_codes_renamed", {}))
 
 
 def _condition_problem(

@@ -97,6 +97,18 @@ MESSAGES: dict[str, Callable[[Params], str | None]] = {
     "unsupported_range_step": lambda p: _(
         "The range's step (or its bounds) is not enforced: the question asks for a number."
     ),
+    "choice_code_changed": lambda p: _(
+        'The choice code "%(code)s" is stored as "%(new)s": Écoute\'s codes do not start '
+        "with '_' nor contain quotes.",
+        code=p["code"],
+        new=p["new"],
+    ),
+    "name_shortened": lambda p: _(
+        "The name %(name)s is longer than %(limit)s characters: it is stored as %(key)s.",
+        name=p["name"],
+        limit=p["limit"],
+        key=p["key"],
+    ),
     "note_named": lambda p: _("A note without a name is named %(key)s.", key=p["key"]),
     "choice_without_list": lambda p: _("This choice row has no list_name: it is dropped."),
     "no_supported_language": lambda p: _(
