@@ -600,6 +600,21 @@ _SELECT_SPELLINGS = {
     "select one": "select_one",
     "select1": "select_one",
 }
+#: Other names pyxform gives the plain types (its question type dictionary).
+_TYPE_ALIASES = {
+    "int": "integer",
+    "q int": "integer",
+    "add integer prompt": "integer",
+    "string": "text",
+    "q string": "text",
+    "add text prompt": "text",
+    "q decimal": "decimal",
+    "add decimal prompt": "decimal",
+    "q date": "date",
+    "add date prompt": "date",
+    "q note": "note",
+    "add note prompt": "note",
+}
 #: Groups that pyxform repeats (a loop repeats over a list's choices).
 _REPEAT_SPELLINGS = ("begin repeat", "begin lgroup", "begin looped group", "begin loop")
 
@@ -612,6 +627,8 @@ def _type_words(raw: str) -> list[str]:
     if not words:
         return [""]
     lowered = " ".join(words).lower()
+    if lowered in _TYPE_ALIASES:
+        return [_TYPE_ALIASES[lowered]]
     for spelling, canonical in _SELECT_SPELLINGS.items():
         if lowered == spelling or lowered.startswith(spelling + " "):
             words = [canonical, *words[len(spelling.split()) :]]

@@ -414,3 +414,19 @@ def test_a_condition_on_a_unicode_name_is_kept():
     assert result.questionnaire.question("why").show_if == Condition(
         clauses=(Clause("année", ("yes",)),)
     )
+
+
+@pytest.mark.parametrize(
+    ("spelling", "expected"),
+    [
+        ("int", "integer"),
+        ("add integer prompt", "integer"),
+        ("string", "text_short"),
+        ("q decimal", "decimal"),
+        ("add date prompt", "date"),
+    ],
+)
+def test_the_other_names_pyxform_gives_plain_types_are_read(spelling, expected):
+    result = read({"survey": [["type", "name", "label"], [spelling, "q", "Q?"]]})
+    assert result.ignored == []
+    assert result.questionnaire.question("q").type == expected
