@@ -1133,9 +1133,15 @@ class _Importer:
                 if loose is None:
                     loose = new_section("main", row, implicit=True)
                 target = loose
+            # The XLSForm group or repeat the row is in (its begin row; 0 at
+            # the top): names are unique within it, not within the section a
+            # nested group or repeat is flattened into.
+            question["_container"] = open_groups[-1] if open_groups else 0
             target["questions"].append(question)
             if question.pop("_or_other", False):
-                target["questions"].append(_specify_other(question, self.where(sheet, row)))
+                other = _specify_other(question, self.where(sheet, row))
+                other["_container"] = question["_container"]
+                target["questions"].append(other)
         for row in open_groups:
             self.error(
                 self.where(sheet, row),
@@ -1887,7 +1893,10 @@ def _rename_duplicates(importer: _Importer, sections: list[dict[str, Any]]) -> N
     reserved name, gets a suffix (said); the same name twice in one group stays
     an error, as in pyxform."""
     _rename_items(importer, [(0, s) for s in sections])
-    _rename_items(importer, [(i, q) for i, s in enumerate(sections) for q in s["questions"]])
+    _rename_items(
+        importer,
+        [(q.pop("_container", i), q) for i, s in enumerate(sections) for q in s["questions"]],
+    )
 
 
 def _rename_items(importer: _Importer, items: list[tuple[int, dict[str, Any]]]) -> None:

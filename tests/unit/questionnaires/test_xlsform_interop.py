@@ -430,3 +430,24 @@ def test_the_other_names_pyxform_gives_plain_types_are_read(spelling, expected):
     result = read({"survey": [["type", "name", "label"], [spelling, "q", "Q?"]]})
     assert result.ignored == []
     assert result.questionnaire.question("q").type == expected
+
+
+def test_one_name_in_two_nested_repeats_of_a_group_is_renamed_not_refused():
+    result = read(
+        {
+            "survey": [
+                ["type", "name", "label"],
+                ["begin group", "respondent", "Respondent"],
+                ["text", "name", "Your name?"],
+                ["begin repeat", "child", "Child"],
+                ["text", "name", "Child's name?"],
+                ["end repeat", "", ""],
+                ["end group", "", ""],
+            ]
+        },
+        accept_ignored=True,
+    )
+    assert [q.key for q in result.questionnaire.questions] == ["name", "name_2"]
+    assert [i.code for i in result.notes if i.params.get("name") == "name"] == [
+        "renamed_duplicate"
+    ]
