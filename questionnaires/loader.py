@@ -368,7 +368,9 @@ class _Rules:
                     "undeclared_language",
                     language=lang,
                 )
-            if isinstance(value, str) and ANSWER_REFERENCE_RE.search(value):
+            # Any "${" (also unclosed, or around a non-name): pyxform reads it
+            # as a reference to an answer and refuses the export otherwise.
+            if isinstance(value, str) and "${" in value:
                 self.report(
                     (*path, lang),
                     "text contains ${…}, which XLSForm reads as a reference to an answer; "

@@ -910,7 +910,7 @@ class _Importer:
             elif name == "allow_choice_duplicates":
                 self.allow_choice_duplicates = value.strip().lower() in _TRUE
             elif name == "version" and value.strip():
-                out["version"] = value.strip()
+                out["version"] = value  # as written: the export writes it back unchanged
                 self.locations[("version",)] = where
             elif name.startswith("ecoute::") and lang is not None and value != "":
                 field_name = name[8:]

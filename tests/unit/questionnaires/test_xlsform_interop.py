@@ -448,6 +448,4 @@ def test_one_name_in_two_nested_repeats_of_a_group_is_renamed_not_refused():
         accept_ignored=True,
     )
     assert [q.key for q in result.questionnaire.questions] == ["name", "name_2"]
-    assert [i.code for i in result.notes if i.params.get("name") == "name"] == [
-        "renamed_duplicate"
-    ]
+    assert [i.code for i in result.notes if i.params.get("name") == "name"] == ["renamed_duplicate"]
