@@ -856,6 +856,30 @@ class _Importer:
                 )
                 self.ignore(where, msg, code, **params)
 
+    def report_group_cells(
+        self,
+        sheet: _Sheet,
+        row: int,
+        cells: Mapping[int, str],
+        columns: Mapping[int, tuple[str, str | None]],
+        used: tuple[str, ...],
+    ) -> None:
+        """List the cells of a group's begin or end row that Écoute does not
+        use (relevant, hint, appearance… of a group); unknown columns are
+        listed by :meth:`report_unknown_cells`."""
+        for i, text in cells.items():
+            field_name = columns.get(i, ("?", None))[0]
+            if field_name in _NO_CONTENT or field_name in used or not text.strip():
+                continue
+            header = sheet.headers[i]
+            self.ignore(
+                self.where(sheet, row, i),
+                f"'{header}' on a group is not supported; dropped",
+                "unsupported_column",
+                header=header,
+                on="group",
+            )
+
     # -- settings
 
     def settings(self) -> dict[str, Any]:
@@ -1067,6 +1091,8 @@ class _Importer:
                 )
             if kind in ("begin group", "begin repeat"):
                 open_groups.append(row)
+                # A nested group's label goes with it (listed); its other cells too.
+                self.report_group_cells(sheet, row, cells, columns, ("type", "name", "label"))
                 if current is not None and kind == "begin repeat":
                     continue  # its questions stay in the enclosing section (said above)
                 if current is not None:
@@ -1088,18 +1114,10 @@ class _Importer:
                 loc[("title",)] = self.where(sheet, row)
                 for lang, i in title_cols.items():
                     loc[("title", lang)] = self.where(sheet, row, i)
-                for unsupported in ("relevant", "appearance", "required"):
-                    if value(cells, unsupported):
-                        self.ignore(
-                            self.where(sheet, row, col[unsupported]),
-                            f"'{unsupported}' on a group is not supported; dropped",
-                            "unsupported_column",
-                            header=unsupported,
-                            on="group",
-                        )
                 loose = None
                 continue
             if kind in ("end group", "end repeat"):
+                self.report_group_cells(sheet, row, cells, columns, ("type", "name"))
                 if not open_groups:
                     opening = kind.replace("end", "begin")
                     self.error(
@@ -1345,7 +1363,16 @@ class _Importer:
             for lang, i in hint_cols.items():
                 loc[("help", lang)] = self.where(sheet, row, i)
         required = value(cells, "required").lower()
-        if required in _TRUE:
+        if required and required not in _FALSE and qtype == "note":
+            # pyxform accepts it (a note has no answer to require): listed.
+            self.ignore(
+                at("required"),
+                f"required {required!r} on a note is dropped: a note takes no answer",
+                "unsupported_required",
+                value=required,
+                on="note",
+            )
+        elif required in _TRUE:
             q["required"] = True
         elif required not in _FALSE:
             self.ignore(

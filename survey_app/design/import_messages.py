@@ -239,10 +239,14 @@ MESSAGES: dict[str, Callable[[Params], str | None]] = {
         parameters=p["parameters"],
     ),
     # -- columns of a question
-    "unsupported_required": lambda p: _(
-        'The required value "%(value)s" is not supported (yes or no): the question is not '
-        "required.",
-        value=p["value"],
+    "unsupported_required": lambda p: (
+        _('"required" (%(value)s) on a note is dropped: a note takes no answer.', value=p["value"])
+        if p.get("on") == "note"
+        else _(
+            'The required value "%(value)s" is not supported (yes or no): the question is not '
+            "required.",
+            value=p["value"],
+        )
     ),
     "unsupported_appearance": lambda p: _(
         'The appearance "%(value)s" is not supported: it is dropped.', value=p["value"]

@@ -449,3 +449,26 @@ def test_one_name_in_two_nested_repeats_of_a_group_is_renamed_not_refused():
     )
     assert [q.key for q in result.questionnaire.questions] == ["name", "name_2"]
     assert [i.code for i in result.notes if i.params.get("name") == "name"] == ["renamed_duplicate"]
+
+
+def test_cells_of_group_rows_and_required_on_a_note_are_listed_not_lost():
+    result = read(
+        {
+            "survey": [
+                ["type", "name", "label", "hint", "relevant", "required"],
+                ["begin group", "g", "G", "Group hint", "", ""],
+                ["text", "q", "Q", "", "", ""],
+                ["begin group", "inner", "Inner", "", "${q} != ''", ""],
+                ["note", "n", "N", "", "", "yes"],
+                ["end group", "", "", "", "", ""],
+                ["end group", "g", "End label", "", "", ""],
+            ]
+        },
+        accept_ignored=True,
+    )
+    dropped = {(i.location, i.code) for i in result.ignored}
+    assert ('form.xlsx, survey!R2 column D "hint"', "unsupported_column") in dropped
+    assert ('form.xlsx, survey!R4 column E "relevant"', "unsupported_column") in dropped
+    assert ('form.xlsx, survey!R5 column F "required"', "unsupported_required") in dropped
+    assert ('form.xlsx, survey!R7 column C "label"', "unsupported_column") in dropped
+    assert result.questionnaire.question("n").type == "note"
