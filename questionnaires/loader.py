@@ -31,6 +31,7 @@ from .model import (
     Clause,
     Condition,
     DefinitionError,
+    FrozenMap,
     Issue,
     Question,
     Questionnaire,
@@ -39,7 +40,7 @@ from .model import (
 )
 
 JsonPath = tuple[str | int, ...]
-Report = Callable[[JsonPath, str, str], None]
+Report = Callable[..., None]  # (path, message, code, **params)
 
 #: Section and question keys: XLSForm names (XML NCName: a letter, Unicode
 #: included, or "_", then letters, digits, "_", "-", "."), at most 64 characters.
@@ -206,8 +207,8 @@ class _Reporter:
                 out += f" ({node['key']})"
         return out
 
-    def __call__(self, path: JsonPath, message: str, code: str) -> None:
-        issue = Issue(self.location(path), message, code)
+    def __call__(self, path: JsonPath, message: str, code: str, /, **params: str) -> None:
+        issue = Issue(self.location(path), message, code, FrozenMap(params))
         if issue not in self.issues:
             self.issues.append(issue)
 
@@ -324,7 +325,10 @@ class _Rules:
             if isinstance(key, str):
                 if key in section_keys:
                     self.report(
-                        (*path, "key"), f"section key '{key}' is used twice", "duplicate_key"
+                        (*path, "key"),
+                        f"section key '{key}' is used twice",
+                        "duplicate_key",
+                        key=key,
                     )
                 section_keys.setdefault(key, path)
             if "title" in section:
@@ -352,6 +356,7 @@ class _Rules:
                     path,
                     f"missing '{lang}' text (every text is needed in {', '.join(self.languages)})",
                     "missing_translation",
+                    language=lang,
                 )
             elif isinstance(value, str) and not value.strip():
                 self.report((*path, lang), "text is empty", "empty_text")
@@ -361,8 +366,11 @@ class _Rules:
                     (*path, lang),
                     f"text in '{lang}', which is not among the questionnaire's languages",
                     "undeclared_language",
+                    language=lang,
                 )
-            if isinstance(value, str) and ANSWER_REFERENCE_RE.search(value):
+            # Any "${" (also unclosed, or around a non-name): pyxform reads it
+            # as a reference to an answer and refuses the export otherwise.
+            if isinstance(value, str) and "${" in value:
                 self.report(
                     (*path, lang),
                     "text contains ${…}, which XLSForm reads as a reference to an answer; "
@@ -388,6 +396,8 @@ class _Rules:
                     (*path, "key"),
                     f"question key '{key}' is already used at {first}",
                     "duplicate_key",
+                    key=key,
+                    first=first,
                 )
             else:
                 self.seen_keys[key] = path
@@ -416,6 +426,8 @@ class _Rules:
                 (*path, "min"),
                 f"min ({q['min']}) is greater than max ({q['max']})",
                 "invalid_bounds",
+                min=str(q["min"]),
+                max=str(q["max"]),
             )
         if "show_if" in q:
             self.condition((*path, "show_if"), q["show_if"], key)
@@ -468,6 +480,7 @@ class _Rules:
                         (*cpath, "code"),
                         f"choice code '{code}' is used twice",
                         "duplicate_choice_code",
+                        code=code,
                     )
                 elif code.startswith("_"):
                     self.report(
@@ -475,6 +488,7 @@ class _Rules:
                         f"choice code '{code}' starts with '_', "
                         "which is reserved ('_pna' = prefer not to answer)",
                         "reserved_choice_code",
+                        code=code,
                     )
                 elif not CHOICE_CODE_RE.match(code) or (
                     qtype == "multiple_choice" and re.search(r"\s", code)
@@ -484,6 +498,7 @@ class _Rules:
                         f"choice code '{code}' may not contain quotes nor start or end with a "
                         "space (nor contain one in a multiple choice question)",
                         "invalid_choice_code",
+                        code=code,
                     )
                 codes.append(code)
             self.text((*cpath, "label"))
@@ -542,12 +557,14 @@ class _Rules:
                     f"condition refers to '{target}', which "
                     "comes later; it must refer to an earlier question",
                     "forward_reference",
+                    question=target,
                 )
             else:
                 self.report(
                     (*path, "question"),
                     f"condition refers to unknown question '{target}'",
                     "unknown_question",
+                    question=target,
                 )
             return
         ttype, tcodes = self.earlier[target]
@@ -557,6 +574,7 @@ class _Rules:
                 f"condition refers to '{target}', a {ttype} "
                 "question; conditions need a question with choices",
                 "condition_on_open_question",
+                question=target,
             )
             return
         for op in ops:
@@ -570,6 +588,9 @@ class _Rules:
                         f"'{value}' is not a code of '{target}' "
                         f"(codes: {', '.join(sorted(tcodes))})",
                         "unknown_code",
+                        code=str(value),
+                        question=target,
+                        codes=", ".join(sorted(tcodes)),
                     )
 
     def indicator(
@@ -619,6 +640,8 @@ class _Rules:
                     (*path, "positive"),
                     f"positive code '{code}' is not among the choices ({', '.join(codes)})",
                     "unknown_positive_code",
+                    code=code,
+                    codes=", ".join(codes),
                 )
 
 

@@ -74,7 +74,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from .loader import ANSWER_REFERENCE_RE, JsonPath, _issues_and_questionnaire
+from .loader import ANSWER_REFERENCE_RE, CHOICE_CODE_RE, JsonPath, _issues_and_questionnaire
 from .model import (
     BUILTIN_CHOICE_TYPES,
     LANGUAGES,
@@ -206,13 +206,15 @@ def check_upload(data: bytes, *, filename: str) -> list[Issue]:
     a byte budget, so a header that under-declares is caught too.
     """
 
-    def issue(message: str, code: str) -> list[Issue]:
-        return [Issue(filename, message, code)]
+    def issue(message: str, code: str, /, **params: str) -> list[Issue]:
+        return [Issue(filename, message, code, FrozenMap(params))]
 
     if len(data) > MAX_UPLOAD_BYTES:
         return issue(
             f"the file is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB",
             "file_too_large",
+            size=f"{len(data) / 1e6:.1f}",
+            limit=f"{MAX_UPLOAD_BYTES / 1e6:.0f}",
         )
     if is_xls(data):
         return []  # a legacy workbook: no zip inside; xlrd reads it within the size limit
@@ -228,6 +230,8 @@ def check_upload(data: bytes, *, filename: str) -> list[Issue]:
                 return issue(
                     f"the workbook has {len(entries)} parts; the limit is {MAX_ZIP_ENTRIES}",
                     "zip_too_many_entries",
+                    count=str(len(entries)),
+                    limit=str(MAX_ZIP_ENTRIES),
                 )
             declared = sum(e.file_size for e in entries)
             if declared > MAX_UNCOMPRESSED_BYTES:
@@ -235,6 +239,7 @@ def check_upload(data: bytes, *, filename: str) -> list[Issue]:
                     f"the workbook expands to {declared / 1e6:.0f} MB; the limit "
                     f"is {MAX_UNCOMPRESSED_BYTES / 1e6:.0f} MB (zip bomb?)",
                     "zip_too_large_uncompressed",
+                    limit=f"{MAX_UNCOMPRESSED_BYTES / 1e6:.0f}",
                 )
             for entry in entries:
                 ratio = entry.file_size / max(entry.compress_size, 1)
@@ -243,6 +248,9 @@ def check_upload(data: bytes, *, filename: str) -> list[Issue]:
                         f"part {entry.filename!r} expands {ratio:.0f} times; the "
                         f"limit is {MAX_COMPRESSION_RATIO} (zip bomb?)",
                         "zip_ratio_too_high",
+                        part=entry.filename,
+                        ratio=f"{ratio:.0f}",
+                        limit=str(MAX_COMPRESSION_RATIO),
                     )
             budget = MAX_UNCOMPRESSED_BYTES
             for entry in entries:
@@ -254,6 +262,7 @@ def check_upload(data: bytes, *, filename: str) -> list[Issue]:
                                 "the workbook expands beyond "
                                 f"{MAX_UNCOMPRESSED_BYTES / 1e6:.0f} MB (zip bomb?)",
                                 "zip_too_large_uncompressed",
+                                limit=f"{MAX_UNCOMPRESSED_BYTES / 1e6:.0f}",
                             )
     except (
         zipfile.BadZipFile,
@@ -263,7 +272,7 @@ def check_upload(data: bytes, *, filename: str) -> list[Issue]:
         NotImplementedError,
         RuntimeError,
     ) as exc:
-        return issue(f"the workbook is damaged: {exc}", "not_xlsx")
+        return issue(f"the workbook is damaged: {exc}", "not_xlsx", detail=str(exc))
     return []
 
 
@@ -376,6 +385,7 @@ def _read_sheets(data: bytes, filename: str) -> tuple[dict[str, _Sheet], list[_S
                     filename,
                     f"cannot read the workbook: {type(exc).__name__}: {exc}",
                     "unreadable_workbook",
+                    FrozenMap({"detail": f"{type(exc).__name__}: {exc}"}),
                 )
             ]
         ) from exc
@@ -393,6 +403,22 @@ def _read_sheets(data: bytes, filename: str) -> tuple[dict[str, _Sheet], list[_S
     return sheets, others
 
 
+def _usable_code(code: str, *, multiple: bool, taken: set[str]) -> str:
+    """A choice code Écoute can store for ``code``: XLSForm allows quotes and a
+    leading ``_`` (Écoute's conditions quote codes, and ``_pna`` is reserved);
+    they become ``_`` and are stripped from the start. Unchanged when usable."""
+    if not code or (
+        CHOICE_CODE_RE.match(code) and not code.startswith("_") and not (multiple and " " in code)
+    ):
+        return code
+    usable = re.sub(r"['\"]" + (r"|\s" if multiple else ""), "_", code.strip()).lstrip("_")
+    usable = usable[:60].strip() or "code"
+    base, k = usable, 2
+    while usable in taken:
+        usable, k = f"{base}_{k}", k + 1
+    return usable
+
+
 def _col_letter(index: int) -> str:
     letters = ""
     index += 1
@@ -404,8 +430,10 @@ def _col_letter(index: int) -> str:
 
 def _language(spec: str) -> str | None:
     """'French (fr)' / 'fr' / 'French' -> 'fr'; None for other languages."""
-    match = re.search(r"\(([A-Za-z-]+)\)\s*$", spec)
+    match = re.search(r"\(([A-Za-z_-]+)\)\s*$", spec)
     code = match.group(1).lower() if match else spec.strip().lower()
+    # A regional variant is the language: "English (en-GB)", "fr_CA".
+    code = re.sub(r"^([a-z]{2})[-_][a-z0-9]+$", r"\1", code)
     return _LANGUAGE_WORDS.get(code) if code not in LANGUAGES else code
 
 
@@ -417,7 +445,7 @@ class _Unsupported(ValueError):
 
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<ref>\$\{[A-Za-z_][A-Za-z0-9_.-]*\})|(?P<str>'[^']*'|\"[^\"]*\")"
+    r"\s*(?:(?P<ref>\$\{[^\W\d][\w.-]*\})|(?P<str>'[^']*'|\"[^\"]*\")"
     r"|(?P<num>-?\d+)|(?P<op>!=|=|\(|\)|,)|(?P<word>[A-Za-z_][A-Za-z0-9_-]*)|(?P<bad>\S))"
 )
 
@@ -572,6 +600,21 @@ _SELECT_SPELLINGS = {
     "select one": "select_one",
     "select1": "select_one",
 }
+#: Other names pyxform gives the plain types (its question type dictionary).
+_TYPE_ALIASES = {
+    "int": "integer",
+    "q int": "integer",
+    "add integer prompt": "integer",
+    "string": "text",
+    "q string": "text",
+    "add text prompt": "text",
+    "q decimal": "decimal",
+    "add decimal prompt": "decimal",
+    "q date": "date",
+    "add date prompt": "date",
+    "q note": "note",
+    "add note prompt": "note",
+}
 #: Groups that pyxform repeats (a loop repeats over a list's choices).
 _REPEAT_SPELLINGS = ("begin repeat", "begin lgroup", "begin looped group", "begin loop")
 
@@ -584,6 +627,8 @@ def _type_words(raw: str) -> list[str]:
     if not words:
         return [""]
     lowered = " ".join(words).lower()
+    if lowered in _TYPE_ALIASES:
+        return [_TYPE_ALIASES[lowered]]
     for spelling, canonical in _SELECT_SPELLINGS.items():
         if lowered == spelling or lowered.startswith(spelling + " "):
             words = [canonical, *words[len(spelling.split()) :]]
@@ -713,8 +758,8 @@ class _Importer:
         if issue not in self.ignored:  # one cell read for two languages: said once
             self.ignored.append(issue)
 
-    def error(self, where: str, message: str, code: str) -> None:
-        self.errors.append(Issue(where, message, code))
+    def error(self, where: str, message: str, code: str, /, **params: str) -> None:
+        self.errors.append(Issue(where, message, code, FrozenMap(params)))
 
     # -- headers
 
@@ -799,15 +844,41 @@ class _Importer:
                         "its text is dropped"
                     )
                     code = "unsupported_language"
+                    params = {"header": header}
                 else:
                     msg = f'column "{header}" is not supported; its value {value[:60]!r} is dropped'
                     code = "unsupported_column"
+                    params = {"header": header, "value": value[:60]}
                 where = (
                     self.where(sheet, row, i)
                     if i < len(sheet.headers)
                     else f"{self.filename}, {sheet.name}!R{row} column {_col_letter(i)}"
                 )
-                self.ignore(where, msg, code)
+                self.ignore(where, msg, code, **params)
+
+    def report_group_cells(
+        self,
+        sheet: _Sheet,
+        row: int,
+        cells: Mapping[int, str],
+        columns: Mapping[int, tuple[str, str | None]],
+        used: tuple[str, ...],
+    ) -> None:
+        """List the cells of a group's begin or end row that Écoute does not
+        use (relevant, hint, appearance… of a group); unknown columns are
+        listed by :meth:`report_unknown_cells`."""
+        for i, text in cells.items():
+            field_name = columns.get(i, ("?", None))[0]
+            if field_name in _NO_CONTENT or field_name in used or not text.strip():
+                continue
+            header = sheet.headers[i]
+            self.ignore(
+                self.where(sheet, row, i),
+                f"'{header}' on a group is not supported; dropped",
+                "unsupported_column",
+                header=header,
+                on="group",
+            )
 
     # -- settings
 
@@ -836,6 +907,7 @@ class _Importer:
                 self.where(sheet, extra_row),
                 "only the first settings row is read",
                 "unsupported_row",
+                sheet="settings",
             )
         col_default = sheet.column("default_language")
         if col_default is not None and cells.get(col_default, "").strip():
@@ -862,7 +934,7 @@ class _Importer:
             elif name == "allow_choice_duplicates":
                 self.allow_choice_duplicates = value.strip().lower() in _TRUE
             elif name == "version" and value.strip():
-                out["version"] = value.strip()
+                out["version"] = value  # as written: the export writes it back unchanged
                 self.locations[("version",)] = where
             elif name.startswith("ecoute::") and lang is not None and value != "":
                 field_name = name[8:]
@@ -910,6 +982,7 @@ class _Importer:
                             self.where(sheet, row, i),
                             f"score {value!r} is not a number",
                             "invalid_score",
+                            value=value,
                         )
                         # A stand-in, so that the other choices' scores are
                         # not reported as incomplete on top of this.
@@ -929,7 +1002,9 @@ class _Importer:
     def survey(self, lists: dict[str, list[tuple[int, dict[str, Any]]]]) -> list[dict[str, Any]]:
         sheet = self.sheets.get("survey")
         if sheet is None:
-            self.error(self.filename, "the workbook has no 'survey' sheet", "missing_sheet")
+            self.error(
+                self.filename, "the workbook has no 'survey' sheet", "missing_sheet", sheet="survey"
+            )
             return []
         known = {
             "type",
@@ -1016,6 +1091,8 @@ class _Importer:
                 )
             if kind in ("begin group", "begin repeat"):
                 open_groups.append(row)
+                # A nested group's label goes with it (listed); its other cells too.
+                self.report_group_cells(sheet, row, cells, columns, ("type", "name", "label"))
                 if current is not None and kind == "begin repeat":
                     continue  # its questions stay in the enclosing section (said above)
                 if current is not None:
@@ -1037,19 +1114,19 @@ class _Importer:
                 loc[("title",)] = self.where(sheet, row)
                 for lang, i in title_cols.items():
                     loc[("title", lang)] = self.where(sheet, row, i)
-                for unsupported in ("relevant", "appearance", "required"):
-                    if value(cells, unsupported):
-                        self.ignore(
-                            self.where(sheet, row, col[unsupported]),
-                            f"'{unsupported}' on a group is not supported; dropped",
-                            "unsupported_column",
-                        )
                 loose = None
                 continue
             if kind in ("end group", "end repeat"):
+                self.report_group_cells(sheet, row, cells, columns, ("type", "name"))
                 if not open_groups:
                     opening = kind.replace("end", "begin")
-                    self.error(type_where, f"'{kind}' without '{opening}'", "unbalanced_group")
+                    self.error(
+                        type_where,
+                        f"'{kind}' without '{opening}'",
+                        "unbalanced_group",
+                        kind=kind,
+                        opening=opening,
+                    )
                 else:
                     open_groups.pop()
                     if not open_groups:
@@ -1057,7 +1134,9 @@ class _Importer:
                 continue
             if not qtype:
                 if any(columns.get(i, ("?",))[0] not in _NO_CONTENT for i in cells):
-                    self.error(self.where(sheet, row), "row without a type", "missing_field")
+                    self.error(
+                        self.where(sheet, row), "row without a type", "missing_field", field="type"
+                    )
                 else:  # a comment row (pyxform skips it): its cells are listed
                     self.report_unknown_cells(sheet, row, cells, columns)
                 continue
@@ -1072,11 +1151,22 @@ class _Importer:
                 if loose is None:
                     loose = new_section("main", row, implicit=True)
                 target = loose
+            # The XLSForm group or repeat the row is in (its begin row; 0 at
+            # the top): names are unique within it, not within the section a
+            # nested group or repeat is flattened into.
+            question["_container"] = open_groups[-1] if open_groups else 0
             target["questions"].append(question)
             if question.pop("_or_other", False):
-                target["questions"].append(_specify_other(question, self.where(sheet, row)))
+                other = _specify_other(question, self.where(sheet, row))
+                other["_container"] = question["_container"]
+                target["questions"].append(other)
         for row in open_groups:
-            self.error(self.where(sheet, row), "'begin group' is never closed", "unbalanced_group")
+            self.error(
+                self.where(sheet, row),
+                "'begin group' is never closed",
+                "unbalanced_group",
+                kind="begin group",
+            )
         kept = []
         for section in sections:
             if section["questions"]:
@@ -1086,6 +1176,7 @@ class _Importer:
                     self.where(sheet, section["_row"]),
                     f"group '{section['key']}' has no supported question; dropped",
                     "empty_group",
+                    name=section["key"],
                 )
         return kept
 
@@ -1126,6 +1217,8 @@ class _Importer:
                 type_where,
                 f"metadata field '{qtype_raw}' is not collected by Écoute; dropped",
                 "unsupported_type",
+                type=qtype_raw,
+                kind="metadata",
             )
             return None
         or_other = head in ("select_one", "select_multiple") and words[2:] == ["or_other"]
@@ -1136,6 +1229,7 @@ class _Importer:
                 type_where,
                 f"question type '{qtype_raw}' is not supported; the question is dropped",
                 "unsupported_type",
+                type=qtype_raw,
             )
             return None
         parameters = value(cells, "parameters")
@@ -1144,6 +1238,8 @@ class _Importer:
                 at("parameters"),
                 f"parameters {parameters!r} are not supported on '{qtype_raw}'; dropped",
                 "unsupported_parameters",
+                parameters=parameters,
+                type=qtype_raw,
             )
         if or_other:
             q["_or_other"] = True
@@ -1156,6 +1252,7 @@ class _Importer:
                     where_range,
                     f"range with parameters {parameters!r} cannot be read; the question is dropped",
                     "unsupported_range",
+                    parameters=parameters,
                 )
                 return None
             display = sorted(
@@ -1167,6 +1264,8 @@ class _Importer:
                     where_range,
                     f"range display parameters ({', '.join(display)}) are not supported; dropped",
                     "unsupported_parameters",
+                    parameters=", ".join(display),
+                    type="range",
                 )
             start, end, step = spec
             first, last = int(min(start, end)), int(max(start, end))
@@ -1190,6 +1289,7 @@ class _Importer:
                         f"the range's step of {int(abs(step))} is not enforced: any whole "
                         "number between its bounds is accepted",
                         "unsupported_range_step",
+                        step=str(int(abs(step))),
                     )
             else:
                 qtype = "decimal"
@@ -1198,10 +1298,13 @@ class _Importer:
                     f"range {parameters!r} is asked as a decimal number; its bounds and "
                     "step are not enforced",
                     "unsupported_range_step",
+                    parameters=parameters,
                 )
         elif head in ("select_one", "select_multiple"):
             if len(words) != 2:
-                self.error(type_where, f"'{qtype_raw}' needs a list name", "missing_list")
+                self.error(
+                    type_where, f"'{qtype_raw}' needs a list name", "missing_list", type=qtype_raw
+                )
                 broken_list = True  # kept, without choices, to check the rest of the row
             elif words[1].startswith("${"):
                 self.ignore(
@@ -1209,6 +1312,8 @@ class _Importer:
                     f"'{qtype_raw}' chooses among the answers of a repeat, which Écoute does "
                     "not support; the question is dropped",
                     "unsupported_type",
+                    type=qtype_raw,
+                    kind="repeat_choices",
                 )
                 return None
             else:
@@ -1231,6 +1336,7 @@ class _Importer:
                 type_where,
                 f"unknown question type '{qtype_raw}'; the question is dropped",
                 "unknown_type",
+                type=qtype_raw,
             )
             return None
         if ecoute_type and ecoute_type != qtype:
@@ -1238,6 +1344,8 @@ class _Importer:
                 at("ecoute::type"),
                 f"ecoute::type '{ecoute_type}' does not fit type '{qtype_raw}'",
                 "invalid_ecoute_type",
+                value=ecoute_type,
+                type=qtype_raw,
             )
         q["type"] = qtype
         q["_text"] = {("label",): "label", ("help",): "hint"}
@@ -1255,7 +1363,16 @@ class _Importer:
             for lang, i in hint_cols.items():
                 loc[("help", lang)] = self.where(sheet, row, i)
         required = value(cells, "required").lower()
-        if required in _TRUE:
+        if required and required not in _FALSE and qtype == "note":
+            # pyxform accepts it (a note has no answer to require): listed.
+            self.ignore(
+                at("required"),
+                f"required {required!r} on a note is dropped: a note takes no answer",
+                "unsupported_required",
+                value=required,
+                on="note",
+            )
+        elif required in _TRUE:
             q["required"] = True
         elif required not in _FALSE:
             self.ignore(
@@ -1263,6 +1380,7 @@ class _Importer:
                 f"required expression {required!r} is not supported "
                 "(yes or no); the question is not required",
                 "unsupported_required",
+                value=required,
             )
         loc[("required",)] = at("required")
         pna = value(cells, "ecoute::prefer_not_to_answer").lower()
@@ -1270,7 +1388,10 @@ class _Importer:
             q["prefer_not_to_answer"] = True
         elif pna not in _FALSE:
             self.error(
-                at("ecoute::prefer_not_to_answer"), f"{pna!r} is not yes or no", "invalid_value"
+                at("ecoute::prefer_not_to_answer"),
+                f"{pna!r} is not yes or no",
+                "invalid_value",
+                value=pna,
             )
         loc[("prefer_not_to_answer",)] = at("ecoute::prefer_not_to_answer")
         appearance = value(cells, "appearance")
@@ -1279,6 +1400,7 @@ class _Importer:
                 at("appearance"),
                 f"appearance {appearance!r} is not supported; dropped",
                 "unsupported_appearance",
+                value=appearance,
             )
         constraint = value(cells, "constraint")
         if constraint:
@@ -1292,6 +1414,7 @@ class _Importer:
                     f"constraint {constraint!r} is not supported "
                     "(only '. >= MIN and . <= MAX' on integers); dropped",
                     "unsupported_constraint",
+                    value=constraint,
                 )
             else:
                 if low is not None:
@@ -1309,6 +1432,7 @@ class _Importer:
                     f"relevant {relevant!r} is not supported ({exc}); "
                     "the question will always be shown",
                     "unsupported_relevant",
+                    value=relevant,
                 )
             else:
                 q["show_if"] = _dump_condition_dict(condition)
@@ -1365,7 +1489,10 @@ class _Importer:
         sheet = self.choices_sheet
         if not items or sheet is None:
             self.error(
-                type_where, f"list '{list_name}' is not in the choices sheet", "unknown_list"
+                type_where,
+                f"list '{list_name}' is not in the choices sheet",
+                "unknown_list",
+                list=list_name,
             )
             return False
         if self.allow_choice_duplicates:
@@ -1380,6 +1507,9 @@ class _Importer:
                     f"{q['type']} scale ({' '.join(c.code for c in expected)}), in order;"
                     f" it has {' '.join(codes)}",
                     "builtin_codes_mismatch",
+                    list=list_name,
+                    expected=" ".join(c.code for c in expected),
+                    codes=" ".join(codes),
                 )
                 return True  # the scale's own codes stand in for the list's
             for (row, item), standard in zip(items, expected, strict=True):
@@ -1390,11 +1520,28 @@ class _Importer:
                             f"label {text!r} is replaced by the standard "
                             f"{q['type']} label {standard.label.get(lang)!r}",
                             "builtin_label_replaced",
+                            label=text,
+                            standard=str(standard.label.get(lang)),
                         )
             return True
         choices = []
+        taken = {item.get("name", "") for _, item in items}
         for k, (row, item) in enumerate(items):
-            choice: dict[str, Any] = {"code": item.get("name", ""), "label": item["label"]}
+            code = item.get("name", "")
+            usable = _usable_code(code, multiple=q["type"] == "multiple_choice", taken=taken)
+            if usable != code:
+                taken.add(usable)
+                q.setdefault("_codes_renamed", {})[code] = usable
+                self.note(
+                    self.where(sheet, row, item["_cols"].get("name")),
+                    f"choice code {code!r} is stored as {usable!r} (Écoute's codes do not start "
+                    "with '_' nor contain quotes)",
+                    "choice_code_changed",
+                    code=code,
+                    new=usable,
+                )
+                code = usable
+            choice: dict[str, Any] = {"code": code, "label": item["label"]}
             if "score" in item:
                 choice["score"] = item["score"]
             choices.append(choice)
@@ -1455,7 +1602,7 @@ def _check_definition(
                 where = importer.locations[(*path, lang)]
             elif path in importer.text_headers and lang in LANGUAGE_NAMES:
                 where += f' column "{importer.text_headers[path]}::{LANGUAGE_NAMES[lang]}"'
-        out.append(Issue(where, issue.message, issue.code))
+        out.append(Issue(where, issue.message, issue.code, issue.params))
     return out, questionnaire
 
 
@@ -1760,6 +1907,8 @@ def _complete_texts(importer: _Importer, definition: dict[str, Any]) -> None:
                 )
 
 
+#: The longest question or group key Écoute stores (pyxform has no limit).
+MAX_KEY_LENGTH = 64
 #: Names XLSForm reserves for itself (pyxform refuses them).
 _RESERVED_NAMES = frozenset({"meta"})
 
@@ -1771,7 +1920,10 @@ def _rename_duplicates(importer: _Importer, sections: list[dict[str, Any]]) -> N
     reserved name, gets a suffix (said); the same name twice in one group stays
     an error, as in pyxform."""
     _rename_items(importer, [(0, s) for s in sections])
-    _rename_items(importer, [(i, q) for i, s in enumerate(sections) for q in s["questions"]])
+    _rename_items(
+        importer,
+        [(q.pop("_container", i), q) for i, s in enumerate(sections) for q in s["questions"]],
+    )
 
 
 def _rename_items(importer: _Importer, items: list[tuple[int, dict[str, Any]]]) -> None:
@@ -1782,16 +1934,28 @@ def _rename_items(importer: _Importer, items: list[tuple[int, dict[str, Any]]]) 
         if not key:
             continue
         first = seen.get(key.lower())
-        if first is None and key.lower() not in _RESERVED_NAMES:
+        too_long = len(key) > MAX_KEY_LENGTH
+        if first is None and key.lower() not in _RESERVED_NAMES and not too_long:
             seen[key.lower()] = (key, group)
             continue
-        if first == (key, group):
+        if first == (key, group) and not too_long:
             continue  # the same name twice in one group: the loader reports it
         base, k = key[:60], 2
         while f"{base}_{k}".lower() in taken:
             k += 1
         item["key"] = f"{base}_{k}"
         taken.add(item["key"].lower())
+        if too_long:
+            importer.note(
+                item["_loc"].get(("key",), item["_loc"][()]),
+                f"the name {key!r} is longer than {MAX_KEY_LENGTH} characters; it is stored "
+                f"as {item['key']!r}",
+                "name_shortened",
+                name=key,
+                key=item["key"],
+                limit=str(MAX_KEY_LENGTH),
+            )
+            continue
         importer.note(
             item["_loc"].get(("key",), item["_loc"][()]),
             f"the name {key!r} is reserved or already used (case aside); it is stored "
@@ -1807,18 +1971,25 @@ def _drop_unusable_conditions(importer: _Importer, sections: list[dict[str, Any]
     a dropped, later or open question, or to a code the list lacks) is dropped
     and listed: the question is then always shown."""
     earlier: dict[str, tuple[str, set[str] | None]] = {}
+    renamed: dict[str, dict[str, str]] = {}  # question -> its codes stored otherwise
     for section in sections:
         for q in section["questions"]:
             condition = q.get("show_if")
             if condition is not None:
+                for clause in condition.get("all") or condition.get("any") or [condition]:
+                    codes_map = renamed.get(clause.get("question", ""), {})
+                    for op in ("in", "not_in"):
+                        if op in clause:
+                            clause[op] = [codes_map.get(c, c) for c in clause[op]]
                 problem = _condition_problem(condition, earlier)
                 if problem:
                     del q["show_if"]
                     where = q["_loc"].pop(("show_if",), q["_loc"][()])
                     importer.ignore(
                         where,
-                        f"relevant {problem}; the question will always be shown",
+                        f"relevant {problem[0]}; the question will always be shown",
                         "unsupported_relevant",
+                        **problem[1],
                     )
             qtype = q.get("type")
             if qtype in BUILTIN_CHOICE_TYPES:
@@ -1830,23 +2001,34 @@ def _drop_unusable_conditions(importer: _Importer, sections: list[dict[str, Any]
             if codes is not None and q.get("prefer_not_to_answer"):
                 codes.add(PNA_CODE)
             earlier.setdefault(q.get("key", ""), (qtype or "", codes))
+            renamed.setdefault(q.get("key", ""), q.pop("_codes_renamed", {}))
 
 
 def _condition_problem(
     condition: Mapping[str, Any], earlier: Mapping[str, tuple[str, set[str] | None]]
-) -> str:
+) -> tuple[str, dict[str, str]] | None:
+    """Why Écoute cannot apply ``condition`` (English, and the message's params)."""
     clauses = condition.get("all") or condition.get("any") or [condition]
     for clause in clauses:
         target = clause["question"]
         if target not in earlier:
-            return f"refers to '{target}', which is not an earlier question Écoute keeps"
+            return (
+                f"refers to '{target}', which is not an earlier question Écoute keeps",
+                {"question": target, "problem": "not_earlier"},
+            )
         qtype, codes = earlier[target]
         if qtype not in ("agreement", "rating", "single_choice", "multiple_choice", "yes_no"):
-            return f"refers to '{target}', a question without choices"
+            return (
+                f"refers to '{target}', a question without choices",
+                {"question": target, "problem": "no_choices"},
+            )
         for code in clause.get("in", clause.get("not_in", [])):
             if codes is not None and code not in codes:
-                return f"compares '{target}' with '{code}', which is not one of its codes"
-    return ""
+                return (
+                    f"compares '{target}' with '{code}', which is not one of its codes",
+                    {"question": target, "code": code, "problem": "unknown_code"},
+                )
+    return None
 
 
 def _place(importer: _Importer, path: JsonPath, item: dict[str, Any]) -> None:

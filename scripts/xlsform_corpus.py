@@ -2,10 +2,15 @@
 
 Usage::
 
-    .venv/bin/python scripts/xlsform_corpus.py [--details] [DIR_OR_FILE ...]
-    .venv/bin/python scripts/xlsform_corpus.py --pyxform-tests PYXFORM_REPO
+    .venv/bin/python scripts/xlsform_corpus.py [--details] [--table] [--forms] [DIR_OR_FILE ...]
+    .venv/bin/python scripts/xlsform_corpus.py --table --pyxform-tests PYXFORM_REPO
 
-The second form measures pyxform's own test forms: the markdown forms written
+``--table`` prints a Markdown table with one row per source (the first folder
+under each corpus directory) and a total; ``--forms`` one tab-separated line
+per form (path, pyxform's verdict, result, codes).
+
+The second form measures pyxform's own test forms: the workbooks and markdown
+files under its tests/ directory and the markdown forms written
 in the test modules of a pyxform checkout (a work tree, or a bare git
 directory such as the search tool's fetch), extracted to a temporary directory.
 
@@ -36,7 +41,7 @@ import sys
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -210,14 +215,73 @@ class Summary:
         return "\n".join(lines)
 
 
+def source_of(path: Path, roots: list[Path]) -> str:
+    """The source a form belongs to: its first folder under the corpus root."""
+    for root in roots:
+        if root.is_dir() and path.is_relative_to(root):
+            parts = path.relative_to(root).parts
+            return parts[0] if len(parts) > 1 else root.name
+    return path.parent.name
+
+
+def table(summary: Summary, roots: list[Path]) -> str:
+    """A Markdown table, one row per source and a total: the forms pyxform
+    accepts, how they import, and what went wrong."""
+    groups: dict[str, list[Outcome]] = {}
+    for outcome in summary.outcomes:
+        groups.setdefault(source_of(outcome.path, roots), []).append(outcome)
+    lines = [
+        "| source | forms | pyxform accepts | imported fully | with listed drops | "
+        "refused (reasons) | imported | false refusals, crashes, bad exports |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    rows = [(name, Summary(outcomes)) for name, outcomes in sorted(groups.items())]
+    if len(rows) > 1:
+        rows.append(("**total**", summary))
+    for name, part in rows:
+        n = len(part.accepted())
+
+        def share(k: int, n: int = n) -> str:
+            return f"{k} ({100 * k / n:.1f} %)" if n else str(k)
+
+        reasons = Counter(
+            c
+            for o in part.accepted()
+            if o.result == "refused"
+            for c in (set(o.codes) & LEGITIMATE_REFUSALS or set(o.codes))
+        )
+        refused = share(part.count("refused"))
+        if reasons:
+            refused += ": " + ", ".join(f"{c} {k}" for c, k in reasons.most_common())
+        lines.append(
+            f"| {name} | {len(part.outcomes)} | {n} | {share(part.count('full'))} | "
+            f"{share(part.count('drops'))} | {refused} | "
+            f"{share(part.count('full') + part.count('drops'))} | "
+            f"{len(part.false_refusals())}, {len(part.crashes())}, "
+            f"{len(part.export_failures())} |"
+        )
+    return "\n".join(lines)
+
+
+def forms_table(summary: Summary) -> str:
+    """One tab-separated line per form: path, pyxform's verdict, result, codes."""
+    lines = ["path\tpyxform\tresult\tcodes\texport_problem"]
+    for o in summary.outcomes:
+        verdict = "accepts" if o.pyxform_ok else "rejects"
+        lines.append(f"{o.path}\t{verdict}\t{o.result}\t{' '.join(o.codes)}\t{o.export_problem}")
+    return "\n".join(lines)
+
+
 def measure(paths: list[Path]) -> Summary:
     return Summary([import_form(p) for p in corpus_files(paths)])
 
 
 def extract_pyxform_markdown(repo: Path, out: Path) -> int:
-    """Write each markdown form found in pyxform's test modules to ``out``
-    (one ``.md`` per form; forms built with ``str.format`` placeholders are
-    skipped). Returns the number of forms."""
+    """Write every form of pyxform's tests to ``out``: the workbooks and
+    markdown files stored under ``tests/`` (``example_xls``, ``bug_example_xls``…)
+    and each markdown form written in a test module (one ``.md`` per form;
+    forms built with ``str.format`` placeholders are skipped). Returns the
+    number of forms."""
     import ast
     import subprocess
     import textwrap
@@ -246,8 +310,38 @@ def extract_pyxform_markdown(repo: Path, out: Path) -> int:
             if name.endswith(".py")
         ]
 
+    def form_files() -> list[tuple[str, bytes]]:
+        """The workbooks and markdown forms stored as files under tests/."""
+        if (repo / "tests").is_dir():
+            return [
+                (str(p.relative_to(repo)), p.read_bytes())
+                for p in sorted((repo / "tests").rglob("*"))
+                if p.suffix.lower() in SUFFIXES
+            ]
+        git = ["git", "-C", str(repo)]
+        names = subprocess.run(  # noqa: S603 - fixed git arguments, a local path
+            [*git, "ls-tree", "-r", "--name-only", "HEAD", "tests"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        return [
+            (
+                name,
+                subprocess.run(  # noqa: S603
+                    [*git, "show", f"HEAD:{name}"], capture_output=True, check=True
+                ).stdout,
+            )
+            for name in names
+            if PurePosixPath(name).suffix.lower() in SUFFIXES
+        ]
+
     out.mkdir(parents=True, exist_ok=True)
     count = 0
+    for name, data in form_files():
+        stem = name.removeprefix("tests/").replace("/", "__")
+        (out / stem).write_bytes(data)
+        count += 1
     for name, text in sources():
         try:
             tree = ast.parse(text)
@@ -274,6 +368,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", type=Path, default=[CORPUS])
     parser.add_argument("--details", action="store_true", help="list every failing form")
     parser.add_argument(
+        "--table", action="store_true", help="print a Markdown table per source (README)"
+    )
+    parser.add_argument(
+        "--forms", action="store_true", help="print one tab-separated line per form"
+    )
+    parser.add_argument(
         "--pyxform-tests",
         type=Path,
         default=None,
@@ -285,13 +385,24 @@ def main(argv: list[str] | None = None) -> int:
         import tempfile
 
         with tempfile.TemporaryDirectory() as tmp:
-            print(f"{extract_pyxform_markdown(args.pyxform_tests, Path(tmp))} markdown forms")
-            summary = measure([Path(tmp)])
-            print(summary.report(details=args.details))
+            forms = Path(tmp) / "pyxform-tests"  # the table's source name
+            print(f"{extract_pyxform_markdown(args.pyxform_tests, forms)} test forms")
+            summary = measure([forms])
+            show(summary, [forms], args)
         return 1 if summary.crashes() or summary.false_refusals() else 0
     summary = measure(paths)
-    print(summary.report(details=args.details))
+    show(summary, paths, args)
     return 1 if summary.crashes() or summary.false_refusals() else 0
+
+
+def show(summary: Summary, roots: list[Path], args: argparse.Namespace) -> None:
+    print(summary.report(details=args.details))
+    if args.table:
+        print()
+        print(table(summary, roots))
+    if args.forms:
+        print()
+        print(forms_table(summary))
 
 
 if __name__ == "__main__":

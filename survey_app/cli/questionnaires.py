@@ -4,18 +4,26 @@ Without ``--org``, ``list`` and ``export`` work on the built-in questionnaires
 shipped with Écoute; ``import`` always needs an organisation. An import is all
 or nothing: every problem is printed to stderr with its location (file, line,
 sheet, row, column) and nothing is stored.
+
+``import`` speaks the interface language (``--lang``, else the ``LC_ALL`` /
+``LC_MESSAGES`` / ``LANG`` environment, else English): its problems, drops and
+notes are said by the same Flask-Babel messages as the designer's import page.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
-from flask import Flask
+import flask_babel
+from flask import Flask, g
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 import questionnaires
 from survey_app.cli._common import command_transaction
+from survey_app.design.issues import describe_issues, status_label
 from survey_app.extensions import db
 from survey_app.services import accounts, audit
 from survey_app.services import questionnaire_store as store
@@ -28,10 +36,29 @@ def register(app: Flask) -> None:
     app.cli.add_command(questionnaire_group)
 
 
+def _environment_language() -> str:
+    """The messages' language from the POSIX locale variables (fr or en)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            code = value[:2].lower()
+            return code if code in questionnaires.LANGUAGES else "en"
+    return "en"
+
+
+def _said(issues: list[questionnaires.Issue]) -> list[str]:
+    """Each issue in the interface language, with its location and stable code."""
+    lines = []
+    for issue, said in zip(issues, describe_issues(issues), strict=True):
+        detail = f" ({said['detail']})" if said["detail"] else ""
+        lines.append(f"{said['location']}: {said['message']}{detail} [{issue.code}]")
+    return lines
+
+
 def _print_issues(title: str, issues: list[questionnaires.Issue]) -> None:
     click.echo(title, err=True)
-    for issue in issues:
-        click.echo(f"  - {issue}", err=True)
+    for line in _said(issues):
+        click.echo(f"  - {line}", err=True)
 
 
 @questionnaire_group.command("list")
@@ -78,6 +105,13 @@ def list_command(org_slug: str | None) -> None:
 )
 @click.option("--replace-draft", is_flag=True, help="Replace the questionnaire's current draft.")
 @click.option("--publish", "publish_now", is_flag=True, help="Publish the imported version.")
+@click.option(
+    "--lang",
+    "messages_language",
+    type=click.Choice(questionnaires.LANGUAGES),
+    default=None,
+    help="Language of the messages (default: from LC_ALL/LC_MESSAGES/LANG, else en).",
+)
 def import_command(
     file: Path,
     org_slug: str,
@@ -86,22 +120,33 @@ def import_command(
     language: str | None,
     replace_draft: bool,
     publish_now: bool,
+    messages_language: str | None,
 ) -> None:
     """Import FILE (.xlsx or .xls XLSForm, .json or .yaml) as a draft of ORG."""
+    g.forced_locale = messages_language or _environment_language()
+    flask_babel.refresh()
     parsed = store.parse_upload(file.read_bytes(), file.name, key=key, language=language)
     if parsed.errors:
         _print_issues(
-            f"{file.name}: {len(parsed.errors)} problem(s), nothing imported:", parsed.errors
+            _(
+                "%(file)s: %(count)s problem(s), nothing imported:",
+                file=file.name,
+                count=len(parsed.errors),
+            ),
+            parsed.errors,
         )
-        raise click.ClickException("import refused")
+        raise click.ClickException(_("import refused"))
     if parsed.ignored and not accept_ignored:
         _print_issues(
-            f"{file.name}: {len(parsed.ignored)} construct(s) outside the supported subset "
-            "would be dropped:",
+            _(
+                "%(file)s: %(count)s construct(s) outside the supported subset would be dropped:",
+                file=file.name,
+                count=len(parsed.ignored),
+            ),
             parsed.ignored,
         )
         raise click.ClickException(
-            "import refused; rerun with --accept-ignored to import without them"
+            _("import refused; rerun with --accept-ignored to import without them")
         )
     assert parsed.questionnaire is not None  # noqa: S101 (no errors implies a questionnaire)
     with command_transaction() as session:
@@ -135,17 +180,20 @@ def import_command(
                 details={"key": version.questionnaire.key, "number": version.number},
             )
         label, status = version.label, version.status
-    for issue in parsed.ignored:
-        click.echo(f"ignored: {issue}", err=True)
-    for issue in parsed.notes:
-        click.echo(f"note: {issue}", err=True)
+    for line in _said(parsed.ignored):
+        click.echo(_("ignored: %(issue)s", issue=line), err=True)
+    for line in _said(parsed.notes):
+        click.echo(_("note: %(issue)s", issue=line), err=True)
     if parsed.notes:
         click.echo(
-            f"{len(parsed.notes)} text(s) or setting(s) were filled in (see the notes); "
-            "check them in the designer",
+            _(
+                "%(count)s text(s) or setting(s) were filled in (see the notes); check them in "
+                "the designer",
+                count=len(parsed.notes),
+            ),
             err=True,
         )
-    click.echo(f"imported {label} ({status})")
+    click.echo(_("imported %(label)s (%(status)s)", label=label, status=status_label(status)))
 
 
 @questionnaire_group.command("export")

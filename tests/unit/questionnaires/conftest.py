@@ -152,3 +152,55 @@ def minimal() -> Callable[[], Definition]:
 @pytest.fixture
 def full() -> Callable[[], Definition]:
     return lambda: copy.deepcopy(FULL)
+
+
+def _pyxform_problem(q: Any) -> str:
+    """Empty when ``q``'s export converts with pyxform without error or warning
+    and reads back unchanged."""
+    import io
+    import warnings as warnings_module
+
+    from pyxform.xls2xform import convert
+
+    import questionnaires
+
+    exported = questionnaires.write_xlsform(q)
+    found: list[str] = []
+    try:
+        with warnings_module.catch_warnings():
+            warnings_module.simplefilter("ignore")  # openpyxl on styles
+            convert(xlsform=io.BytesIO(exported), warnings=found)
+    except Exception as error:
+        return f"pyxform refuses the export: {error}"
+    if found:
+        return f"pyxform warns: {found}"
+    again = questionnaires.xlsform.read_xlsform(exported, filename=f"{q.key}.xlsx")
+    return "" if again.questionnaire == q else "the export reads back different"
+
+
+@pytest.fixture(autouse=True)
+def every_imported_form_exports_to_what_pyxform_accepts(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Any:
+    """Every questionnaire an XLSForm test imports is exported after the test:
+    pyxform must convert the export without error or warning, and it must read
+    back unchanged (the corpus test checks its own forms)."""
+    import questionnaires
+
+    module = request.node.module.__name__
+    if ("xlsform" not in module and "hostile" not in module) or "corpus" in module:
+        yield
+        return
+    imported: list[Any] = []
+    real = questionnaires.read_xlsform
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        imported.append(result.questionnaire)
+        return result
+
+    monkeypatch.setattr(questionnaires, "read_xlsform", recording)
+    yield
+    monkeypatch.undo()
+    problems = [(q.key, _pyxform_problem(q)) for q in imported]
+    assert [p for p in problems if p[1]] == []

@@ -349,3 +349,126 @@ def test_older_select_and_loop_spellings():
     assert [x.key for x in q.questions] == ["a", "a_other", "b", "c"]
     assert q.question("b").type == "multiple_choice"
     assert [i.code for i in result.ignored] == ["repeat_asked_once"]
+
+
+def test_choice_codes_pyxform_allows_but_ecoute_cannot_store_are_renamed_and_said():
+    result = read(
+        {
+            "survey": [
+                ["type", "name", "label", "relevant"],
+                ["select_one c", "a", "A?", ""],
+                ["text", "why", "Why?", "${a} = '_x'"],
+            ],
+            "choices": [
+                ["list_name", "name", "label"],
+                ["c", "_x", "X"],
+                ["c", "x", "Y"],
+                ["c", "don't", "D"],
+            ],
+        }
+    )
+    question = result.questionnaire.question("a")
+    assert [c.code for c in question.choices] == ["x_2", "x", "don_t"]
+    renamed = [i for i in result.notes if i.code == "choice_code_changed"]
+    assert [(i.location, dict(i.params)) for i in renamed] == [
+        ('form.xlsx, choices!R2 column B "name"', {"code": "_x", "new": "x_2"}),
+        ('form.xlsx, choices!R4 column B "name"', {"code": "don't", "new": "don_t"}),
+    ]
+    # The condition follows the renamed code.
+    assert result.questionnaire.question("why").show_if == Condition(
+        clauses=(Clause("a", ("x_2",)),)
+    )
+
+
+def test_a_name_longer_than_ecoute_keys_is_shortened_and_said():
+    long_name = "how_many_times_did_you_visit_the_centre_during_the_last_twelve_months_in_total"
+    result = read({"survey": [["type", "name", "label"], ["integer", long_name, "Visits?"]]})
+    (question,) = result.questionnaire.questions
+    assert len(question.key) <= 64
+    assert long_name.startswith(question.key.rsplit("_", 1)[0])
+    (note,) = [i for i in result.notes if i.code == "name_shortened"]
+    assert note.params["name"] == long_name
+    assert note.params["key"] == question.key
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [("label::English (en-GB)", "en"), ("label::Français (fr-CA)", "fr"), ("label::fr_FR", "fr")],
+)
+def test_regional_language_tags_are_their_language(header, language):
+    result = read({"survey": [["type", "name", header], ["text", "q", "Q?"]]})
+    assert result.questionnaire.languages == (language,)
+
+
+def test_a_condition_on_a_unicode_name_is_kept():
+    result = read(
+        {
+            "survey": [
+                ["type", "name", "label", "relevant"],
+                ["select_one yn", "année", "Year?", ""],
+                ["text", "why", "Why?", "${année} = 'yes'"],
+            ],
+            "choices": YES_NO,
+        }
+    )
+    assert result.questionnaire.question("why").show_if == Condition(
+        clauses=(Clause("année", ("yes",)),)
+    )
+
+
+@pytest.mark.parametrize(
+    ("spelling", "expected"),
+    [
+        ("int", "integer"),
+        ("add integer prompt", "integer"),
+        ("string", "text_short"),
+        ("q decimal", "decimal"),
+        ("add date prompt", "date"),
+    ],
+)
+def test_the_other_names_pyxform_gives_plain_types_are_read(spelling, expected):
+    result = read({"survey": [["type", "name", "label"], [spelling, "q", "Q?"]]})
+    assert result.ignored == []
+    assert result.questionnaire.question("q").type == expected
+
+
+def test_one_name_in_two_nested_repeats_of_a_group_is_renamed_not_refused():
+    result = read(
+        {
+            "survey": [
+                ["type", "name", "label"],
+                ["begin group", "respondent", "Respondent"],
+                ["text", "name", "Your name?"],
+                ["begin repeat", "child", "Child"],
+                ["text", "name", "Child's name?"],
+                ["end repeat", "", ""],
+                ["end group", "", ""],
+            ]
+        },
+        accept_ignored=True,
+    )
+    assert [q.key for q in result.questionnaire.questions] == ["name", "name_2"]
+    assert [i.code for i in result.notes if i.params.get("name") == "name"] == ["renamed_duplicate"]
+
+
+def test_cells_of_group_rows_and_required_on_a_note_are_listed_not_lost():
+    result = read(
+        {
+            "survey": [
+                ["type", "name", "label", "hint", "relevant", "required"],
+                ["begin group", "g", "G", "Group hint", "", ""],
+                ["text", "q", "Q", "", "", ""],
+                ["begin group", "inner", "Inner", "", "${q} != ''", ""],
+                ["note", "n", "N", "", "", "yes"],
+                ["end group", "", "", "", "", ""],
+                ["end group", "g", "End label", "", "", ""],
+            ]
+        },
+        accept_ignored=True,
+    )
+    dropped = {(i.location, i.code) for i in result.ignored}
+    assert ('form.xlsx, survey!R2 column D "hint"', "unsupported_column") in dropped
+    assert ('form.xlsx, survey!R4 column E "relevant"', "unsupported_column") in dropped
+    assert ('form.xlsx, survey!R5 column F "required"', "unsupported_required") in dropped
+    assert ('form.xlsx, survey!R7 column C "label"', "unsupported_column") in dropped
+    assert result.questionnaire.question("n").type == "note"

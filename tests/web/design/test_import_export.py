@@ -166,7 +166,7 @@ def test_import_refuses_bad_files(client, session):
     organisation = signed_in_quality_manager(client, session)
     not_xlsx = _upload(client, b"name,label\nq1,Hello\n", "form.xlsx")
     assert not_xlsx.status_code == 400
-    assert "not an .xlsx workbook" in not_xlsx.get_data(as_text=True)
+    assert "This is not an Excel workbook (.xlsx or legacy .xls)" in not_xlsx.get_data(as_text=True)
     csv = _upload(client, b"a,b", "form.csv")
     assert csv.status_code == 400
     assert "unsupported file type" in csv.get_data(as_text=True)
