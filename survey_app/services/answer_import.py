@@ -250,7 +250,6 @@ def _write(
 ) -> ImportSummary:
     """Insert beneficiaries, responses and answers in bulk on the session's connection."""
     import numpy as np
-    from sqlalchemy import insert
 
     responses = prepared.responses
     connection = session.connection()
@@ -268,20 +267,29 @@ def _write(
     new = first[~first["beneficiary_code"].isin(known)]
     now = datetime.now(UTC).replace(tzinfo=None)
     if len(new):
-        connection.execute(
-            insert(Beneficiary),
-            [
-                {
-                    "organisation_id": study.organisation_id,
-                    "code": code,
-                    "site_id": sites[site].id,
-                    "support_started_on": day.date(),
-                    "created_at": now,
-                }
-                for code, site, day in zip(
-                    new["beneficiary_code"], new["site"], new["completed_date"], strict=True
+        sqlite = connection.dialect.name == "sqlite"
+        # Stored as SQLAlchemy stores them on SQLite: ISO text, microseconds always shown.
+        created = now.isoformat(sep=" ", timespec="microseconds") if sqlite else now
+        site_ids = _ids_of(new["site"], {code: site.id for code, site in sites.items()})
+        _bulk_insert(
+            connection,
+            "beneficiary",
+            ("organisation_id", "code", "site_id", "support_started_on", "created_at"),
+            (
+                (
+                    study.organisation_id,
+                    code,
+                    site_id,
+                    day.date().isoformat() if sqlite else day.date(),
+                    created,
                 )
-            ],
+                for code, site_id, day in zip(
+                    new["beneficiary_code"].tolist(),
+                    site_ids,
+                    new["completed_date"].tolist(),
+                    strict=True,
+                )
+            ),
         )
         known = dict(
             session.execute(
