@@ -220,8 +220,8 @@ def _responses(session: Session, study: Study, scope: list) -> dict:
 
     return {
         "key": _integer_keys(keys, ids),
-        "response_id": pd.Categorical(ids),
-        "beneficiary_code": pd.Categorical(codes),
+        "response_id": _sorted_categorical(ids),
+        "beneficiary_code": _sorted_categorical(codes),
         "study": pd.Categorical.from_codes(np.zeros(len(ids), dtype=np.int8), [study.slug]),
         "wave": by_id(wave_ids, {i: w.key for i, w in waves.items()}),
         "wave_kind": by_id(wave_ids, {i: w.kind for i, w in waves.items()}),
@@ -232,6 +232,28 @@ def _responses(session: Session, study: Study, scope: list) -> dict:
         "mode": pd.Categorical(modes),
         "language": pd.Categorical(languages),
     }
+
+
+def _sorted_categorical(texts: np.ndarray) -> pd.Categorical:
+    """``pd.Categorical(texts)`` (categories sorted, ``None`` missing), sorted by numpy.
+
+    pandas sorts the distinct texts as Python objects; numpy's fixed-width
+    strings sort ten times faster (100,000s of response ids and codes), in
+    the same order.
+    """
+    import numpy as np
+    import pandas as pd
+
+    codes, distinct = pd.factorize(texts, use_na_sentinel=True)
+    distinct = np.asarray(distinct, dtype=object)
+    if len(distinct) == 0 or pd.api.types.infer_dtype(distinct, skipna=False) != "string":
+        return pd.Categorical(texts)
+    order = np.argsort(distinct.astype(str), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return pd.Categorical.from_codes(
+        np.where(codes >= 0, rank[np.maximum(codes, 0)], -1), categories=distinct[order]
+    )
 
 
 def _integer_keys(keys: np.ndarray, ids: np.ndarray) -> np.ndarray:
