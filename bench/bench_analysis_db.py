@@ -109,12 +109,13 @@ def create_study(session):
     return organisation, sites, baseline, follow_up, study
 
 
-def fill(url: str, n_beneficiaries: int, seed: int) -> float:
+def fill(url: str, n_beneficiaries: int, seed: int) -> tuple[float, dict]:
     """Create the bench study, then bring its answers in as a user would; return the seconds.
 
     The answers are a CSV tidy table written by ``bench_import.write_csv`` with
     numpy alone (nothing from the application), imported by the command a
-    user runs: ``flask --app wsgi responses import bench FILE.csv``.
+    user runs: ``flask --app wsgi responses import bench FILE.csv``. Also
+    returns that command's wall, CPU and peak memory.
     """
     import bench_import
 
@@ -123,8 +124,9 @@ def fill(url: str, n_beneficiaries: int, seed: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "answers.csv"
         bench_import.write_csv(path, n_beneficiaries, seed)
-        bench_import.run_import(url, path)
-    return time.perf_counter() - started
+        imported = bench_import.run_import(url, path)
+    timing = {f"import_{key}": imported[key] for key in ("wall_s", "cpu_s", "peak_mb")}
+    return time.perf_counter() - started, timing
 
 
 def worker(url: str) -> dict:
@@ -234,7 +236,7 @@ def main() -> int:
                     else _postgres_database()
                 )
                 try:
-                    fill_s = fill(url, size, args.seed)
+                    fill_s, import_timing = fill(url, size, args.seed)
                     child = subprocess.run(
                         [sys.executable, __file__, "--worker", url],
                         capture_output=True,
@@ -243,6 +245,7 @@ def main() -> int:
                         cwd=ROOT,
                     )
                     row = json.loads(child.stdout.strip().splitlines()[-1])
+                    row.update(import_timing)
                     row.update(indicators_command(url, row["answers"]))
                     if not args.no_pdf:
                         row.update(report_command(url))
