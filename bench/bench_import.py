@@ -10,8 +10,8 @@ and peak resident memory are reported. PostgreSQL databases are created on
 
 Usage::
 
-    .venv/bin/python bench/bench_import.py                    # 100k beneficiaries (2.4 M answers)
-    .venv/bin/python bench/bench_import.py --sizes 1000 --backends sqlite   # what CI runs
+    .venv/bin/python bench/bench_import.py      # 240 k, 720 k, 2.4 M answers, both backends
+    .venv/bin/python bench/bench_import.py --sizes 500   # what CI runs
 
 Target: 2.4 M answers in under 2 minutes, memory bounded.
 """
@@ -108,7 +108,7 @@ def run_import(url: str, path: Path) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
