@@ -1,17 +1,26 @@
 """Benchmark the complete analysis from the database, on SQLite and PostgreSQL.
 
-For each size and backend: a fresh database is migrated and filled with N
-beneficiaries × 2 waves × 12 closed questions of the built-in questionnaires
-(24·N answers, fixed seed); then a fresh subprocess times the loader
-(``load_study_tables``: SQL → tidy table) and ``analyse_study`` separately and
-reports its peak resident memory. PostgreSQL databases are created on
-``BENCH_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``)
-and dropped afterwards.
+For each size and backend: a fresh database is migrated and given the
+``bench`` study (organisation, 5 sites, the built-in baseline and follow-up
+questionnaires); its answers, N beneficiaries × 2 waves × 12 closed questions
+(24·N answers, fixed seed), are written as a CSV tidy table by numpy alone
+(``bench_import.write_csv``, nothing from the application) and brought in by
+``flask --app wsgi responses import``. Then, each in a fresh process: the
+loader (``load_study_tables``: SQL → tidy table) and ``analyse_study`` timed
+separately, ``flask --app wsgi indicators bench --json`` and ``flask --app
+wsgi report bench --out FILE.pdf`` as a user runs them (wall, CPU =
+user + system, peak resident memory of that process alone). PostgreSQL
+databases are created on ``BENCH_POSTGRES_URL`` (default
+``postgresql://postgres@127.0.0.1:5432/test``) and dropped afterwards.
+
+Targets (issue 14): 2.4 M answers under 5 s wall and 1.5 GB for
+``indicators --json``, under 10 s for the PDF; cost linear in the answers.
 
 Usage::
 
-    .venv/bin/python bench/bench_analysis_db.py           # 100k beneficiaries, both backends
-    .venv/bin/python bench/bench_analysis_db.py --sizes 10000 --backends sqlite
+    .venv/bin/python bench/bench_analysis_db.py      # 240 k, 720 k, 2.4 M answers, both backends
+    .venv/bin/python bench/bench_analysis_db.py --sizes 500          # what CI runs
+    .venv/bin/python bench/bench_analysis_db.py --sizes 100000 --backends sqlite --no-pdf
 """
 
 from __future__ import annotations
@@ -25,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,101 +109,24 @@ def create_study(session):
     return organisation, sites, baseline, follow_up, study
 
 
-def fill(url: str, n_beneficiaries: int, seed: int) -> float:
-    """Migrate and fill the database; return the seconds it took."""
-    import numpy as np
-    from sqlalchemy import insert
+def fill(url: str, n_beneficiaries: int, seed: int) -> tuple[float, dict]:
+    """Create the bench study, then bring its answers in as a user would; return the seconds.
 
-    import questionnaires
-    from survey_app.extensions import db
-    from survey_app.models import Answer, Beneficiary, Response
+    The answers are a CSV tidy table written by ``bench_import.write_csv`` with
+    numpy alone (nothing from the application), imported by the command a
+    user runs: ``flask --app wsgi responses import bench FILE.csv``. Also
+    returns that command's wall, CPU and peak memory.
+    """
+    import bench_import
 
     started = time.perf_counter()
-    app = _app(url)
-    with app.app_context():
-        session = db.session
-        organisation, sites, baseline, follow_up, study = create_study(session)
-        definition = questionnaires.load_builtin("impact-baseline")
-        closed = [q for q in definition.questions if q.is_closed][:N_QUESTIONS]
-        rng = np.random.default_rng(seed)
-        waves = {wave.key: wave for wave in study.waves}
-        site_ids = np.array([site.id for site in sites])
-        first_day = date(2025, 1, 1)
-        connection = session.connection()
-        for start in range(0, n_beneficiaries, CHUNK):
-            stop = min(start + CHUNK, n_beneficiaries)
-            count = stop - start
-            site_of = site_ids[rng.integers(0, len(site_ids), count)]
-            day_of = rng.integers(0, 365, count)
-            result = connection.execute(
-                insert(Beneficiary).returning(Beneficiary.id),
-                [
-                    {
-                        "organisation_id": organisation.id,
-                        "code": f"B{start + i:07d}",
-                        "site_id": int(site_of[i]),
-                        "support_started_on": first_day + timedelta(days=int(day_of[i])),
-                        "created_at": datetime(2025, 1, 1),
-                    }
-                    for i in range(count)
-                ],
-            )
-            ids = [row[0] for row in result]
-            latent = rng.normal(3.3, 0.8, count)
-            responses, answers = [], []
-            for wave_key, gain, version in (
-                ("baseline", 0.0, baseline),
-                ("followup1", 0.4, follow_up),
-            ):
-                wave = waves[wave_key]
-                for i, beneficiary_id in enumerate(ids):
-                    response_id = secrets.token_hex(16)
-                    day = first_day + timedelta(days=int(day_of[i]) + (90 if gain else 0))
-                    responses.append(
-                        {
-                            "id": response_id,
-                            "organisation_id": organisation.id,
-                            "study_id": study.id,
-                            "wave_id": wave.id,
-                            "questionnaire_version_id": version.id,
-                            "site_id": int(site_of[i]),
-                            "beneficiary_id": beneficiary_id,
-                            "mode": "self",
-                            "language": "fr",
-                            "completed_on": day,
-                            "completed_at": datetime.combine(day, datetime.min.time()),
-                            "consented": True,
-                            "revision": 0,
-                            "imported": True,
-                        }
-                    )
-                    noise = rng.normal(0, 0.7, len(closed))
-                    for question, e in zip(closed, noise, strict=True):
-                        level = latent[i] + gain + e
-                        if question.type == "agreement":
-                            value = str(int(min(5, max(1, round(level)))))
-                        elif question.type == "rating":
-                            value = str(int(min(10, max(0, round(level * 2)))))
-                        elif question.type == "yes_no":
-                            value = "yes" if level > 3.2 else "no"
-                        else:
-                            value = question.choices[0].code
-                        answers.append(
-                            {
-                                "response_id": response_id,
-                                "question_key": question.key,
-                                "value": value,
-                                "number": questionnaires.score(question, value),
-                            }
-                        )
-            connection.execute(insert(Response), responses)
-            for offset in range(0, len(answers), CHUNK):
-                connection.execute(insert(Answer), answers[offset : offset + CHUNK])
-            session.commit()
-            connection = session.connection()
-    with app.app_context():
-        db.engine.dispose()
-    return time.perf_counter() - started
+    bench_import.prepare_database(url)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "answers.csv"
+        bench_import.write_csv(path, n_beneficiaries, seed)
+        imported = bench_import.run_import(url, path)
+    timing = {f"import_{key}": imported[key] for key in ("wall_s", "cpu_s", "peak_mb")}
+    return time.perf_counter() - started, timing
 
 
 def worker(url: str) -> dict:
@@ -227,43 +158,62 @@ def worker(url: str) -> dict:
     }
 
 
-def indicators_command(url: str, n_answers: int) -> dict:
-    """``flask --app wsgi indicators bench --json`` as a user runs it: wall, CPU, peak memory."""
+def run_child(argv: list[str], env: dict[str, str]) -> dict:
+    """Run one command; its own wall time, CPU time (user + system) and peak resident memory.
+
+    ``os.wait4`` gives this child's resource usage alone (``RUSAGE_CHILDREN``
+    would report the largest of all children so far).
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=out, stderr=err)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return {
+            "returncode": child.returncode,
+            "stdout": out.read().decode(),
+            "stderr": err.read().decode(),
+            "wall_s": round(wall, 2),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+            "peak_mb": round(usage.ru_maxrss / 1024),
+        }
+
+
+def _timed(url: str, *arguments: str) -> tuple[str, dict]:
+    """Run ``flask --app wsgi ARGUMENTS`` as a user does; its stdout and timings."""
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench", LOG_LEVEL="WARNING")  # noqa: S106
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    child = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("flask")),
-            "--app",
-            "wsgi",
-            "indicators",
-            "bench",
-            "--json",
-        ],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    assert json.loads(child.stdout)["n_answers"] == n_answers
-    return {
-        "cmd_wall_s": round(wall, 2),
-        "cmd_cpu_s": round(
-            (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 2
-        ),
-        "cmd_peak_mb": round(after.ru_maxrss / 1024),
-    }
+    flask = str(Path(sys.executable).with_name("flask"))
+    result = run_child([flask, "--app", "wsgi", *arguments], env)
+    if result["returncode"] != 0:
+        raise SystemExit(f"{' '.join(arguments)} failed:\n{result['stdout']}\n{result['stderr']}")
+    return result["stdout"], {key: result[key] for key in ("wall_s", "cpu_s", "peak_mb")}
+
+
+def indicators_command(url: str, n_answers: int) -> dict:
+    """``flask --app wsgi indicators bench --json``: wall, CPU, peak memory."""
+    stdout, timing = _timed(url, "indicators", "bench", "--json")
+    assert json.loads(stdout)["n_answers"] == n_answers
+    return {f"cmd_{key}": value for key, value in timing.items()}
+
+
+def report_command(url: str) -> dict:
+    """``flask --app wsgi report bench --out FILE.pdf``: wall, CPU, peak memory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.pdf"
+        _child, timing = _timed(url, "report", "bench", "--out", str(out))
+        assert out.read_bytes().startswith(b"%PDF")
+    return {f"pdf_{key}": value for key, value in timing.items()}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--no-pdf", action="store_true", help="Skip the PDF report command.")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -272,7 +222,8 @@ def main() -> int:
     print(
         f"{'backend':<11} {'beneficiaries':>13} {'answers':>10} {'fill s':>7} "
         f"{'load s':>7} {'analysis s':>10} {'total s':>8} {'peak MB':>8} "
-        f"{'cmd wall s':>10} {'cmd CPU s':>9} {'cmd MB':>7}"
+        f"{'cmd wall s':>10} {'cmd CPU s':>9} {'cmd MB':>7} "
+        f"{'pdf wall s':>10} {'pdf CPU s':>9} {'pdf MB':>7}"
         f"  (load average {os.getloadavg()[0]:.1f})"
     )
     results = []
@@ -285,7 +236,7 @@ def main() -> int:
                     else _postgres_database()
                 )
                 try:
-                    fill_s = fill(url, size, args.seed)
+                    fill_s, import_timing = fill(url, size, args.seed)
                     child = subprocess.run(
                         [sys.executable, __file__, "--worker", url],
                         capture_output=True,
@@ -294,7 +245,10 @@ def main() -> int:
                         cwd=ROOT,
                     )
                     row = json.loads(child.stdout.strip().splitlines()[-1])
+                    row.update(import_timing)
                     row.update(indicators_command(url, row["answers"]))
+                    if not args.no_pdf:
+                        row.update(report_command(url))
                 finally:
                     if backend == "postgresql":
                         _drop_postgres(url)
@@ -302,7 +256,9 @@ def main() -> int:
                 f"{backend:<11} {size:>13,} {row['answers']:>10,} {fill_s:>7.1f} "
                 f"{row['load_s']:>7.2f} {row['analysis_s']:>10.2f} "
                 f"{row['total_s']:>8.2f} {row['peak_mb']:>8} {row['cmd_wall_s']:>10.2f} "
-                f"{row['cmd_cpu_s']:>9.2f} {row['cmd_peak_mb']:>7}"
+                f"{row['cmd_cpu_s']:>9.2f} {row['cmd_peak_mb']:>7} "
+                f"{row.get('pdf_wall_s', 0):>10.2f} {row.get('pdf_cpu_s', 0):>9.2f} "
+                f"{row.get('pdf_peak_mb', 0):>7}"
             )
             results.append({"backend": backend, "beneficiaries": size, **row})
     out = ROOT / "bench-results"

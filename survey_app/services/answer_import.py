@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # pandas and the analysis package load when a file is importe
 
 #: Answers written per round trip (and per progress line).
 WRITE_CHUNK = 200_000
+#: CSV rows parsed at a time (then kept only as categorical codes).
+READ_CHUNK = 500_000
 _DB_CHECKED = ("study", "wave", "wave_kind", "site", "questionnaire_version", "response_id")
 
 # Imported response ids are derived from the study and the file's response id,
@@ -74,24 +76,45 @@ def imported_response_id(study: Study, external_id: str) -> str:
     return uuid.uuid5(_IMPORT_NAMESPACE, f"{study.id}:{external_id}").hex
 
 
-def _read_table(data: bytes) -> pd.DataFrame:
-    """The file as categorical text columns (each distinct text stored once)."""
+def _read_table(source: IO[Any], say: Callable[[str], None]) -> pd.DataFrame:
+    """The file as categorical text columns (each distinct text stored once).
+
+    Read ``READ_CHUNK`` rows at a time and each chunk's columns turned into
+    categoricals at once, so memory holds integer codes and the distinct
+    texts, never the whole file nor one string per cell.
+    """
     import pandas as pd
+    from pandas.api.types import union_categoricals
 
     from analysis.inputs import TableProblem
 
+    parts: list[pd.DataFrame] = []
+    rows = 0
     try:
-        table = pd.read_csv(
-            io.BytesIO(data),
+        for part in pd.read_csv(
+            source,
             dtype="category",
             keep_default_na=False,
             na_values=[],
             encoding="utf-8-sig",
-        )
+            chunksize=READ_CHUNK,
+        ):
+            parts.append(part)
+            rows += len(part)
+            say(f"read {rows:,} rows")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise ImportRejected(
             [TableProblem(None, None, None, f"cannot read CSV: {error}")]
         ) from error
+    if len(parts) == 1:
+        table = parts[0]
+    else:
+        table = pd.DataFrame(
+            {
+                column: union_categoricals([part[column] for part in parts])
+                for column in parts[0].columns
+            }
+        )
     table.columns = [str(column).strip() for column in table.columns]
     return table
 
@@ -108,12 +131,13 @@ def import_answers_csv(
     from analysis.inputs import AnswerTableError, prepare_answers
 
     say = progress or (lambda _line: None)
-    data = source.read() if hasattr(source, "read") else open(source, "rb").read()  # noqa: SIM115
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    table = _read_table(data)
-    del data
-    say(f"read {len(table):,} rows")
+    if not hasattr(source, "read"):
+        with open(source, "rb") as stream:
+            table = _read_table(stream, say)
+    else:
+        if isinstance(source, io.TextIOBase):  # pandas decodes bytes itself
+            source = io.BytesIO(source.read().encode("utf-8"))
+        table = _read_table(source, say)
     specs = question_specs(session, study)
     problems: list[TableProblem] = []
     prepared = None
@@ -226,7 +250,6 @@ def _write(
 ) -> ImportSummary:
     """Insert beneficiaries, responses and answers in bulk on the session's connection."""
     import numpy as np
-    from sqlalchemy import insert
 
     responses = prepared.responses
     connection = session.connection()
@@ -244,20 +267,29 @@ def _write(
     new = first[~first["beneficiary_code"].isin(known)]
     now = datetime.now(UTC).replace(tzinfo=None)
     if len(new):
-        connection.execute(
-            insert(Beneficiary),
-            [
-                {
-                    "organisation_id": study.organisation_id,
-                    "code": code,
-                    "site_id": sites[site].id,
-                    "support_started_on": day.date(),
-                    "created_at": now,
-                }
-                for code, site, day in zip(
-                    new["beneficiary_code"], new["site"], new["completed_date"], strict=True
+        sqlite = connection.dialect.name == "sqlite"
+        # Stored as SQLAlchemy stores them on SQLite: ISO text, microseconds always shown.
+        created = now.isoformat(sep=" ", timespec="microseconds") if sqlite else now
+        site_ids = _ids_of(new["site"], {code: site.id for code, site in sites.items()})
+        _bulk_insert(
+            connection,
+            "beneficiary",
+            ("organisation_id", "code", "site_id", "support_started_on", "created_at"),
+            (
+                (
+                    study.organisation_id,
+                    code,
+                    site_id,
+                    day.date().isoformat() if sqlite else day.date(),
+                    created,
                 )
-            ],
+                for code, site_id, day in zip(
+                    new["beneficiary_code"].tolist(),
+                    site_ids,
+                    new["completed_date"].tolist(),
+                    strict=True,
+                )
+            ),
         )
         known = dict(
             session.execute(
@@ -267,61 +299,104 @@ def _write(
             ).all()
         )
     say(f"{len(new):,} new beneficiary codes")
-    ids = [imported_response_id(study, str(external)) for external in responses["response_id"]]
-    for start in range(0, len(responses), WRITE_CHUNK):
-        part = responses.iloc[start : start + WRITE_CHUNK]
-        connection.execute(
-            insert(Response),
-            [
-                {
-                    "id": ids[start + offset],
-                    "organisation_id": study.organisation_id,
-                    "study_id": study.id,
-                    "wave_id": waves[wave].id,
-                    "questionnaire_version_id": versions[version].id,
-                    "site_id": sites[site].id,
-                    "beneficiary_id": known[code] if isinstance(code, str) else None,
-                    "mode": mode,
-                    "language": language,
-                    "completed_on": day.date(),
-                    "consented": True,
-                    "imported": True,
-                }
-                for offset, (wave, version, site, code, mode, language, day) in enumerate(
-                    zip(
-                        part["wave"],
-                        part["questionnaire_version"],
-                        part["site"],
-                        part["beneficiary_code"],
-                        part["mode"],
-                        part["language"],
-                        part["completed_date"],
-                        strict=True,
-                    )
+    # Rows are written in primary-key order: SQLite appends to its B-trees instead of
+    # splitting pages all over them (the answer table is clustered by response).
+    ids = np.asarray(
+        [imported_response_id(study, str(external)) for external in responses["response_id"]],
+        dtype=object,
+    )
+    response_order = np.argsort(ids.astype("U32"), kind="stable")
+    response_rank = np.empty(len(ids), dtype=np.int64)
+    response_rank[response_order] = np.arange(len(ids))
+    wave_ids = _ids_of(responses["wave"], {key: wave.id for key, wave in waves.items()})
+    version_ids = _ids_of(
+        responses["questionnaire_version"], {key: v.id for key, v in versions.items()}
+    )
+    site_ids = _ids_of(responses["site"], {key: site.id for key, site in sites.items()})
+    beneficiary_ids = [
+        known[code] if isinstance(code, str) else None
+        for code in responses["beneficiary_code"].tolist()
+    ]
+    modes = responses["mode"].to_numpy(dtype=object)
+    languages = responses["language"].to_numpy(dtype=object)
+    days = responses["completed_date"].dt.date.to_numpy(dtype=object)
+    if connection.dialect.name == "sqlite":  # stored as ISO text, as SQLAlchemy writes dates
+        days = np.asarray([day.isoformat() for day in days], dtype=object)
+
+    def response_rows() -> Iterator[tuple]:
+        for start in range(0, len(ids), WRITE_CHUNK):
+            part = response_order[start : start + WRITE_CHUNK].tolist()
+            for i in part:
+                yield (
+                    ids[i],
+                    study.organisation_id,
+                    study.id,
+                    wave_ids[i],
+                    version_ids[i],
+                    site_ids[i],
+                    beneficiary_ids[i],
+                    modes[i],
+                    languages[i],
+                    days[i],
+                    True,
+                    0,
+                    True,
                 )
-            ],
-        )
-    say(f"{len(responses):,} responses written")
+            say(f"responses {min(start + WRITE_CHUNK, len(ids)):,} / {len(ids):,}")
+
+    _bulk_insert(connection, "response", _RESPONSE_COLUMNS, response_rows())
     numbers = _answer_numbers(session, prepared, versions)
-    response_ids = np.asarray(ids, dtype=object)
     keys = np.asarray(prepared.question_keys, dtype=object)
+    key_rank = np.argsort(np.argsort(keys.astype(str), kind="stable"), kind="stable")
+    answer_order = (
+        np.lexsort((key_rank[prepared.question], response_rank[prepared.response]))
+        if len(keys)
+        else np.zeros(0, dtype=np.int64)
+    )
     values = np.asarray([*prepared.values, None], dtype=object)
     total = len(prepared.response)
 
-    def rows() -> Iterator[tuple]:
+    def answer_rows() -> Iterator[tuple]:
         for start in range(0, total, WRITE_CHUNK):
-            stop = min(start + WRITE_CHUNK, total)
+            part = answer_order[start : start + WRITE_CHUNK]
             yield from zip(
-                response_ids[prepared.response[start:stop]].tolist(),
-                keys[prepared.question[start:stop]].tolist(),
-                values[prepared.value[start:stop]].tolist(),
-                numbers[start:stop].tolist(),
+                ids[prepared.response[part]].tolist(),
+                keys[prepared.question[part]].tolist(),
+                values[prepared.value[part]].tolist(),
+                numbers[part].tolist(),
                 strict=True,
             )
-            say(f"answers {stop:,} / {total:,}")
+            say(f"answers {min(start + WRITE_CHUNK, total):,} / {total:,}")
 
-    _bulk_insert_answers(connection, rows())
+    _bulk_insert(connection, "answer", _ANSWER_COLUMNS, answer_rows())
     return ImportSummary(responses=len(responses), answers=total, beneficiaries_created=len(new))
+
+
+_RESPONSE_COLUMNS = (
+    "id",
+    "organisation_id",
+    "study_id",
+    "wave_id",
+    "questionnaire_version_id",
+    "site_id",
+    "beneficiary_id",
+    "mode",
+    "language",
+    "completed_on",
+    "consented",
+    "revision",
+    "imported",
+)
+_ANSWER_COLUMNS = ("response_id", "question_key", "value", "number")
+
+
+def _ids_of(labels: Any, ids: dict[str, int]) -> list[int]:
+    """The database id of each response's wave, site or version, looked up once per label."""
+    import pandas as pd
+
+    codes, distinct = pd.factorize(labels)
+    lookup = [ids[str(label)] for label in distinct]
+    return [lookup[code] for code in codes.tolist()]
 
 
 def _answer_numbers(session: Session, prepared: PreparedAnswers, versions: dict) -> Any:
@@ -338,13 +413,18 @@ def _answer_numbers(session: Session, prepared: PreparedAnswers, versions: dict)
     ) * n_values + (prepared.value + 1)
     distinct, inverse = np.unique(triple, return_inverse=True)
     scores = np.full(len(distinct), np.nan)
+    definitions: dict[str, Any] = {}
     for j, combined in enumerate(distinct.tolist()):
         rest, value_index = divmod(combined, n_values)
         version_index, question_index = divmod(rest, n_questions)
         if value_index == 0:
             continue
         label = str(version_labels[version_index])
-        definition = questionnaires.load_definition(versions[label].definition, source_name=label)
+        if label not in definitions:  # parsing and schema-checking a definition costs ~0.1 s
+            definitions[label] = questionnaires.load_definition(
+                versions[label].definition, source_name=label
+            )
+        definition = definitions[label]
         try:
             question = definition.question(prepared.question_keys[question_index])
         except KeyError:
@@ -356,24 +436,26 @@ def _answer_numbers(session: Session, prepared: PreparedAnswers, versions: dict)
     return numbers
 
 
-def _bulk_insert_answers(connection, rows: Iterator[tuple]) -> None:
-    """COPY on PostgreSQL, executemany on SQLite, on the session's connection and transaction."""
+def _bulk_insert(connection, table: str, columns: tuple[str, ...], rows: Iterator[tuple]) -> None:
+    """COPY on PostgreSQL, executemany on SQLite, on the session's connection and transaction.
+
+    Raw driver calls (no SQLAlchemy per-row processing): only for the plain
+    text, number, date and boolean columns of the rows written here.
+    """
     driver = connection.connection.driver_connection
+    names = ", ".join(columns)
     if connection.dialect.name == "postgresql":
         with (
             driver.cursor() as cursor,
-            cursor.copy(
-                "COPY answer (response_id, question_key, value, number) FROM STDIN"
-            ) as copy,
+            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
         ):
             for row in rows:
                 copy.write_row(row)
         return
     cursor = driver.cursor()
+    marks = ", ".join("?" for _ in columns)
     try:
-        cursor.executemany(
-            "INSERT INTO answer (response_id, question_key, value, number) VALUES (?, ?, ?, ?)",
-            rows,
-        )
+        # Table and column names are this module's constants, never user input.
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
     finally:
         cursor.close()
