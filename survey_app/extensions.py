@@ -10,7 +10,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, scoped_session
 
 # Named constraints make Alembic migrations reproducible on every backend
 # (SQLite cannot alter an unnamed constraint).
@@ -68,6 +68,29 @@ def _sqlite_begin(connection: Any) -> None:
     if connection.dialect.name != "sqlite":
         return
     # An AUTOCOMMIT block (migration 0002 turns foreign keys off there) has no transaction.
-    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+    options = connection.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return
+    if options.get(READ_ONLY):
+        # A read that may take seconds (a study's answers for the analysis) must not
+        # hold the write lock: in WAL a deferred read sees one snapshot and lets
+        # respondents' answers commit meanwhile. It must never write.
+        connection.exec_driver_sql("BEGIN")
         return
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+READ_ONLY = "ecoute_read_only"
+
+
+def begin_read_only(session: Any) -> None:
+    """Start ``session``'s next transaction as a read that takes no SQLite write lock.
+
+    Call it before the first query of a transaction that only reads (analysis
+    and report data); on PostgreSQL it changes nothing.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.in_transaction():
+        return  # already reading or writing: its BEGIN has been chosen
+    session.connection(execution_options={READ_ONLY: True})

@@ -8,14 +8,20 @@ from contextlib import contextmanager
 import click
 from sqlalchemy.orm import Session
 
-from survey_app.extensions import db
+from survey_app.extensions import begin_read_only, db
 from survey_app.services.errors import DomainError
 
 
 @contextmanager
-def command_transaction() -> Iterator[Session]:
-    """Commit once if the command succeeds, roll back and exit non-zero otherwise."""
+def command_transaction(*, read_only: bool = False) -> Iterator[Session]:
+    """Commit once if the command succeeds, roll back and exit non-zero otherwise.
+
+    ``read_only``: the command only reads (analysis, reports), so on SQLite it
+    takes no write lock and respondents can keep answering while it runs.
+    """
     try:
+        if read_only:
+            begin_read_only(db.session)
         yield db.session
         db.session.commit()
     except DomainError as error:

@@ -99,7 +99,7 @@ def indicators(
     Without --json, print a readable summary: period, who answered, the
     multiplicity policy and every finding in French or English.
     """
-    with command_transaction():
+    with command_transaction(read_only=True):
         study = find_study(study_slug, org_slug)
         result = run_analysis(
             study,

@@ -46,7 +46,7 @@ def report(study_slug, out, date_from, date_to, sites, lang, org_slug, breakdown
     if first and last and first > last:
         raise click.BadParameter("--from must be on or before --to", param_hint="--from")
     started = time.perf_counter()
-    with command_transaction() as session:
+    with command_transaction(read_only=True) as session:
         study = reporting.find_study_by_slug(session, study_slug, org_slug)
         params = reporting.ReportParameters(
             study_id=study.id,

@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from survey_app.extensions import begin_read_only
 from survey_app.models import Study
 from survey_app.report_jobs import store
 
@@ -64,6 +65,7 @@ def run_job(session: Session, job_id: int) -> str | None:
     parameters, version = dict(job.parameters), job.software_version
     session.commit()
     try:
+        begin_read_only(session)  # reading the answers must not block respondents (SQLite)
         study = session.get(Study, study_id)
         if study is None or study.organisation_id != organisation_id:
             raise LookupError("the study no longer exists")
