@@ -20,11 +20,18 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+from hypothesis import settings
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as SQLAlchemySession
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Property tests: no per-example time limit (hypothesis' default is 200 ms), as
+# for every other test: on a loaded machine or with parallel workers, a slow
+# example is not a failure. Tests still set max_examples themselves.
+settings.register_profile("ecoute", deadline=None)
+settings.load_profile("ecoute")
 
 
 def postgres_admin_url() -> str:
