@@ -56,8 +56,12 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy analysis questionnaires
 
+# The suite is CPU-bound: pytest-xdist runs it on every core (`auto`; CI has two).
+# Each worker migrates its own databases (tests/conftest.py). PYTEST_WORKERS=0: one process.
+# --dist loadfile keeps a file's tests on one worker, so module fixtures are built once.
+PYTEST_WORKERS ?= auto
 test: install-dev system-deps lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: install-dev
 	@mkdir -p bench-results

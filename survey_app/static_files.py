@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 from flask import Flask
@@ -44,14 +46,31 @@ def build(source: Path, target: Path) -> dict[str, str]:
             if destination.exists() and destination.read_bytes() == content:
                 continue
             destination.parent.mkdir(parents=True, exist_ok=True)
-            temporary = destination.with_name(destination.name + ".tmp")
-            temporary.write_bytes(content)
-            temporary.replace(destination)
+            _write_atomically(destination, content)
             if file.suffix in _COMPRESSED:
                 packed = gzip.compress(content, compresslevel=9, mtime=0)
                 if len(packed) < len(content):
-                    (target / (name + ".gz")).write_bytes(packed)
+                    _write_atomically(target / (name + ".gz"), packed)
     return names
+
+
+def _write_atomically(destination: Path, content: bytes) -> None:
+    """Write through a temporary file of this process's own, then rename.
+
+    Several processes build at once on a fresh instance (gunicorn's workers,
+    parallel test workers): a shared temporary name would let one rename the
+    file another is still writing, and the loser's error would make it serve
+    without hashed names. Readers never see a half-written file either way.
+    """
+    fd, temporary = tempfile.mkstemp(dir=destination.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide the files from a proxy
+        os.replace(temporary, destination)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def init_static(app: Flask) -> None:

@@ -20,11 +20,18 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+from hypothesis import settings
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as SQLAlchemySession
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Property tests: no per-example time limit (hypothesis' default is 200 ms), as
+# for every other test: on a loaded machine or with parallel workers, a slow
+# example is not a failure. Tests still set max_examples themselves.
+settings.register_profile("ecoute", deadline=None)
+settings.load_profile("ecoute")
 
 
 def postgres_admin_url() -> str:
@@ -133,6 +140,40 @@ class _ConnectionBoundSession(FlaskSQLAlchemySession):
         self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any
     ) -> Any:
         return SQLAlchemySession.get_bind(self, mapper, clause=clause, bind=bind, **kwargs)
+
+
+#: argon2id at its lowest cost: the same algorithm and code path, ~200x less CPU.
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+@pytest.fixture(scope="session")
+def _cheap_hasher() -> Any:
+    from argon2 import PasswordHasher
+
+    hasher = PasswordHasher(**CHEAP_ARGON2)
+    return hasher, hasher.hash("dummy")
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hash staff passwords cheaply in tests (never in production).
+
+    argon2id's production cost (64 MiB, 3 passes: ~0.2 s of CPU per hash or
+    check) is the point in production and minutes of CPU across the suite,
+    where most tests create and sign in users. The cost parameters travel
+    inside each hash, so behaviour does not depend on them; the production
+    settings are checked by tests marked ``production_password_hashing``
+    (``tests/unit/test_password_hashing.py``), which keep the real hasher.
+    """
+    if request.node.get_closest_marker("production_password_hashing"):
+        return
+    from survey_app.services import accounts
+
+    hasher, dummy = request.getfixturevalue("_cheap_hasher")
+    monkeypatch.setattr(accounts, "_hasher", hasher)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", dummy)
 
 
 @pytest.fixture
