@@ -16,10 +16,12 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
+
+if TYPE_CHECKING:
+    import jsonschema
 
 from .model import (
     BUILTIN_CHOICE_TYPES,
@@ -279,6 +281,10 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
 
 
 def _schema_pass(data: Any, report: Report) -> None:
+    # Imported here: jsonschema (and its format and referencing modules) costs a
+    # noticeable share of every `flask` command's start-up, and only validation needs it.
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(json_schema())
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
         report(tuple(error.absolute_path), _schema_message(error), _schema_code(error))

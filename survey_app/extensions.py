@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from flask import Flask
 from flask_babel import Babel
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, scoped_session
+
+if TYPE_CHECKING:
+    from flask_migrate import Migrate
 
 # Named constraints make Alembic migrations reproducible on every backend
 # (SQLite cannot alter an unnamed constraint).
@@ -27,8 +32,52 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+@dataclass
+class MigrationSettings:
+    """What ``flask_migrate`` keeps in ``app.extensions["migrate"]``, without importing Alembic.
+
+    ``flask_migrate`` imports Alembic (and Mako) at module import: about half
+    of every ``flask`` command's start-up when the extension was created at
+    import. ``migrations/env.py`` reads ``db`` and ``configure_args``;
+    ``flask_migrate``'s functions (``flask_migrate.upgrade``, used by tests and
+    benches) read ``migrate``, built on first use.
+    """
+
+    db: SQLAlchemy
+    directory: str
+    configure_args: dict[str, Any]
+    _migrate: Migrate | None = field(default=None, repr=False)
+
+    @property
+    def migrate(self) -> Migrate:
+        if self._migrate is None:
+            from flask_migrate import Migrate
+
+            self._migrate = Migrate(db=self.db, directory=self.directory, **self.configure_args)
+        return self._migrate
+
+    @property
+    def metadata(self) -> MetaData:
+        return self.db.metadata
+
+
+class Migrations:
+    """Alembic through ``flask_migrate``, imported only when a ``db`` command runs."""
+
+    def __init__(self, **configure_args: Any) -> None:
+        self.configure_args = configure_args
+
+    def init_app(self, app: Flask, db: SQLAlchemy, directory: str | Path) -> None:
+        app.extensions["migrate"] = MigrationSettings(
+            db=db, directory=str(directory), configure_args=dict(self.configure_args)
+        )
+        from survey_app.cli.migrations import db_group
+
+        app.cli.add_command(db_group, name="db")
+
+
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(compare_type=True, render_as_batch=True)
+migrate = Migrations(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
 babel = Babel()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -30,3 +31,27 @@ def command_transaction(*, read_only: bool = False) -> Iterator[Session]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+#: Cyclic garbage collector thresholds while one command analyses or renders one study.
+BATCH_GC_THRESHOLDS = (10_000, 50, 1_000)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector tens of times instead of hundreds.
+
+    With CPython's default thresholds (700, 10, 10), ``report demo`` ran
+    about 1,300 young and 9 full collections, each full one walking the
+    ~300,000 objects of pandas, SciPy, matplotlib and WeasyPrint: 1.5 s of a
+    10 s command (measured with ``gc.callbacks``). A command analyses one
+    study and exits; with higher thresholds collection still runs (cycles
+    are still freed, peak memory unchanged on the demo), only less often.
+    The web process keeps the defaults.
+    """
+    previous = gc.get_threshold()
+    gc.set_threshold(*BATCH_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)

@@ -9,7 +9,7 @@ import click
 from flask import Flask
 
 import survey_app
-from survey_app.cli._common import command_transaction
+from survey_app.cli._common import command_transaction, fewer_collections
 from survey_app.services import reporting
 
 
@@ -46,20 +46,21 @@ def report(study_slug, out, date_from, date_to, sites, lang, org_slug, breakdown
     if first and last and first > last:
         raise click.BadParameter("--from must be on or before --to", param_hint="--from")
     started = time.perf_counter()
-    with command_transaction(read_only=True) as session:
-        study = reporting.find_study_by_slug(session, study_slug, org_slug)
-        params = reporting.ReportParameters(
-            study_id=study.id,
-            lang=lang,
-            date_from=first,
-            date_to=last,
-            sites=reporting.check_sites(session, study, tuple(sites)),
-            breakdown_wave=reporting.check_wave(session, study, breakdown_wave),
-        )
-        report_input = reporting.prepare(
-            session, study, params, software_version=survey_app.__version__
-        )
-    content = reporting.build_pdf(report_input)
+    with fewer_collections():
+        with command_transaction(read_only=True) as session:
+            study = reporting.find_study_by_slug(session, study_slug, org_slug)
+            params = reporting.ReportParameters(
+                study_id=study.id,
+                lang=lang,
+                date_from=first,
+                date_to=last,
+                sites=reporting.check_sites(session, study, tuple(sites)),
+                breakdown_wave=reporting.check_wave(session, study, breakdown_wave),
+            )
+            report_input = reporting.prepare(
+                session, study, params, software_version=survey_app.__version__
+            )
+        content = reporting.build_pdf(report_input)
     out.write_bytes(content)
     elapsed = time.perf_counter() - started
     click.echo(f"wrote {out} ({len(content):,} bytes) in {elapsed:.1f} s")

@@ -13,13 +13,17 @@ import sys
 from pathlib import Path
 
 HEAVY = {"pandas", "statsmodels", "matplotlib", "weasyprint", "scipy", "openpyxl", "numpy"}
+# Imported only by the commands that need them: `db …` (Alembic, Mako) and
+# questionnaire validation (jsonschema).
+ON_DEMAND = {"alembic", "mako", "jsonschema"}
+WATCHED = HEAVY | ON_DEMAND
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _heavy_modules_after(code: str) -> list[str]:
     probe = (
         f"import json, sys\n{code}\n"
-        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {HEAVY!r})))"
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {WATCHED!r})))"
     )
     completed = subprocess.run(
         [sys.executable, "-c", probe],

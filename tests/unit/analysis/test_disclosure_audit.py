@@ -276,3 +276,25 @@ def test_random_studies_leak_nothing(seed, n_people, n_sites, share, follow, k):
 def test_build_study_is_a_valid_answer_table():
     answers, _, _ = build_study([{"site": "A", "waves": {"baseline": {"heard": "4"}}}])
     assert list(answers["value"]) == ["4"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    arrays(np.int64, st.tuples(st.integers(2, 4), st.integers(2, 4)), elements=st.integers(0, 12)),
+    st.integers(2, 6),
+    st.data(),
+)
+def test_all_limits_at_once_are_the_limits_one_at_a_time(counts, k, data):
+    """``intervals`` (one block LP) gives what ``interval`` (two LPs a variable) gives."""
+    mask = data.draw(arrays(bool, counts.shape))
+    audit = _table_audit(counts, mask, k)
+    hidden = list(audit.protected)
+    together = audit.intervals(hidden)
+    for index in hidden:
+        assert together[index] == pytest.approx(audit.interval(index), abs=1e-7)
+    # a count tied to nothing has no maximum: the block LP is unbounded, each is solved alone
+    free = audit.variable("untied", protect=True)
+    limits = audit.intervals([*hidden, free])
+    assert limits[free] == (0.0, np.inf)
+    for index in hidden:
+        assert limits[index] == pytest.approx(together[index], abs=1e-7)

@@ -56,3 +56,13 @@ def test_trend_chart_with_suppressed_periods():
     )
     assert "<title>Trend</title>" in svg
     assert "2025-02" in svg
+
+
+def test_groups_that_only_carry_an_id_are_unwrapped_and_the_svg_stays_well_formed():
+    from xml.dom.minidom import parseString
+
+    svg = _distribution()
+    parseString(svg)  # noqa: S318 - our own chart; every kept <g> still has its </g>
+    assert not re.search(r'<g id="[^"]*">', svg)
+    assert "clip-path=" in svg  # groups and paths that do something are kept
+    assert svg.count("<g") == svg.count("</g>")
