@@ -94,6 +94,24 @@ EXPLANATIONS = {
 }
 
 
+_CELL = re.compile(r"(?P<sheet>[^\s,!]+)!R(?P<row>\d+)")
+_COLUMN = re.compile(r"\bcolumns? (?=[A-Z]{1,3}\b|\")")
+
+
+def localised_location(location: str) -> str:
+    """The package's ``survey!R2 column A "type"`` in the interface language.
+
+    English keeps the spreadsheet notation; other languages read "feuille
+    survey, ligne 2, colonne A" (file names, sheet names and headers unchanged).
+    """
+    if str(get_locale() or "fr") == "en" or not location:
+        return location
+    location = _CELL.sub(
+        lambda m: _("sheet %(sheet)s, row %(row)s", sheet=m["sheet"], row=m["row"]), location
+    )
+    return _COLUMN.sub(lambda m: _("column") + " ", location)
+
+
 def describe_issues(issues: list[questionnaires.Issue]) -> list[dict[str, str]]:
     """``location``, ``message`` (translated when known) and ``detail`` (the
     package's precise English message, shown when the page is not in English)."""
@@ -101,17 +119,18 @@ def describe_issues(issues: list[questionnaires.Issue]) -> list[dict[str, str]]:
     out = []
     for issue in issues:
         said = import_messages.describe(issue)
+        location = localised_location(issue.location)
         if said is not None:  # the whole sentence in the interface language
-            out.append({"location": issue.location, "message": said, "detail": ""})
+            out.append({"location": location, "message": said, "detail": ""})
             continue
         explanation = EXPLANATIONS.get(issue.code)
         if english or explanation is None:
-            out.append({"location": issue.location, "message": issue.message, "detail": ""})
+            out.append({"location": location, "message": issue.message, "detail": ""})
         else:
             # The English message is worth showing only when it names something
             # (a key, a code) the translated explanation leaves out.
             detail = issue.message if getattr(issue, "params", None) else ""
-            out.append({"location": issue.location, "message": str(explanation), "detail": detail})
+            out.append({"location": location, "message": str(explanation), "detail": detail})
     return out
 
 
