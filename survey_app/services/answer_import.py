@@ -456,6 +456,6 @@ def _bulk_insert(connection, table: str, columns: tuple[str, ...], rows: Iterato
     marks = ", ".join("?" for _ in columns)
     try:
         # Table and column names are this module's constants, never user input.
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608  # nosec B608
     finally:
         cursor.close()
