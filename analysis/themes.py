@@ -26,6 +26,7 @@ nonnegative matrix factorization. Pattern Recognition 41:1350–1362.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -119,6 +120,7 @@ def suggest_themes(
         weigh most on the theme.
     """
     from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     documents = [" ".join(_tokens(t)) for t in texts]
@@ -138,7 +140,12 @@ def suggest_themes(
         return ()
     n_themes = min(n_themes, matrix.shape[0], matrix.shape[1])
     model = NMF(n_components=n_themes, init="nndsvda", random_state=random_state, max_iter=500)
-    weights = model.fit_transform(matrix)
+    with warnings.catch_warnings():
+        # The themes are suggestions a person reads, renames or sets aside: a factorisation
+        # stopped at 500 iterations still groups the answers usefully, and whether it
+        # converges can hinge on the rows' order (a restored database), not on the data.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weights = model.fit_transform(matrix)
     vocabulary = vectorizer.get_feature_names_out()
     themes = []
     for topic in range(n_themes):

@@ -71,6 +71,12 @@ def create_postgres_database(prefix: str = "ecoute_test") -> str:
 def drop_postgres_database(url: str) -> None:
     import psycopg
 
+    from survey_app.report_jobs import queue
+
+    # Reports requested in the test were queued through a pool of connections to this
+    # database: close them first, or they are dropped with it and garbage-collected
+    # open later, in whichever test runs then (a ResourceWarning, an error here).
+    queue.close_deferrers()
     name = make_url(url).database
     with psycopg.connect(
         _psycopg_conninfo(postgres_admin_url()), autocommit=True, connect_timeout=5

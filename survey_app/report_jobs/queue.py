@@ -71,6 +71,19 @@ def _deferrer(app: Flask) -> Any:
     return found
 
 
+def close_deferrers() -> None:
+    """Close this process's deferring pools and their connections.
+
+    For a process that is done with a database (a test about to drop it); a server
+    keeps its pool for its lifetime.
+    """
+    with _lock:
+        opened = list(_deferrers.values())
+        _deferrers.clear()
+    for found in opened:
+        found.close()
+
+
 def defer(app: Flask, job_id: int) -> int:
     """Queue the build of ``report_job`` ``job_id``; return procrastinate's job id."""
     return int(_deferrer(app).configure_task(TASK, queue=QUEUE).defer(job_id=job_id))
