@@ -194,24 +194,28 @@ def _snapshot_query() -> TextualSelect:
         " LEFT OUTER JOIN study ON study.id = response.study_id"
         " LEFT OUTER JOIN answer ON answer.response_id = response.id"
         " WHERE response.id = :response_id"
-    ).columns(
-        column("id", String),
-        column("mode", String),
-        column("revision", Integer),
-        column("completed_on", Date),
-        column("consented", Boolean),
-        column("invitation_id", Integer),
-        column("beneficiary_id", Integer),
-        column("questionnaire_version_id", Integer),
-        column("imported", Boolean),
-        column("status", String),
-        column("fingerprint", String),
-        column("question_key", String),
-        column("value", Text),
-    )
+    ).columns(*(column(name, kind) for name, kind in _SNAPSHOT_COLUMNS))
 
 
-class _SnapshotRow(NamedTuple):
+#: The snapshot query's columns and their types, in the order of its SELECT list.
+_SNAPSHOT_COLUMNS = (
+    ("id", String),
+    ("mode", String),
+    ("revision", Integer),
+    ("completed_on", Date),
+    ("consented", Boolean),
+    ("invitation_id", Integer),
+    ("beneficiary_id", Integer),
+    ("questionnaire_version_id", Integer),
+    ("imported", Boolean),
+    ("status", String),
+    ("fingerprint", String),
+    ("question_key", String),
+    ("value", Text),
+)
+
+
+class _SnapshotRow(NamedTuple):  # the fields of _SNAPSHOT_COLUMNS, typed for the reader
     id: str
     mode: str
     revision: int
@@ -276,13 +280,13 @@ def _compiled_snapshot(dialect: Dialect) -> Compiled:
 
 def _typed_row(row: Any) -> _SnapshotRow:
     """What the typed columns would give: booleans and a date from SQLite's plain values."""
-    values = list(row)
-    completed_on = values[3]
+    typed = _SnapshotRow(*row)
+    completed_on = typed.completed_on
     if isinstance(completed_on, str):
-        values[3] = date.fromisoformat(completed_on[:10])
-    values[4] = bool(values[4])
-    values[8] = bool(values[8])
-    return _SnapshotRow(*values)
+        completed_on = date.fromisoformat(completed_on[:10])
+    return typed._replace(
+        completed_on=completed_on, consented=bool(typed.consented), imported=bool(typed.imported)
+    )
 
 
 def respondent_snapshot(session: Session, response_id: object) -> RespondentSnapshot | None:
