@@ -243,6 +243,8 @@ def _plural(words: Words, key: str, n: int) -> str:
 
 
 def _intro(words: Words, analysis: StudyAnalysis, dates: tuple[str, str] | None) -> list[str]:
+    if not analysis.n_responses:  # a new study: no "0 people answered 0 questionnaires"
+        return [words.t("summary_nothing_yet")]
     who = words.t(
         "summary_who",
         people=_plural(words, "people", analysis.n_beneficiaries),

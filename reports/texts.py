@@ -431,6 +431,10 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "questionnaires_many": {"fr": "%(n)s questionnaires", "en": "%(n)s questionnaires"},
     "sites_count_one": {"fr": "%(n)s site", "en": "%(n)s site"},
     "sites_count_many": {"fr": "%(n)s sites", "en": "%(n)s sites"},
+    "summary_nothing_yet": {
+        "fr": "Pas encore de réponse. Les résultats seront ici dès les premières.",
+        "en": "Nobody has answered yet. The results will show here with the first answers.",
+    },
     "summary_who": {
         "fr": "%(people)s ont rempli %(questionnaires)s, sur %(sites)s.",
         "en": "%(people)s answered %(questionnaires)s at %(sites)s.",

@@ -134,3 +134,13 @@ def test_recommendation_shows_its_promoters_share_in_the_wave_table(analysis_res
 @pytest.mark.parametrize("lang", LANGS)
 def test_response_table_says_it_counts_invitations(report_html, lang):
     assert _normal(text(lang, "response_rates_note")) in _normal(report_html[lang])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_study_nobody_has_answered_says_so_instead_of_zeros(analysis_result, lang):
+    empty = dataclasses.replace(
+        analysis_result, n_responses=0, n_beneficiaries=0, n_sites=0, indicators=[], gains=[]
+    )
+    summary = reports.build_view_model(empty, sample_context(), lang)["summary_page"]
+    assert summary["intro"] == [text(lang, "summary_nothing_yet")]
+    assert summary["rows"] == []
