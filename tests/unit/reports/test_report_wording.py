@@ -144,3 +144,12 @@ def test_a_study_nobody_has_answered_says_so_instead_of_zeros(analysis_result, l
     summary = reports.build_view_model(empty, sample_context(), lang)["summary_page"]
     assert summary["intro"] == [text(lang, "summary_nothing_yet")]
     assert summary["rows"] == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_reading_guide_above_change_tables_that_are_not_there(analysis_result, lang):
+    no_gains = dataclasses.replace(analysis_result, gains=[])
+    html = _normal(reports.render_html(no_gains, sample_context(), lang))
+    guide = _normal(text(lang, "regression_to_mean"))
+    assert guide not in html
+    assert guide in _normal(reports.render_html(analysis_result, sample_context(), lang))
