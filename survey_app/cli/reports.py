@@ -11,6 +11,7 @@ from flask import Flask
 import survey_app
 from survey_app.cli._common import command_transaction, fewer_collections
 from survey_app.services import reporting
+from survey_app.services.pdf_process import PdfProcess
 
 
 def register(app: Flask) -> None:
@@ -46,7 +47,8 @@ def report(study_slug, out, date_from, date_to, sites, lang, org_slug, breakdown
     if first and last and first > last:
         raise click.BadParameter("--from must be on or before --to", param_hint="--from")
     started = time.perf_counter()
-    with fewer_collections():
+    # The child process imports the PDF libraries while this one reads and analyses.
+    with fewer_collections(), PdfProcess() as pdf:
         with command_transaction(read_only=True) as session:
             study = reporting.find_study_by_slug(session, study_slug, org_slug)
             params = reporting.ReportParameters(
@@ -60,7 +62,9 @@ def report(study_slug, out, date_from, date_to, sites, lang, org_slug, breakdown
             report_input = reporting.prepare(
                 session, study, params, software_version=survey_app.__version__
             )
-        content = reporting.build_pdf(report_input)
+        content = pdf.build(
+            reporting.analyse(report_input), report_input.context, report_input.lang
+        )
     out.write_bytes(content)
     elapsed = time.perf_counter() - started
     click.echo(f"wrote {out} ({len(content):,} bytes) in {elapsed:.1f} s")
