@@ -91,6 +91,13 @@ def _first_names() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def _any_first_name() -> frozenset[str]:
+    """Every listed first name, sure or ambiguous (one set, not a union per word)."""
+    sure, ambiguous = _first_names()
+    return sure | ambiguous
+
+
+@lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -635,7 +642,7 @@ def _find_names(finder: _Finder, extra_names: tuple[str, ...]) -> None:
             # "et", "pour"... before an unknown capitalised word is too weak a cue.
             if (
                 pattern is _WEAK_CUE
-                and word.lower() not in _first_names()[0] | _first_names()[1]
+                and word.lower() not in _any_first_name()
                 and match.group(0).split()[0].lower() in {"et", "and", "ou", "or", "pour", "for"}
             ):
                 continue
@@ -685,7 +692,7 @@ def _find_listed_names(finder: _Finder) -> None:
             continue
         capitalised = word[:1].isupper()
         known = lower in sure or (
-            len(parts) == 2 and all(p.lower() in sure | ambiguous for p in parts)
+            len(parts) == 2 and all(p.lower() in _any_first_name() for p in parts)
         )
         if known and (capitalised or len(word) >= 4):
             if not capitalised and (lower in ambiguous or "'" in word or "’" in word):

@@ -38,7 +38,7 @@ from survey_app.models import (
     Wave,
 )
 from survey_app.report_jobs import store
-from survey_app.services import open_answers
+from survey_app.services import open_answers, questionnaire_store
 from survey_app.services.analysis_input import StudyTables, load_study_tables
 from survey_app.services.errors import DomainError, NotFound
 
@@ -349,9 +349,8 @@ def _version_titles(
     for version in versions:
         labels.add(version.label)
         try:
-            definition = questionnaires.load_definition(
-                version.definition, source_name=version.label
-            )
+            # The loader parsed these versions a moment ago: the per-process cache has them.
+            definition = questionnaire_store.definition_of(version)
             title = definition.title.get(lang) or next(iter(definition.title.values()), "")
         except questionnaires.DefinitionError:
             title = version.questionnaire.title
