@@ -300,7 +300,7 @@ def analyse_study(
         *(words.response_rate_findings(rates) if rates else []),
     ]
     responses = prepared.responses
-    studies = sorted(set(responses["study"].dropna()))
+    studies = sorted(set(responses["study"].dropna().unique()))  # not row by row
     answered_in: dict[str, set[str]] = {}
     wave_of_answer = ctx.wave_idx[prepared.response]
     for w, wave in enumerate(ctx.waves):
@@ -1106,7 +1106,7 @@ def _breakdowns(ctx: _Context, measure: Measure, seed: int, wave: str | None) ->
         )  # exactly the decisions of _wave_decisions
         coded = ctx.bene[measure.present]
         coded = coded[coded >= 0]
-        if coded.size and np.unique(coded).size < coded.size:
+        if coded.size and np.bincount(coded).max() > 1:  # someone answered in two waves
             result = dataclasses.replace(
                 result,
                 test=GroupTest(
