@@ -401,6 +401,9 @@ class _Context:
     latest_in_wave: np.ndarray  # latest response of its beneficiary in its wave
     latest_of_person: np.ndarray  # latest response of its person (any wave)
     values: np.ndarray  # stored codes, indexed by ``Measure.value``
+    # protect_shares of the by-wave tables already audited: a measure's table is
+    # decided for its questions, its indicator and its trend alike (same counts, same k)
+    wave_decisions: dict[tuple, list[ShareDecision]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def build(cls, prepared: PreparedAnswers, k: int, level: float) -> _Context:
@@ -507,7 +510,10 @@ def _wave_decisions(ctx: _Context, measure: Measure) -> dict[str, ShareDecision]
         return {}
     # No total over the waves is published (trends pool the waves of one kind only when
     # they are all published exactly): the waves form a table without margins.
-    decisions = protect_shares(counts, ctx.k, margins=False)
+    key = (tuple(counts.index), counts.to_numpy(dtype=np.int64).tobytes())
+    decisions = ctx.wave_decisions.get(key)
+    if decisions is None:
+        decisions = ctx.wave_decisions[key] = protect_shares(counts, ctx.k, margins=False)
     return {str(w): d for w, d in zip(counts.index, decisions, strict=True)}
 
 
