@@ -183,9 +183,7 @@ class LinearAudit:
         bounds[np.isnan(bounds[:, 1]), 1] = np.inf
         a_ub, b_ub = ub_rows.matrix(n)
         a_eq, b_eq = eq_rows.matrix(n)
-        res = linprog(
-            c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs"
-        )
+        res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
         if res.status != 0:  # unbounded (or inconsistent): one LP per limit says which
             return None
         values = res.x[targets]

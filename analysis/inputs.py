@@ -621,9 +621,9 @@ def _second_occurrences(key: np.ndarray, valid: np.ndarray) -> np.ndarray:
     Almost every table has no duplicate at all: a count per key (when the keys
     are few enough to count) proves it without hashing millions of rows.
     """
-    if key.size and key.max(initial=0) < 8 * key.size + 1024:
-        if np.bincount(key[valid], minlength=1).max(initial=0) <= 1:
-            return np.zeros(key.size, dtype=bool)
+    countable = key.size and key.max(initial=0) < 8 * key.size + 1024
+    if countable and np.bincount(key[valid], minlength=1).max(initial=0) <= 1:
+        return np.zeros(key.size, dtype=bool)
     marked = np.where(valid, key, -1 - np.arange(key.size))
     return pd.Series(marked).duplicated(keep="first").to_numpy()
 
