@@ -150,40 +150,40 @@ class LinearAudit:
         return out
 
     def _solve_together(self, wanted: list[int]) -> dict[int, tuple[float, float]] | None:
-        """Every limit of ``wanted`` from one block-diagonal LP; None when it is unbounded."""
+        """Every limit of ``wanted`` from one block-diagonal LP; None when it is unbounded.
+
+        The constraint matrices are assembled directly in sparse (COO) form and
+        the bounds as an array: the same LP, entry for entry and row for row,
+        as stacking dense blocks with ``scipy.sparse.block_diag`` (whose set-up
+        cost more than the solve on small tables), so HiGHS gets the same
+        problem and gives the same limits.
+        """
         from scipy.optimize import linprog
-        from scipy.sparse import block_diag
 
         components: dict[int, tuple[list[int], list, list]] = {}
-        eq_blocks, ub_blocks, b_eq, b_ub, bounds, cost, targets = [], [], [], [], [], [], []
-        offset = 0
+        touching = self._touching()
+        eq_rows, ub_rows = _Rows(), _Rows()
+        upper, cost, targets = [], [], []
         for index in wanted:
-            variables, eq, ub = self._component(index, components)
+            variables, eq, ub = self._component(index, components, touching)
             position = {v: i for i, v in enumerate(variables)}
-            n = len(variables)
-            a_eq, v_eq = _matrix(_renumber(eq, position), n)
-            a_ub, v_ub = _matrix(_renumber(ub, position), n)
+            eq_local, ub_local = _renumber(eq, position), _renumber(ub, position)
             for sign in (1.0, -1.0):
-                # an empty block still needs its columns: a zero row with value 0
-                eq_blocks.append(a_eq if a_eq is not None else np.zeros((1, n)))
-                b_eq.append(v_eq if v_eq is not None else np.zeros(1))
-                ub_blocks.append(a_ub if a_ub is not None else np.zeros((1, n)))
-                b_ub.append(v_ub if v_ub is not None else np.zeros(1))
-                bounds.extend((0.0, self.upper[v]) for v in variables)
-                block_cost = np.zeros(n)
-                block_cost[position[index]] = sign
-                cost.append(block_cost)
+                offset = len(upper)
+                eq_rows.add_block(eq_local, offset)
+                ub_rows.add_block(ub_local, offset)
+                upper.extend(self.upper[v] for v in variables)
                 targets.append(offset + position[index])
-                offset += n
-        res = linprog(
-            np.concatenate(cost),
-            A_ub=block_diag(ub_blocks, format="csr"),
-            b_ub=np.concatenate(b_ub),
-            A_eq=block_diag(eq_blocks, format="csr"),
-            b_eq=np.concatenate(b_eq),
-            bounds=bounds,
-            method="highs",
-        )
+                cost.append(sign)
+        n = len(upper)
+        c = np.zeros(n)
+        c[targets] = cost
+        bounds = np.zeros((n, 2))
+        bounds[:, 1] = np.array(upper, dtype=float)  # None → NaN → no upper bound below
+        bounds[np.isnan(bounds[:, 1]), 1] = np.inf
+        a_ub, b_ub = ub_rows.matrix(n)
+        a_eq, b_eq = eq_rows.matrix(n)
+        res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
         if res.status != 0:  # unbounded (or inconsistent): one LP per limit says which
             return None
         values = res.x[targets]
@@ -192,20 +192,31 @@ class LinearAudit:
             for i, index in enumerate(wanted)
         }
 
+    def _touching(self) -> dict[int, list[int]]:
+        """Relations (numbered equalities first, then inequalities) touching each variable."""
+        touching: dict[int, list[int]] = {}
+        for r, (terms, _value) in enumerate([*self._eq, *self._ub]):
+            for i in terms:
+                touching.setdefault(i, []).append(r)
+        return touching
+
     def _component(
-        self, index: int, memo: dict[int, tuple[list[int], list, list]] | None = None
+        self,
+        index: int,
+        memo: dict[int, tuple[list[int], list, list]] | None = None,
+        touching: dict[int, list[int]] | None = None,
     ) -> tuple[list[int], list, list]:
         """The variables and relations linked to ``index`` (the rest cannot move it).
 
-        ``memo`` keeps each component found, under every variable of it.
+        ``memo`` keeps each component found, under every variable of it;
+        ``touching`` (from :meth:`_touching`) saves re-indexing the relations
+        for every component of one audit.
         """
         if memo is not None and index in memo:
             return memo[index]
         relations = [(t, v, True) for t, v in self._eq] + [(t, v, False) for t, v in self._ub]
-        touching: dict[int, list[int]] = {}
-        for r, (terms, _value, _is_eq) in enumerate(relations):
-            for i in terms:
-                touching.setdefault(i, []).append(r)
+        if touching is None:
+            touching = self._touching()
         seen, used, stack = {index}, set(), [index]
         while stack:
             for r in touching.get(stack.pop(), ()):
@@ -255,6 +266,42 @@ def _terms(terms: Mapping[int, float] | Iterable[int]) -> dict[int, float]:
     if isinstance(terms, Mapping):
         return {int(i): float(c) for i, c in terms.items()}
     return {int(i): 1.0 for i in terms}
+
+
+class _Rows:
+    """Rows of a block-diagonal constraint matrix, gathered as COO triplets.
+
+    Each block is one component's relations shifted to its columns; a block
+    without relations still gets one all-zero row with value 0, as the dense
+    blocks stacked by ``scipy.sparse.block_diag`` did. Zero coefficients are
+    left out (a dense block turned sparse keeps only its non-zeros).
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.data: list[float] = []
+        self.values: list[float] = []
+
+    def add_block(self, rows: list[tuple[dict[int, float], float]], offset: int) -> None:
+        if not rows:
+            self.values.append(0.0)
+            return
+        for terms, value in rows:
+            r = len(self.values)
+            for i, c in terms.items():
+                if c != 0:
+                    self.rows.append(r)
+                    self.cols.append(offset + i)
+                    self.data.append(c)
+            self.values.append(value)
+
+    def matrix(self, n: int):
+        from scipy.sparse import coo_array
+
+        shape = (len(self.values), n)
+        a = coo_array((np.array(self.data, dtype=float), (self.rows, self.cols)), shape=shape)
+        return a, np.array(self.values, dtype=float)
 
 
 def _matrix(rows: list[tuple[dict[int, float], float]], n: int):

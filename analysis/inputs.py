@@ -523,7 +523,7 @@ def prepare_answers(
     # One answer per question and response.
     valid = (resp >= 0) & (question >= 0)
     key = resp.astype(np.int64) * (len(qkeys) + 1) + question
-    dup = pd.Series(np.where(valid, key, -1 - np.arange(n))).duplicated(keep="first").to_numpy()
+    dup = _second_occurrences(key, valid)
     found.rows(
         dup, "question_key", raw["question_key"], "second answer to this question in the response"
     )
@@ -613,6 +613,19 @@ def prepare_answers(
         values=values,
         specs=specs,
     )
+
+
+def _second_occurrences(key: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """True on each valid row whose non-negative ``key`` appeared on an earlier valid row.
+
+    Almost every table has no duplicate at all: a count per key (when the keys
+    are few enough to count) proves it without hashing millions of rows.
+    """
+    countable = key.size and key.max(initial=0) < 8 * key.size + 1024
+    if countable and np.bincount(key[valid], minlength=1).max(initial=0) <= 1:
+        return np.zeros(key.size, dtype=bool)
+    marked = np.where(valid, key, -1 - np.arange(key.size))
+    return pd.Series(marked).duplicated(keep="first").to_numpy()
 
 
 def _sorted(problems: list[TableProblem]) -> list[TableProblem]:

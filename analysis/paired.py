@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 from statsmodels.stats.contingency_tables import mcnemar
 
 from analysis.intervals import paired_difference_interval
@@ -259,7 +259,9 @@ def cohen_dz(differences: Iterable[float], level: float = 0.95) -> EffectSize:
 
     def limit(prob: float) -> float:
         def f(ncp: float) -> float:
-            value = float(stats.nct.cdf(t_obs, df, ncp))
+            # scipy.stats.nct.cdf is special.nctdtr behind argument checks that cost more
+            # than the function itself, and brentq calls it a dozen times per limit
+            value = float(special.nctdtr(df, ncp, t_obs))
             if math.isnan(value):  # far tail: the cdf is 1 below t_obs, 0 above it
                 value = 0.0 if ncp > t_obs else 1.0
             return value - prob

@@ -300,7 +300,7 @@ def analyse_study(
         *(words.response_rate_findings(rates) if rates else []),
     ]
     responses = prepared.responses
-    studies = sorted(set(responses["study"].dropna()))
+    studies = sorted(set(responses["study"].dropna().unique()))  # not row by row
     answered_in: dict[str, set[str]] = {}
     wave_of_answer = ctx.wave_idx[prepared.response]
     for w, wave in enumerate(ctx.waves):
@@ -401,14 +401,15 @@ class _Context:
     latest_in_wave: np.ndarray  # latest response of its beneficiary in its wave
     latest_of_person: np.ndarray  # latest response of its person (any wave)
     values: np.ndarray  # stored codes, indexed by ``Measure.value``
+    # protect_shares of the by-wave tables already audited: a measure's table is
+    # decided for its questions, its indicator and its trend alike (same counts, same k)
+    wave_decisions: dict[tuple, list[ShareDecision]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def build(cls, prepared: PreparedAnswers, k: int, level: float) -> _Context:
         responses = prepared.responses.copy()
         for column in ("wave", "wave_kind", "site", "mode", "language"):
-            values = responses[column].astype(object)
-            categories = sorted(set(values.dropna()))
-            responses[column] = pd.Categorical(values, categories=categories)
+            responses[column] = _sorted_categorical(responses[column])
         waves = _wave_order(responses)
         position = {w: i for i, w in enumerate(waves)}
         wave_idx = responses["wave"].astype(object).map(position).to_numpy(dtype=np.int64)
@@ -449,6 +450,21 @@ class _Context:
         base = [i for i, w in enumerate(self.waves) if self.wave_kind[w] == "baseline"]
         later = [i for i, w in enumerate(self.waves) if self.wave_kind[w] in ("follow_up", "exit")]
         return [(b, a) for b in base for a in later]
+
+
+def _sorted_categorical(column: pd.Series) -> pd.Categorical:
+    """``pd.Categorical(values, categories=sorted(distinct values))``, missing as −1.
+
+    The codes come from one factorisation of the column and a sort of its few
+    distinct values, instead of hashing every row's text again against the
+    categories: the same categorical, a fraction of the time on large tables.
+    """
+    codes, raw_uniques = pd.factorize(column, use_na_sentinel=True)
+    uniques = np.asarray(raw_uniques, dtype=object)
+    order = sorted(range(len(uniques)), key=lambda i: uniques[i])
+    rank = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: code −1 stays −1
+    rank[order] = np.arange(len(uniques))
+    return pd.Categorical.from_codes(rank[codes], categories=[uniques[i] for i in order])
 
 
 def _options_dict(options: AnalysisOptions) -> dict:
@@ -494,7 +510,10 @@ def _wave_decisions(ctx: _Context, measure: Measure) -> dict[str, ShareDecision]
         return {}
     # No total over the waves is published (trends pool the waves of one kind only when
     # they are all published exactly): the waves form a table without margins.
-    decisions = protect_shares(counts, ctx.k, margins=False)
+    key = (tuple(counts.index), counts.to_numpy(dtype=np.int64).tobytes())
+    decisions = ctx.wave_decisions.get(key)
+    if decisions is None:
+        decisions = ctx.wave_decisions[key] = protect_shares(counts, ctx.k, margins=False)
     return {str(w): d for w, d in zip(counts.index, decisions, strict=True)}
 
 
@@ -1106,7 +1125,7 @@ def _breakdowns(ctx: _Context, measure: Measure, seed: int, wave: str | None) ->
         )  # exactly the decisions of _wave_decisions
         coded = ctx.bene[measure.present]
         coded = coded[coded >= 0]
-        if coded.size and np.unique(coded).size < coded.size:
+        if coded.size and np.bincount(coded).max() > 1:  # someone answered in two waves
             result = dataclasses.replace(
                 result,
                 test=GroupTest(

@@ -298,3 +298,14 @@ def test_all_limits_at_once_are_the_limits_one_at_a_time(counts, k, data):
     assert limits[free] == (0.0, np.inf)
     for index in hidden:
         assert limits[index] == pytest.approx(together[index], abs=1e-7)
+
+
+def test_a_relation_with_a_zero_coefficient_is_the_relation_without_that_term():
+    """A p-chart centre of 0 % gives 1·positive − 0·not positive = 0: no term for the zero."""
+    with_zero, without = LinearAudit(5), LinearAudit(5)
+    for table, terms in ((with_zero, {0: 1.0, 1: -0.0}), (without, {0: 1.0})):
+        x = table.variable("positive", protect=True, cap=9)
+        y = table.variable("not positive", protect=True, cap=9)
+        table.equal([x, y], 9)
+        table.equal(terms, 0)
+    assert with_zero.intervals([0, 1]) == without.intervals([0, 1]) == {0: (0, 0), 1: (9, 9)}

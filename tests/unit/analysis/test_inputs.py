@@ -173,3 +173,24 @@ def test_reads_from_a_path_and_from_bytes_with_bom(tmp_path):
     from_bytes = read_answers_csv(io.BytesIO(b"\xef\xbb\xbf" + text.encode()), QUESTIONS)
     pd.testing.assert_frame_equal(from_path, from_bytes)
     assert from_path["value"].tolist() == ["4", "no"]
+
+
+@pytest.mark.parametrize("response_id", ["r1", "a-response-id-far-beyond-the-others"])
+def test_a_second_answer_is_found_in_text_and_categorical_tables(response_id):
+    """However the table is typed (CSV text, the loader's categoricals), a repeat is reported."""
+    table = pd.read_csv(
+        _csv(
+            _row(response=response_id),
+            _row(response=response_id, key="recommend", indicator="recommendation", value="9"),
+            _row(response=response_id, value="5"),
+        ),
+        dtype=str,
+    )
+    for typed in (table, table.astype("category")):
+        with pytest.raises(AnswerTableError) as caught:
+            validate_answers(typed, QUESTIONS)
+        [problem] = caught.value.problems
+        assert (problem.row, problem.column) == (2, "question_key")
+        assert "second answer" in problem.message
+    clean = validate_answers(table.iloc[:2].astype("category"), QUESTIONS)
+    assert list(clean["question_key"]) == ["listened", "recommend"]

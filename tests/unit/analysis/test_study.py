@@ -315,3 +315,14 @@ def test_per_wave_figures_use_the_same_suppression_as_the_breakdown_by_wave(stud
         exit_trend = next(t for t in result.trends if t.target == name and t.wave_kind == "exit")
         assert exit_trend.centre is None  # the centre would be the hidden wave's share
         assert by_wave.test.test == "none"  # the waves share respondents
+
+
+def test_results_do_not_depend_on_text_columns_being_categorical(study):
+    """The database loader hands over categoricals, a CSV import plain text: same analysis."""
+    answers, questions, invitations = study
+    small = answers[answers["beneficiary_code"].isin([f"B{i}" for i in range(150)])]
+    as_text = small.astype({c: object for c in small.columns if c != "completed_date"})
+    as_categories = small.astype({c: "category" for c in small.columns if c != "completed_date"})
+    reference = json.dumps(analyse_study(as_text, questions, invitations=invitations).to_dict())
+    loaded = analyse_study(as_categories, questions, invitations=invitations)
+    assert json.dumps(loaded.to_dict()) == reference
