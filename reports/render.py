@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from analysis.results import StudyAnalysis
+from reports import charts
 from reports.texts import text
 from reports.viewmodel import ReportContext, build_view_model
 
@@ -41,7 +42,9 @@ logging.getLogger("weasyprint").setLevel(logging.ERROR)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def _svg_data_url(svg: str) -> str:
+def _svg_data_url(svg: str, pdf: bool = False) -> str:
+    if pdf:  # WeasyPrint draws an anchored label as a PDF form of its own: slow
+        svg = charts.labels_anchored_at_start(svg)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
