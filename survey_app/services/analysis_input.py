@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal_column, select
+from sqlalchemy import Integer, and_, case, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
 import questionnaires
@@ -45,6 +46,13 @@ if TYPE_CHECKING:  # pandas loads when a study is analysed, not when the app sta
 
 #: Answers converted to codes per round trip: bounds the memory of the Python rows.
 ANSWER_CHUNK = 100_000
+#: Responses whose answers one SQLite aggregate returns as one string (~10 bytes an answer).
+RESPONSE_CHUNK = 50_000
+#: Responses whose answers one PostgreSQL aggregate returns as one bytea (12 bytes an answer);
+#: each range scans the answers once more, so ranges are larger than on SQLite.
+POSTGRES_RESPONSE_CHUNK = 400_000
+#: Memory for the hash of the responses in scope (~80 bytes each) in the answers' join.
+POSTGRES_WORK_MEM = "64MB"
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,9 @@ def load_study_tables(
     closed = {spec.key: spec for spec in specs if spec.analysed}
     scope = _response_scope(session, study, date_from, date_to, site_codes)
     responses = _responses(session, study, scope)
-    response, question, value, values = _answer_codes(session, scope, closed, responses["key"])
+    response, question, value, values = _answer_codes(
+        session, scope, closed, responses["key"], responses["response_id"].categories
+    )
     keys = list(closed)
     indicators = sorted({spec.indicator for spec in closed.values() if spec.indicator})
     indicator_of = np.array(
@@ -269,16 +279,15 @@ def _integer_keys(keys: np.ndarray, ids: np.ndarray) -> np.ndarray:
 def _response_key(session: Session) -> Any:
     """How answers name their response, as an integer the drivers return cheaply.
 
-    SQLite: the response's rowid. PostgreSQL: the first 16 hex digits of its id
-    as a 64-bit integer (ids are random hex: distinct in practice, and checked
-    by :func:`load_study_tables`, which falls back to the text id otherwise).
+    SQLite: the response's rowid. PostgreSQL: a 64-bit hash of its id
+    (``hashtextextended``, computed in C for each answer: a regular expression
+    and a cast of the id's hex digits cost 3 s for 2.4 M answers); distinct in
+    practice, and checked by :func:`load_study_tables`, which falls back to the
+    text id otherwise.
     """
     if session.connection().dialect.name == "sqlite":
         return literal_column("response.rowid")
-    return literal_column(
-        "CASE WHEN response.id ~ '^[0-9a-f]{16}' "
-        "THEN ('x' || substr(response.id, 1, 16))::bit(64)::bigint END"
-    )
+    return func.hashtextextended(Response.id, 0)
 
 
 def _fetch_chunks(session: Session, query) -> Iterator[list[tuple]]:
@@ -319,7 +328,11 @@ def _fetch_all(session: Session, query) -> list[tuple]:
 
 
 def _answer_codes(
-    session: Session, scope: list, closed: dict[str, QuestionSpec], response_keys: Any
+    session: Session,
+    scope: list,
+    closed: dict[str, QuestionSpec],
+    response_keys: Any,
+    response_ids: Any,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """The answers in scope as integer codes, without one Python object per answer.
 
@@ -363,29 +376,13 @@ def _answer_codes(
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         width = (len(keys) + 1) * n_values
-        packed = _sqlite_integers(
-            session,
-            select(_response_key(session) * width + code)
-            .select_from(Response)
-            .join(Answer, Answer.response_id == Response.id)
-            .where(*scope),
+        packed = _sqlite_packed_answers(
+            session, _response_key(session) * width + code, scope, response_index
         )
         response_key, code_array = np.divmod(packed, width)
     else:
-        # Each answer becomes 12 bytes (int8send(key) || int4send(code)), concatenated by
-        # the server into one bytea per bucket of responses: a few messages of a few MB
-        # instead of one COPY message per answer (2 s of Python for 2.4 M answers).
-        buckets = max(1, len(response_index) // 20_000)
-        pair = func.int8send(cast(_response_key(session), BigInteger)).op("||")(
-            func.int4send(cast(code, Integer))
-        )
-        response_key, code_array = _postgres_integer_pairs(
-            connection,
-            select(func.string_agg(pair, literal_column("''::bytea")))
-            .select_from(Answer)
-            .join(Response, Response.id == Answer.response_id)
-            .where(*scope, Answer.question_key.in_(keys))
-            .group_by(func.abs(func.hashtext(Response.id)) % buckets),
+        response_key, code_array = _postgres_answers(
+            connection, cast(code, Integer), scope, keys, response_ids
         )
     question, value = np.divmod(code_array, n_values)
     response = response_index.get_indexer(response_key)
@@ -403,17 +400,115 @@ def _answer_codes(
     return response.astype(np.int64), question.astype(np.int64), value.astype(np.int32), values
 
 
-def _sqlite_integers(session: Session, query) -> np.ndarray:
-    """A one-integer-column query on SQLite, straight into a numpy array."""
-    import itertools
+def _sqlite_packed_answers(
+    session: Session, packed: Any, scope: list, response_index: Any
+) -> np.ndarray:
+    """The integer ``packed`` of each answer in scope, read as text by SQLite's ``group_concat``.
 
+    One aggregate per range of response rowids hands back a single string of
+    space-separated integers, parsed by numpy in C: handing 2.4 M integers to
+    Python one by one (``fetchmany`` + ``np.fromiter``) cost more than SQLite's
+    own work, and SQLite releases the GIL while it aggregates. The rowid range
+    (``RESPONSE_CHUNK`` responses in scope) bounds the string's size; SQLite
+    still walks ``ix_response_study_id`` then each response's answers in place.
+    """
     import numpy as np
 
-    parts = [
-        np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows))
-        for rows in _fetch_chunks(session, query)
-    ]
+    rowid = _response_key(session)
+    parts = []
+    for first, last in _key_ranges(response_index, RESPONSE_CHUNK):
+        query = (
+            select(func.group_concat(packed, " "))
+            .select_from(Response)
+            .join(Answer, Answer.response_id == Response.id)
+            .where(*scope, rowid.between(first, last))
+        )
+        text = _fetch_all(session, query)[0][0]
+        if text:
+            parts.append(np.fromstring(text, dtype=np.int64, sep=" "))
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _key_ranges(response_index: Any, size: int) -> list[tuple[int, int]]:
+    """Consecutive ``(first, last)`` ranges of the integer keys, ``size`` keys each at most."""
+    import numpy as np
+
+    ordered = np.sort(np.asarray(response_index, dtype=np.int64))
+    return [
+        (int(ordered[start]), int(ordered[min(start + size, len(ordered)) - 1]))
+        for start in range(0, len(ordered), size)
+    ]
+
+
+def _postgres_answers(
+    connection, code: Any, scope: list, keys: list[str], response_ids: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """The (response key, code) of each answer in scope on PostgreSQL, as two numpy arrays.
+
+    Each answer becomes 12 bytes (``int8send`` of its response key, then
+    ``int4send(code)``), concatenated by the server into one ``bytea`` per
+    range of ``POSTGRES_RESPONSE_CHUNK`` responses: a few messages instead of
+    one per answer (2 s of Python for 2.4 M answers). Measured on 2.4 M
+    answers and avoided here: grouping by a hash of the id (a sort of all the
+    answers, spilled to disk: 7 s), JIT compilation of the long ``CASE``
+    expressions (2 s, for a query run once) and a hash join spilled in batches
+    (0.5 s with the default 4 MB ``work_mem``); both settings are restored after.
+    """
+    import numpy as np
+    from sqlalchemy import String, literal
+
+    pair = func.int8send(_response_key_of_answer()).op("||")(func.int4send(code))
+    query = (
+        select(func.string_agg(pair, literal_column("''::bytea")))
+        .select_from(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .where(*scope, Answer.question_key.in_(keys))
+    )
+    key_parts, code_parts = [], []
+    with _postgres_settings(connection, jit="off", work_mem=POSTGRES_WORK_MEM):
+        for first, last in _text_ranges(response_ids, POSTGRES_RESPONSE_CHUNK):
+            in_range = Response.id.collate("C").between(
+                literal(first, String), literal(last, String)
+            )
+            chunk_keys, chunk_codes = _postgres_integer_pairs(connection, query.where(in_range))
+            key_parts.append(chunk_keys)
+            code_parts.append(chunk_codes)
+    return np.concatenate(key_parts), np.concatenate(code_parts)
+
+
+def _response_key_of_answer() -> Any:
+    """:func:`_response_key` on PostgreSQL, from the answer's own column (same value)."""
+    return func.hashtextextended(Answer.response_id, 0)
+
+
+@contextmanager
+def _postgres_settings(connection, **settings: str) -> Iterator[None]:
+    """Change planner settings for the current transaction, then put the previous ones back."""
+    previous = {
+        name: connection.execute(select(func.current_setting(name))).scalar_one()
+        for name in settings
+    }
+    for name, value in settings.items():
+        connection.execute(select(func.set_config(name, value, True)))
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            connection.execute(select(func.set_config(name, value, True)))
+
+
+def _text_ranges(ids: Any, size: int) -> list[tuple[str, str]]:
+    """Consecutive ``(first, last)`` ranges of the sorted ids (code point order), ``size`` each.
+
+    At least one range, so that an empty scope still runs (and finds nothing).
+    """
+    ordered = sorted(str(i) for i in ids)
+    if not ordered:
+        return [("", "")]
+    return [
+        (ordered[start], ordered[min(start + size, len(ordered)) - 1])
+        for start in range(0, len(ordered), size)
+    ]
 
 
 def _postgres_integer_pairs(connection, query) -> tuple[np.ndarray, np.ndarray]:

@@ -78,3 +78,22 @@ def test_response_ids_that_are_not_hex_are_read(session):
         (usual, "listen_heard"): "3",
         (usual, "ctx_since"): "unlisted",
     }
+
+
+def test_answers_read_in_several_ranges_of_responses_are_all_read(session, monkeypatch):
+    """A large study's answers are read a range of responses at a time: none lost or doubled."""
+    from survey_app.services import analysis_input
+
+    small = make_small_study(session)
+    written = {}
+    for index in range(7):
+        value = str(index % 5 + 1)
+        response = _response(session, small, None, {"listen_heard": value, "ctx_age": "_pna"})
+        written[(response, "listen_heard")] = value
+        written[(response, "ctx_age")] = "_pna"
+    whole = _values(load_study_tables(session, small.study))
+    monkeypatch.setattr(analysis_input, "RESPONSE_CHUNK", 2)
+    monkeypatch.setattr(analysis_input, "POSTGRES_RESPONSE_CHUNK", 2)
+    chunked = load_study_tables(session, small.study)
+    assert len(chunked.answers) == len(written)
+    assert _values(chunked) == whole == written
