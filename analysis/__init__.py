@@ -25,25 +25,73 @@ Main entry point: :func:`analyse_study` (the tidy table of
 reads that table from CSV with row-precise :class:`AnswerTableError`.
 """
 
-from analysis.disclosure import SuppressionResult, suppress
-from analysis.groups import compare_groups
-from analysis.inputs import (
-    ANSWER_COLUMNS,
-    INVITATION_COLUMNS,
-    PNA,
-    AnswerTableError,
-    QuestionSpec,
-    TableProblem,
-    read_answers_csv,
-    validate_answers,
-)
-from analysis.intervals import nps, wilson_interval
-from analysis.paired import mcnemar_gain, paired_gain
-from analysis.redact import redact
-from analysis.results import StudyAnalysis
-from analysis.scales import cronbach_alpha
-from analysis.study import AnalysisOptions, analyse_study
-from analysis.trends import p_chart
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Each public name and the module that defines it. The package imports them
+# on first use (PEP 562): the database loader needs ``analysis.inputs``
+# (pandas only) while SciPy and statsmodels, a second or more to import, can
+# load at the same time in another thread (see survey_app.cli._common).
+_EXPORTS = {
+    "SuppressionResult": "analysis.disclosure",
+    "suppress": "analysis.disclosure",
+    "compare_groups": "analysis.groups",
+    "ANSWER_COLUMNS": "analysis.inputs",
+    "INVITATION_COLUMNS": "analysis.inputs",
+    "PNA": "analysis.inputs",
+    "AnswerTableError": "analysis.inputs",
+    "QuestionSpec": "analysis.inputs",
+    "TableProblem": "analysis.inputs",
+    "read_answers_csv": "analysis.inputs",
+    "validate_answers": "analysis.inputs",
+    "nps": "analysis.intervals",
+    "wilson_interval": "analysis.intervals",
+    "mcnemar_gain": "analysis.paired",
+    "paired_gain": "analysis.paired",
+    "redact": "analysis.redact",
+    "StudyAnalysis": "analysis.results",
+    "cronbach_alpha": "analysis.scales",
+    "AnalysisOptions": "analysis.study",
+    "analyse_study": "analysis.study",
+    "p_chart": "analysis.trends",
+}
+
+if TYPE_CHECKING:
+    from analysis.disclosure import SuppressionResult, suppress
+    from analysis.groups import compare_groups
+    from analysis.inputs import (
+        ANSWER_COLUMNS,
+        INVITATION_COLUMNS,
+        PNA,
+        AnswerTableError,
+        QuestionSpec,
+        TableProblem,
+        read_answers_csv,
+        validate_answers,
+    )
+    from analysis.intervals import nps, wilson_interval
+    from analysis.paired import mcnemar_gain, paired_gain
+    from analysis.redact import redact
+    from analysis.results import StudyAnalysis
+    from analysis.scales import cronbach_alpha
+    from analysis.study import AnalysisOptions, analyse_study
+    from analysis.trends import p_chart
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
 
 __all__ = [
     "ANSWER_COLUMNS",

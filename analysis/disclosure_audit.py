@@ -163,7 +163,9 @@ class LinearAudit:
         components: dict[int, tuple[list[int], list, list]] = {}
         touching = self._touching()
         eq_rows, ub_rows = _Rows(), _Rows()
-        upper, cost, targets = [], [], []
+        upper: list[float | None] = []
+        cost: list[float] = []
+        targets: list[int] = []
         for index in wanted:
             variables, eq, ub = self._component(index, components, touching)
             position = {v: i for i, v in enumerate(variables)}
@@ -179,8 +181,7 @@ class LinearAudit:
         c = np.zeros(n)
         c[targets] = cost
         bounds = np.zeros((n, 2))
-        bounds[:, 1] = np.array(upper, dtype=float)  # None → NaN → no upper bound below
-        bounds[np.isnan(bounds[:, 1]), 1] = np.inf
+        bounds[:, 1] = [np.inf if value is None else value for value in upper]
         a_ub, b_ub = ub_rows.matrix(n)
         a_eq, b_eq = eq_rows.matrix(n)
         res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")

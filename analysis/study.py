@@ -872,8 +872,9 @@ def _audited_bounds(
         audit.equal(cells, n)
         if not audit.leaks():
             return bounds
-        order = [i for i in range(3) if bounds[i] and bounds[i].relation == ">="]
-        order += [i for i in range(3) if bounds[i] and bounds[i].relation == "<="]
+        relations = [bound.relation if bound else None for bound in bounds]
+        order = [i for i in range(3) if relations[i] == ">="]
+        order += [i for i in range(3) if relations[i] == "<="]
         bounds[order[0]] = None
     return bounds
 
@@ -956,7 +957,7 @@ def _protect_paired(
         share_worse=None if mask["w"] else pg.share_worse,
     )
     w = pg.wilcoxon
-    if mask.any() or any(0 < c < k for c in (*signs, w.n_zero, w.n_nonzero)):
+    if mask.any() or any(c is not None and 0 < c < k for c in (*signs, w.n_zero, w.n_nonzero)):
         # Non-linear leaks closed by rule: the signed-rank statistic, the rank-biserial r,
         # the t test, d_z and the means pin small cells (r = 1 says "nobody got worse").
         pg = _withhold_paired_tests(pg)

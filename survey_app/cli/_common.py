@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import importlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -55,3 +58,34 @@ def fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*previous)
+
+
+#: What an analysis command imports while it reads the database: SciPy, statsmodels.
+ANALYSIS_MODULES = ("analysis.study",)
+
+
+@contextmanager
+def imported_meanwhile(modules: tuple[str, ...] = ANALYSIS_MODULES) -> Iterator[None]:
+    """Import ``modules`` in a background thread while the block reads the database.
+
+    Importing SciPy and statsmodels takes a second or more and holds the
+    GIL; a SQLite query walking millions of answers in one aggregate step,
+    or PostgreSQL computing one on its server, does not. Started together,
+    the two overlap on a machine with two cores. The block itself needs
+    only ``analysis.inputs`` (the package imports the rest lazily). An
+    import that fails here fails again, with its message, where the command
+    needs the module. In a command that forks (``report``), fork first: a
+    child must not inherit an import lock held by this thread.
+    """
+
+    def import_all() -> None:
+        with contextlib.suppress(Exception):  # the command's own import reports it
+            for module in modules:
+                importlib.import_module(module)
+
+    thread = threading.Thread(target=import_all, name="import-meanwhile", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()

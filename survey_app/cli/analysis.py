@@ -10,7 +10,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from survey_app.cli._common import command_transaction, fewer_collections
+from survey_app.cli._common import command_transaction, fewer_collections, imported_meanwhile
 from survey_app.extensions import db
 from survey_app.models import Organisation, Study
 from survey_app.services import reporting
@@ -99,7 +99,7 @@ def indicators(
     Without --json, print a readable summary: period, who answered, the
     multiplicity policy and every finding in French or English.
     """
-    with fewer_collections(), command_transaction(read_only=True):
+    with fewer_collections(), imported_meanwhile(), command_transaction(read_only=True):
         study = find_study(study_slug, org_slug)
         result = run_analysis(
             study,

@@ -9,7 +9,7 @@ import click
 from flask import Flask
 
 import survey_app
-from survey_app.cli._common import command_transaction, fewer_collections
+from survey_app.cli._common import command_transaction, fewer_collections, imported_meanwhile
 from survey_app.services import reporting
 from survey_app.services.pdf_process import PdfProcess
 
@@ -49,7 +49,7 @@ def report(study_slug, out, date_from, date_to, sites, lang, org_slug, breakdown
     started = time.perf_counter()
     # The child process imports the PDF libraries while this one reads and analyses.
     with fewer_collections(), PdfProcess() as pdf:
-        with command_transaction(read_only=True) as session:
+        with imported_meanwhile(), command_transaction(read_only=True) as session:
             study = reporting.find_study_by_slug(session, study_slug, org_slug)
             params = reporting.ReportParameters(
                 study_id=study.id,

@@ -52,4 +52,10 @@ def test_the_cli_with_every_command_registered_imports_no_heavy_library():
 
 
 def test_the_probe_sees_a_heavy_import():
-    assert "pandas" in _heavy_modules_after("import analysis")
+    assert "pandas" in _heavy_modules_after("from analysis import analyse_study")
+
+
+def test_the_database_loader_side_of_analysis_needs_neither_scipy_nor_statsmodels():
+    # What lets `indicators` and `report` import SciPy and statsmodels in a thread
+    # while the loader (analysis.inputs) reads the database.
+    assert _heavy_modules_after("import analysis, analysis.inputs") == ["numpy", "pandas"]
