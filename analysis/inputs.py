@@ -328,9 +328,10 @@ def _factorize_clean(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """
     codes, raw_uniques = pd.factorize(series, use_na_sentinel=True)
     uniques = np.asarray(raw_uniques, dtype=object)  # iterating an ExtensionArray is slow
+    stripped = _stripped_if_clean(uniques)
+    if stripped is not None:
+        return codes.astype(np.int64), stripped
     cleaned = [u.strip() if isinstance(u, str) else _clean_text(u) for u in uniques]
-    if all(isinstance(u, str) and c == u and c for u, c in zip(uniques, cleaned, strict=True)):
-        return codes.astype(np.int64), np.asarray(cleaned, dtype=object)
     present = [c for c in cleaned if c]
     final_codes, final_uniques = pd.factorize(pd.Series(present, dtype=object))
     remap = np.full(len(cleaned) + 1, -1, dtype=np.int64)
@@ -340,6 +341,20 @@ def _factorize_clean(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             remap[i] = final_codes[j]
             j += 1
     return remap[codes], np.asarray(final_uniques, dtype=object)
+
+
+def _stripped_if_clean(uniques: np.ndarray) -> np.ndarray | None:
+    """The distinct values as plain ``str`` when all are non-empty text without
+    surrounding blanks, else None (they need cleaning).
+
+    The usual case (a database export) is checked with array operations, since a
+    column such as ``response_id`` has hundreds of thousands of distinct values.
+    """
+    if not len(uniques) or pd.api.types.infer_dtype(uniques, skipna=False) != "string":
+        return None
+    stripped = np.empty(len(uniques), dtype=object)
+    stripped[:] = list(map(str.strip, uniques))
+    return stripped if all(stripped) and bool((stripped == uniques).all()) else None
 
 
 def _as_optional_text(series: pd.Series) -> pd.Series:
@@ -363,6 +378,12 @@ class PreparedAnswers:
     columns; per-answer arrays hold integer codes: ``response`` (row of
     ``responses``), ``question`` (index into ``question_keys``) and
     ``value`` (index into ``values``, −1 = missing).
+
+    ``response_codes`` keeps, for response-level text columns, the integer
+    codes (one per row of ``responses``, −1 = missing) and distinct values that
+    validation already computed: later grouping by site, wave or beneficiary
+    then works on integers instead of hashing hundreds of thousands of strings
+    again. ``responses`` itself stays plain text (``None`` when missing).
     """
 
     responses: pd.DataFrame
@@ -372,6 +393,14 @@ class PreparedAnswers:
     value: np.ndarray
     values: np.ndarray
     specs: dict[str, QuestionSpec]
+    response_codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def column_codes(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """Integer codes (−1 = missing) and distinct values of a response-level column."""
+        if column in self.response_codes:
+            return self.response_codes[column]
+        codes, uniques = pd.factorize(self.responses[column].astype(object), use_na_sentinel=True)
+        return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
     def subset_responses(self, keep: np.ndarray) -> PreparedAnswers:
         """Keep the responses where ``keep`` (boolean, one per response) is true."""
@@ -385,6 +414,7 @@ class PreparedAnswers:
             value=self.value[rows],
             values=self.values,
             specs=self.specs,
+            response_codes={c: (codes[keep], u) for c, (codes, u) in self.response_codes.items()},
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -558,10 +588,13 @@ def prepare_answers(
 
     responses = pd.DataFrame({"response_id": resp_ids})
     firsts = raw.iloc[first]
+    response_codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for column in _RESPONSE_LEVEL:
         if column == "completed_date":
             continue
-        responses[column] = _as_optional_text(firsts[column].reset_index(drop=True)).to_numpy()
+        codes, uniques = _factorize_clean(firsts[column].reset_index(drop=True))
+        response_codes[column] = (codes, uniques)
+        responses[column] = np.array([*uniques, None], dtype=object)[codes]
     dates = firsts["completed_date"].reset_index(drop=True)
     parsed = pd.to_datetime(dates, errors="coerce", format="mixed")
     if isinstance(parsed.dtype, pd.DatetimeTZDtype):
@@ -582,16 +615,12 @@ def prepare_answers(
     for column in _REQUIRED_TEXT:
         if column in ("response_id", "question_key"):
             continue
-        found.rows(
-            per_row(responses[column].isna().to_numpy()), column, raw[column], "must not be empty"
-        )
+        found.rows(per_row(response_codes[column][0] < 0), column, raw[column], "must not be empty")
     for column, allowed in (("wave_kind", WAVE_KINDS), ("mode", MODES), ("language", LANGUAGES)):
-        bad = responses[column].notna() & ~responses[column].isin(allowed)
-        found.rows(
-            per_row(bad.to_numpy()), column, raw[column], f"must be one of {sorted(allowed)}"
-        )
-    kinds = responses.dropna(subset=["wave", "wave_kind"]).groupby("wave")["wave_kind"].nunique()
-    mixed = responses["wave"].isin(kinds.index[kinds > 1]).to_numpy()
+        codes, uniques = response_codes[column]
+        bad = np.array([u not in allowed for u in uniques] + [False], dtype=bool)[codes]
+        found.rows(per_row(bad), column, raw[column], f"must be one of {sorted(allowed)}")
+    mixed = _waves_with_several_kinds(response_codes["wave"][0], response_codes["wave_kind"][0])
     found.rows(
         per_row(mixed), "wave_kind", raw["wave_kind"], "the same wave has several wave kinds"
     )
@@ -612,7 +641,19 @@ def prepare_answers(
         value=value,
         values=values,
         specs=specs,
+        response_codes={c: (codes[order], u) for c, (codes, u) in response_codes.items()},
     )
+
+
+def _waves_with_several_kinds(wave: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """True for responses whose wave (code ≥ 0) has more than one wave kind among its responses."""
+    known = (wave >= 0) & (kind >= 0)
+    if not known.any():
+        return np.zeros(wave.size, dtype=bool)
+    n_kind = int(kind.max()) + 1
+    pairs = np.unique(wave[known] * n_kind + kind[known])
+    kinds_per_wave = np.bincount(pairs // n_kind, minlength=int(wave.max()) + 1)
+    return (wave >= 0) & (kinds_per_wave[np.maximum(wave, 0)] > 1)
 
 
 def _second_occurrences(key: np.ndarray, valid: np.ndarray) -> np.ndarray:

@@ -306,9 +306,10 @@ def analyse_study(
     for w, wave in enumerate(ctx.waves):
         asked = np.unique(prepared.question[wave_of_answer == w])
         answered_in[wave] = {prepared.question_keys[int(q)] for q in asked}
-    wording, differences = design.wave_wording(responses, ctx.waves, answered_in, specs)
+    # the context's categorical columns: counting distinct people or versions hashes no text
+    wording, differences = design.wave_wording(ctx.responses, ctx.waves, answered_in, specs)
     profile = design.respondent_profile(
-        responses,
+        ctx.responses,
         ctx.latest_in_wave,
         ctx.waves,
         ctx.wave_kind,
@@ -325,8 +326,8 @@ def analyse_study(
         options=_options_dict(options),
         n_answers=int(prepared.response.size),
         n_responses=len(responses),
-        n_beneficiaries=int(responses["beneficiary_code"].nunique()),
-        n_sites=int(responses["site"].nunique()),
+        n_beneficiaries=ctx.n_bene,
+        n_sites=int(ctx.responses["site"].nunique()),
         waves=tuple(ctx.waves),
         indicators=tuple(indicators_out),
         questions=tuple(questions_out),
@@ -390,7 +391,7 @@ def _support_start(invitations: pd.DataFrame | None) -> dict[str, pd.Timestamp]:
 class _Context:
     """Response-level arrays shared by every part of one analysis."""
 
-    responses: pd.DataFrame  # grouping columns as sorted categoricals
+    responses: pd.DataFrame  # grouping columns as categoricals (see _GROUPING_COLUMNS)
     k: int
     level: float
     waves: list[str]
@@ -398,6 +399,7 @@ class _Context:
     wave_kind: dict[str, str]
     bene: np.ndarray  # beneficiary code index, −1 when none
     n_bene: int
+    bene_codes: pd.Index  # the beneficiary code of each index in ``bene``
     latest_in_wave: np.ndarray  # latest response of its beneficiary in its wave
     latest_of_person: np.ndarray  # latest response of its person (any wave)
     values: np.ndarray  # stored codes, indexed by ``Measure.value``
@@ -408,13 +410,18 @@ class _Context:
     @classmethod
     def build(cls, prepared: PreparedAnswers, k: int, level: float) -> _Context:
         responses = prepared.responses.copy()
-        for column in ("wave", "wave_kind", "site", "mode", "language"):
-            responses[column] = _sorted_categorical(responses[column])
+        for column in _GROUPING_COLUMNS:
+            responses[column] = _sorted_categorical(*prepared.column_codes(column))
         waves = _wave_order(responses)
         position = {w: i for i, w in enumerate(waves)}
         wave_idx = responses["wave"].astype(object).map(position).to_numpy(dtype=np.int64)
         kinds = responses.groupby("wave", observed=True)["wave_kind"].first()
-        bene, uniques = pd.factorize(responses["beneficiary_code"].astype(object))
+        bene, uniques = _first_seen(*prepared.column_codes("beneficiary_code"))
+        # categories in order of appearance: only counted, never grouped in order,
+        # and sorting 10⁵ codes would cost more than everything done with them
+        responses["beneficiary_code"] = pd.Categorical.from_codes(
+            bene, dtype=pd.CategoricalDtype(uniques)
+        )
         day = responses["completed_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
         order_id = np.arange(len(responses))  # responses are sorted by response_id
         n = len(responses)
@@ -438,8 +445,9 @@ class _Context:
             waves=waves,
             wave_idx=wave_idx,
             wave_kind={str(w): str(kd) for w, kd in kinds.items()},
-            bene=bene.astype(np.int64),
+            bene=bene,
             n_bene=len(uniques),
+            bene_codes=pd.Index(uniques),
             latest_in_wave=latest_in_wave,
             latest_of_person=latest_of_person,
             values=prepared.values,
@@ -452,19 +460,40 @@ class _Context:
         return [(b, a) for b in base for a in later]
 
 
-def _sorted_categorical(column: pd.Series) -> pd.Categorical:
-    """``pd.Categorical(values, categories=sorted(distinct values))``, missing as −1.
+#: Response columns held as sorted categoricals in the context (grouping, counting distinct).
+_GROUPING_COLUMNS = (
+    "wave",
+    "wave_kind",
+    "site",
+    "mode",
+    "language",
+    "questionnaire_version",
+)
 
-    The codes come from one factorisation of the column and a sort of its few
-    distinct values, instead of hashing every row's text again against the
-    categories: the same categorical, a fraction of the time on large tables.
+
+def _sorted_categorical(codes: np.ndarray, uniques: np.ndarray) -> pd.Categorical:
+    """``pd.Categorical(values, categories=sorted(distinct values present))``, missing as −1.
+
+    Built from the integer codes validation already has (−1 = missing) and a
+    sort of the few distinct values, instead of hashing every row's text again
+    against the categories. Values no longer present (responses filtered out)
+    are not categories, exactly as if the text column had been converted.
     """
-    codes, raw_uniques = pd.factorize(column, use_na_sentinel=True)
-    uniques = np.asarray(raw_uniques, dtype=object)
-    order = sorted(range(len(uniques)), key=lambda i: uniques[i])
+    present = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(uniques)))
+    order = sorted(present.tolist(), key=lambda i: uniques[i])
     rank = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: code −1 stays −1
-    rank[order] = np.arange(len(uniques))
+    rank[order] = np.arange(len(order))
     return pd.Categorical.from_codes(rank[codes], categories=[uniques[i] for i in order])
+
+
+def _first_seen(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes renumbered in order of first appearance, and their values: ``pd.factorize`` of
+    the text column (−1 = missing), from integers rather than by hashing the text again."""
+    seen, first_row = np.unique(codes[codes >= 0], return_index=True)
+    in_order = seen[np.argsort(first_row, kind="stable")]
+    remap = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: code −1 stays −1
+    remap[in_order] = np.arange(len(in_order))
+    return remap[codes], np.asarray(uniques, dtype=object)[in_order]
 
 
 def _options_dict(options: AnalysisOptions) -> dict:
@@ -1044,8 +1073,7 @@ def _attrition(
     """
     out = []
     day = ctx.responses["completed_date"].to_numpy().astype("datetime64[D]")
-    # the same factorisation as _Context.build: position i is beneficiary index i
-    codes = pd.Index(pd.factorize(ctx.responses["beneficiary_code"].astype(object))[1])
+    codes = ctx.bene_codes  # position i is beneficiary index i
     coded = ctx.bene >= 0
     period_end = pd.Timestamp(options.date_to) if options.date_to else None
     for b_idx, a_idx in ctx.pairs():
