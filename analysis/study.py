@@ -24,7 +24,12 @@ from analysis.disclosure import (
     share_bound,
     suppress,
 )
-from analysis.groups import DEFAULT_SEED, MONTE_CARLO_TABLES, breakdown, group_counts
+from analysis.groups import (
+    DEFAULT_SEED,
+    MONTE_CARLO_TABLES,
+    breakdown,
+    group_counts_of_codes,
+)
 from analysis.indicators import (
     ANSWERED,
     MISSING,
@@ -533,8 +538,13 @@ def _wave_order(responses: pd.DataFrame) -> list[str]:
 
 def _wave_decisions(ctx: _Context, measure: Measure) -> dict[str, ShareDecision]:
     """How each wave's share is published: exactly the rule of the breakdown by wave."""
-    frame = measure_frame(ctx.responses, measure, ["wave"])
-    counts = group_counts(frame, "wave")
+    # group_counts(measure_frame(ctx.responses, measure, ["wave"]), "wave"), from the codes
+    wave = ctx.responses["wave"].cat
+    counts = group_counts_of_codes(
+        wave.codes.to_numpy(dtype=np.int64)[measure.present],
+        list(wave.categories),
+        measure.positive[measure.present].astype(float),
+    )
     if counts.empty:
         return {}
     # No total over the waves is published (trends pool the waves of one kind only when
