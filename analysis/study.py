@@ -411,6 +411,10 @@ class _Context:
     # protect_shares of the by-wave tables already audited: a measure's table is
     # decided for its questions, its indicator and its trend alike (same counts, same k)
     wave_decisions: dict[tuple, list[ShareDecision]] = dataclasses.field(default_factory=dict)
+    # latest_rows(wave), asked for every target and pair of waves
+    latest_rows_cache: dict[int, tuple[np.ndarray, np.ndarray]] = dataclasses.field(
+        default_factory=dict
+    )
 
     @classmethod
     def build(cls, prepared: PreparedAnswers, k: int, level: float) -> _Context:
@@ -457,6 +461,14 @@ class _Context:
             latest_of_person=latest_of_person,
             values=prepared.values,
         )
+
+    def latest_rows(self, wave: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of each beneficiary's latest response in a wave, and their beneficiary index."""
+        found = self.latest_rows_cache.get(wave)
+        if found is None:
+            rows = np.flatnonzero(self.latest_in_wave & (self.wave_idx == wave))
+            found = self.latest_rows_cache[wave] = (rows, self.bene[rows])
+        return found
 
     def pairs(self) -> list[tuple[int, int]]:
         """(baseline wave, later wave) index pairs: each baseline → each follow-up/exit."""
@@ -712,8 +724,8 @@ def _scales(ctx: _Context, name: str, item_scores: pd.DataFrame) -> list[ScaleRe
 def _by_beneficiary(ctx: _Context, values: np.ndarray, wave: int) -> np.ndarray:
     """Value of each beneficiary's latest response in a wave (NaN when none)."""
     out = np.full(ctx.n_bene, np.nan)
-    sel = ctx.latest_in_wave & (ctx.wave_idx == wave)
-    out[ctx.bene[sel]] = values[sel]
+    rows, bene = ctx.latest_rows(wave)
+    out[bene] = values[rows]
     return out
 
 
@@ -1133,8 +1145,8 @@ def _attrition(
 def _by_beneficiary_day(ctx: _Context, day: np.ndarray, wave: int) -> np.ndarray:
     """Completion day of each beneficiary's latest response in a wave (NaT when none)."""
     out = np.full(ctx.n_bene, np.datetime64("NaT"), dtype="datetime64[D]")
-    sel = ctx.latest_in_wave & (ctx.wave_idx == wave)
-    out[ctx.bene[sel]] = day[sel]
+    rows, bene = ctx.latest_rows(wave)
+    out[bene] = day[rows]
     return out
 
 
