@@ -564,13 +564,18 @@ def prepare_answers(
     rows_with_id = np.flatnonzero(resp >= 0)
     first[resp[rows_with_id][::-1]] = rows_with_id[::-1]
     ref_row = np.where(resp >= 0, first[np.maximum(resp, 0)], np.arange(n))
+    run_inside = _inside_contiguous_responses(resp, n_resp)
     for column in _RESPONSE_LEVEL:
         col = raw[column]
         if pd.api.types.is_datetime64_any_dtype(col.dtype):
             arr = col.to_numpy().astype("datetime64[ns]").view(np.int64)
+            if _constant_within_runs(arr, run_inside):
+                continue
             differs = arr != arr[ref_row]
         elif isinstance(col.dtype, pd.CategoricalDtype):  # compare codes, confirm as text below
             codes = col.cat.codes.to_numpy()
+            if _constant_within_runs(codes, run_inside):
+                continue
             differs = codes != codes[ref_row]
             if differs.any():
                 arr = col.to_numpy(dtype=object)
@@ -578,6 +583,8 @@ def prepare_answers(
                 differs[idx] = [_clean_text(arr[i]) != _clean_text(arr[ref_row[i]]) for i in idx]
         else:
             arr = col.to_numpy(dtype=object)
+            if _constant_within_runs(arr, run_inside):
+                continue
             differs = np.asarray(arr != arr[ref_row], dtype=bool)
             if differs.any():  # confirm on cleaned text (whitespace, NaN vs None)
                 idx = np.flatnonzero(differs)
@@ -654,6 +661,25 @@ def _waves_with_several_kinds(wave: np.ndarray, kind: np.ndarray) -> np.ndarray:
     pairs = np.unique(wave[known] * n_kind + kind[known])
     kinds_per_wave = np.bincount(pairs // n_kind, minlength=int(wave.max()) + 1)
     return (wave >= 0) & (kinds_per_wave[np.maximum(wave, 0)] > 1)
+
+
+def _inside_contiguous_responses(resp: np.ndarray, n_resp: int) -> np.ndarray | None:
+    """When each response's rows are consecutive (the usual export order): True on
+    each row that continues the response of the row before it. None otherwise."""
+    if resp.size < 2:
+        return None
+    inside = (resp[1:] == resp[:-1]) & (resp[1:] >= 0)
+    runs = int((resp >= 0).sum()) - int(inside.sum())
+    return inside if runs == n_resp else None
+
+
+def _constant_within_runs(values: np.ndarray, inside: np.ndarray | None) -> bool:
+    """Whether every row has the value of the row before it within its response.
+
+    With consecutive rows this proves "same value as the response's first row"
+    on every row, without gathering each row's first row; False means: look.
+    """
+    return inside is not None and not (inside & (values[1:] != values[:-1])).any()
 
 
 def _second_occurrences(key: np.ndarray, valid: np.ndarray) -> np.ndarray:
