@@ -438,13 +438,13 @@ class _Context:
         latest_in_wave = np.zeros(n, dtype=bool)
         coded = np.flatnonzero(bene >= 0)
         if coded.size:
-            o = coded[np.lexsort((order_id[coded], day[coded], wave_idx[coded], bene[coded]))]
+            o = coded[_lexsort((order_id[coded], day[coded], wave_idx[coded], bene[coded]))]
             key = bene[o] * (len(waves) + 1) + wave_idx[o]
             last = np.r_[key[1:] != key[:-1], True]
             latest_in_wave[o[last]] = True
         latest_of_person = bene < 0
         if coded.size:
-            o = coded[np.lexsort((order_id[coded], day[coded], bene[coded]))]
+            o = coded[_lexsort((order_id[coded], day[coded], bene[coded]))]
             last = np.r_[bene[o][1:] != bene[o][:-1], True]
             latest_of_person[o[last]] = True
         return cls(
@@ -486,6 +486,26 @@ _GROUPING_COLUMNS = (
     "language",
     "questionnaire_version",
 )
+
+
+def _lexsort(keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """``np.lexsort(keys)`` (last key primary) for integer keys, as one stable sort.
+
+    The keys are packed into one int64 that orders exactly as the tuple of keys
+    (each shifted to start at 0, weighted by the ranges of the keys after it), so
+    the permutation is the same; lexsort's one pass per key is used when the
+    packed key would not fit in 62 bits.
+    """
+    packed = np.zeros(keys[0].size, dtype=np.int64)
+    weight = 1
+    for key in keys:  # first key least significant
+        low = int(key.min(initial=0))
+        span = int(key.max(initial=0)) - low + 1
+        if weight * span >= 2**62:
+            return np.lexsort(keys)
+        packed += (key.astype(np.int64) - low) * weight
+        weight *= span
+    return np.argsort(packed, kind="stable")
 
 
 def _sorted_categorical(codes: np.ndarray, uniques: np.ndarray) -> pd.Categorical:
