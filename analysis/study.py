@@ -618,10 +618,11 @@ def _question_results(ctx: _Context, measure: Measure, spec: QuestionSpec) -> li
         sel = measure.present & (ctx.wave_idx == w)
         if not sel.any():
             continue
-        status = measure.status[sel]
+        # np.compress(mask, a) is a[mask]; several times faster on a mask of mixed waves
+        status = np.compress(sel, measure.status)
         answered = status == ANSWERED
         n_answered = int(answered.sum())
-        codes = measure.value[sel][answered]
+        codes = np.compress(answered, np.compress(sel, measure.value))
         counts: dict[str, int] = {}
         per_code = np.bincount(codes, minlength=len(ctx.values))
         for code_index in np.flatnonzero(per_code):
@@ -633,9 +634,9 @@ def _question_results(ctx: _Context, measure: Measure, spec: QuestionSpec) -> li
         positive = None
         if spec.effective_positive_codes():
             positive = share_estimate(
-                measure.positive[sel], k, level, decision=decisions.get(wave, _HIDDEN)
+                np.compress(sel, measure.positive), k, level, decision=decisions.get(wave, _HIDDEN)
             )
-        scores = measure.score[sel]
+        scores = np.compress(sel, measure.score)
         location = None
         if spec.kind in _SCORED_KINDS and spec.kind != "yes_no" and np.isfinite(scores).any():
             location = location_estimate(scores, k, level)
@@ -688,8 +689,8 @@ def _indicator_results(
         sel = measure.present & (ctx.wave_idx == w)
         if not sel.any():
             continue
-        scores = measure.score[sel]
-        positive = measure.positive[sel]
+        scores = np.compress(sel, measure.score)  # measure.score[sel], faster
+        positive = np.compress(sel, measure.positive)
         n = int(max(np.isfinite(scores).sum(), np.isfinite(positive).sum()))
         share = (
             share_estimate(positive, k, level, decision=decisions.get(wave, _HIDDEN))
@@ -768,7 +769,7 @@ def _gains(ctx: _Context, targets: list[_Target]) -> list[GainResult]:
             both = np.isfinite(before) & np.isfinite(after)
             if not both.any():
                 continue
-            b, a = before[both], after[both]
+            b, a = np.compress(both, before), np.compress(both, after)
             waves = (ctx.waves[b_idx], ctx.waves[a_idx])
             if test == "mcnemar":
                 mc = mcnemar_gain(b, a, polarity=polarity, level=level)
