@@ -283,6 +283,13 @@ def _counts(labels: Sequence[str], values: np.ndarray, k: int, total: int) -> tu
     )
 
 
+def _as_objects(column: pd.Series) -> np.ndarray:
+    """The column's values as Python objects, ``None`` where a categorical has no value."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.to_numpy(dtype=object, na_value=None)
+    return column.astype(object).to_numpy()
+
+
 def respondent_profile(
     responses: pd.DataFrame,
     latest_in_wave: np.ndarray,
@@ -299,7 +306,7 @@ def respondent_profile(
     the baseline completion day minus the recorded start of support
     (``support_start`` by beneficiary code), in :data:`TIME_WITH_SERVICE_BINS`.
     """
-    codes = responses["beneficiary_code"].astype(object)
+    codes = responses["beneficiary_code"]  # categorical or text: the same count of distinct codes
     anonymous = codes.isna().to_numpy()
     person_row = latest_in_wave | anonymous
     wave_col = responses["wave"].astype(object).to_numpy()
@@ -340,7 +347,7 @@ def respondent_profile(
     n_base = len(rows)
 
     def by(column: str) -> tuple:
-        values = rows[column].astype(object).to_numpy()
+        values = _as_objects(rows[column])
         labels = sorted({str(v) for v in values if v is not None})
         return _counts(labels, values.astype(str), k, n_base)
 

@@ -18,6 +18,7 @@ __all__ = [
     "breakdown",
     "compare_groups",
     "group_counts",
+    "group_counts_of_codes",
 ]
 
 #: Seed of the Monte-Carlo Fisher test: results are reproducible run to run.
@@ -112,9 +113,15 @@ def group_counts(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     Only rows with a known ``positive`` flag count; groups without any are
     left out.
     """
-    flags = frame["positive"].to_numpy(dtype=float)
-    known = np.isfinite(flags)
     codes, uniques = _codes(frame[by])
+    return group_counts_of_codes(codes, uniques, frame["positive"].to_numpy(dtype=float))
+
+
+def group_counts_of_codes(codes: np.ndarray, uniques: list, flags: np.ndarray) -> pd.DataFrame:
+    """:func:`group_counts` from integer group codes (−1 = missing), the group of each
+    code and the ``positive`` flags: for callers that already hold the codes, so that
+    no frame is built only to be counted."""
+    known = np.isfinite(flags)
     codes = codes[known]
     labels = np.asarray([str(u) for u in uniques], dtype=object)
     ok = codes >= 0

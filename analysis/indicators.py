@@ -94,6 +94,19 @@ class ScoredAnswers:
     score: np.ndarray
     oriented: np.ndarray
     positive: np.ndarray
+    # rows_of(key): a question's rows are asked for its measure and its indicator's
+    rows_cache: dict[str, np.ndarray] = dataclasses.field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def rows_of(self, key: str) -> np.ndarray:
+        """Positions of the answers to one question (ascending)."""
+        rows = self.rows_cache.get(key)
+        if rows is None:
+            prep = self.prepared
+            rows = np.flatnonzero(prep.question == prep.question_keys.index(key))
+            self.rows_cache[key] = rows
+        return rows
 
 
 @dataclass
@@ -156,8 +169,7 @@ def question_measure(scored: ScoredAnswers, key: str) -> Measure:
     """Per-response answer to one question (raw score, positive flag, status, code)."""
     prep = scored.prepared
     n_resp = len(prep.responses)
-    qi = prep.question_keys.index(key)
-    rows = np.flatnonzero(prep.question == qi)
+    rows = scored.rows_of(key)
     resp = prep.response[rows]
     present = np.zeros(n_resp, dtype=bool)
     present[resp] = True
@@ -213,7 +225,7 @@ def indicator_measure(
     matrix = np.full((n_resp, len(specs)), np.nan)
     present = np.zeros(n_resp, dtype=bool)
     for j, spec in enumerate(specs):
-        rows = np.flatnonzero(prep.question == prep.question_keys.index(spec.key))
+        rows = scored.rows_of(spec.key)
         values = scored.oriented[rows]
         bounds = _score_range(spec)
         if pomp and bounds is not None and bounds[1] > bounds[0]:

@@ -328,9 +328,10 @@ def _factorize_clean(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """
     codes, raw_uniques = pd.factorize(series, use_na_sentinel=True)
     uniques = np.asarray(raw_uniques, dtype=object)  # iterating an ExtensionArray is slow
+    stripped = _stripped_if_clean(uniques)
+    if stripped is not None:
+        return codes.astype(np.int64), stripped
     cleaned = [u.strip() if isinstance(u, str) else _clean_text(u) for u in uniques]
-    if all(isinstance(u, str) and c == u and c for u, c in zip(uniques, cleaned, strict=True)):
-        return codes.astype(np.int64), np.asarray(cleaned, dtype=object)
     present = [c for c in cleaned if c]
     final_codes, final_uniques = pd.factorize(pd.Series(present, dtype=object))
     remap = np.full(len(cleaned) + 1, -1, dtype=np.int64)
@@ -340,6 +341,20 @@ def _factorize_clean(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             remap[i] = final_codes[j]
             j += 1
     return remap[codes], np.asarray(final_uniques, dtype=object)
+
+
+def _stripped_if_clean(uniques: np.ndarray) -> np.ndarray | None:
+    """The distinct values as plain ``str`` when all are non-empty text without
+    surrounding blanks, else None (they need cleaning).
+
+    The usual case (a database export) is checked with array operations, since a
+    column such as ``response_id`` has hundreds of thousands of distinct values.
+    """
+    if not len(uniques) or pd.api.types.infer_dtype(uniques, skipna=False) != "string":
+        return None
+    stripped = np.empty(len(uniques), dtype=object)
+    stripped[:] = list(map(str.strip, uniques))
+    return stripped if all(stripped) and bool((stripped == uniques).all()) else None
 
 
 def _as_optional_text(series: pd.Series) -> pd.Series:
@@ -363,6 +378,12 @@ class PreparedAnswers:
     columns; per-answer arrays hold integer codes: ``response`` (row of
     ``responses``), ``question`` (index into ``question_keys``) and
     ``value`` (index into ``values``, −1 = missing).
+
+    ``response_codes`` keeps, for response-level text columns, the integer
+    codes (one per row of ``responses``, −1 = missing) and distinct values that
+    validation already computed: later grouping by site, wave or beneficiary
+    then works on integers instead of hashing hundreds of thousands of strings
+    again. ``responses`` itself stays plain text (``None`` when missing).
     """
 
     responses: pd.DataFrame
@@ -372,6 +393,14 @@ class PreparedAnswers:
     value: np.ndarray
     values: np.ndarray
     specs: dict[str, QuestionSpec]
+    response_codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def column_codes(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """Integer codes (−1 = missing) and distinct values of a response-level column."""
+        if column in self.response_codes:
+            return self.response_codes[column]
+        codes, uniques = pd.factorize(self.responses[column].astype(object), use_na_sentinel=True)
+        return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
     def subset_responses(self, keep: np.ndarray) -> PreparedAnswers:
         """Keep the responses where ``keep`` (boolean, one per response) is true."""
@@ -385,6 +414,7 @@ class PreparedAnswers:
             value=self.value[rows],
             values=self.values,
             specs=self.specs,
+            response_codes={c: (codes[keep], u) for c, (codes, u) in self.response_codes.items()},
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -534,13 +564,18 @@ def prepare_answers(
     rows_with_id = np.flatnonzero(resp >= 0)
     first[resp[rows_with_id][::-1]] = rows_with_id[::-1]
     ref_row = np.where(resp >= 0, first[np.maximum(resp, 0)], np.arange(n))
+    run_inside = _inside_contiguous_responses(resp, n_resp)
     for column in _RESPONSE_LEVEL:
         col = raw[column]
         if pd.api.types.is_datetime64_any_dtype(col.dtype):
             arr = col.to_numpy().astype("datetime64[ns]").view(np.int64)
+            if _constant_within_runs(arr, run_inside):
+                continue
             differs = arr != arr[ref_row]
         elif isinstance(col.dtype, pd.CategoricalDtype):  # compare codes, confirm as text below
             codes = col.cat.codes.to_numpy()
+            if _constant_within_runs(codes, run_inside):
+                continue
             differs = codes != codes[ref_row]
             if differs.any():
                 arr = col.to_numpy(dtype=object)
@@ -548,6 +583,8 @@ def prepare_answers(
                 differs[idx] = [_clean_text(arr[i]) != _clean_text(arr[ref_row[i]]) for i in idx]
         else:
             arr = col.to_numpy(dtype=object)
+            if _constant_within_runs(arr, run_inside):
+                continue
             differs = np.asarray(arr != arr[ref_row], dtype=bool)
             if differs.any():  # confirm on cleaned text (whitespace, NaN vs None)
                 idx = np.flatnonzero(differs)
@@ -558,10 +595,13 @@ def prepare_answers(
 
     responses = pd.DataFrame({"response_id": resp_ids})
     firsts = raw.iloc[first]
+    response_codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for column in _RESPONSE_LEVEL:
         if column == "completed_date":
             continue
-        responses[column] = _as_optional_text(firsts[column].reset_index(drop=True)).to_numpy()
+        codes, uniques = _factorize_clean(firsts[column].reset_index(drop=True))
+        response_codes[column] = (codes, uniques)
+        responses[column] = np.array([*uniques, None], dtype=object)[codes]
     dates = firsts["completed_date"].reset_index(drop=True)
     parsed = pd.to_datetime(dates, errors="coerce", format="mixed")
     if isinstance(parsed.dtype, pd.DatetimeTZDtype):
@@ -582,16 +622,12 @@ def prepare_answers(
     for column in _REQUIRED_TEXT:
         if column in ("response_id", "question_key"):
             continue
-        found.rows(
-            per_row(responses[column].isna().to_numpy()), column, raw[column], "must not be empty"
-        )
+        found.rows(per_row(response_codes[column][0] < 0), column, raw[column], "must not be empty")
     for column, allowed in (("wave_kind", WAVE_KINDS), ("mode", MODES), ("language", LANGUAGES)):
-        bad = responses[column].notna() & ~responses[column].isin(allowed)
-        found.rows(
-            per_row(bad.to_numpy()), column, raw[column], f"must be one of {sorted(allowed)}"
-        )
-    kinds = responses.dropna(subset=["wave", "wave_kind"]).groupby("wave")["wave_kind"].nunique()
-    mixed = responses["wave"].isin(kinds.index[kinds > 1]).to_numpy()
+        codes, uniques = response_codes[column]
+        bad = np.array([u not in allowed for u in uniques] + [False], dtype=bool)[codes]
+        found.rows(per_row(bad), column, raw[column], f"must be one of {sorted(allowed)}")
+    mixed = _waves_with_several_kinds(response_codes["wave"][0], response_codes["wave_kind"][0])
     found.rows(
         per_row(mixed), "wave_kind", raw["wave_kind"], "the same wave has several wave kinds"
     )
@@ -612,7 +648,38 @@ def prepare_answers(
         value=value,
         values=values,
         specs=specs,
+        response_codes={c: (codes[order], u) for c, (codes, u) in response_codes.items()},
     )
+
+
+def _waves_with_several_kinds(wave: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """True for responses whose wave (code ≥ 0) has more than one wave kind among its responses."""
+    known = (wave >= 0) & (kind >= 0)
+    if not known.any():
+        return np.zeros(wave.size, dtype=bool)
+    n_kind = int(kind.max()) + 1
+    pairs = np.unique(wave[known] * n_kind + kind[known])
+    kinds_per_wave = np.bincount(pairs // n_kind, minlength=int(wave.max()) + 1)
+    return (wave >= 0) & (kinds_per_wave[np.maximum(wave, 0)] > 1)
+
+
+def _inside_contiguous_responses(resp: np.ndarray, n_resp: int) -> np.ndarray | None:
+    """When each response's rows are consecutive (the usual export order): True on
+    each row that continues the response of the row before it. None otherwise."""
+    if resp.size < 2:
+        return None
+    inside = (resp[1:] == resp[:-1]) & (resp[1:] >= 0)
+    runs = int((resp >= 0).sum()) - int(inside.sum())
+    return inside if runs == n_resp else None
+
+
+def _constant_within_runs(values: np.ndarray, inside: np.ndarray | None) -> bool:
+    """Whether every row has the value of the row before it within its response.
+
+    With consecutive rows this proves "same value as the response's first row"
+    on every row, without gathering each row's first row; False means: look.
+    """
+    return inside is not None and not (inside & (values[1:] != values[:-1])).any()
 
 
 def _second_occurrences(key: np.ndarray, valid: np.ndarray) -> np.ndarray:

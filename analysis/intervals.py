@@ -118,7 +118,9 @@ def median_interval(values: Iterable[float], level: float = 0.95) -> tuple[float
     section 3.2 (confidence interval for a quantile).
     """
     level = _check_level(level)
-    x = _finite(values)
+    # sorted once: np.median and quantile_test (which sorts again for its interval)
+    # then work on ordered data, the same values in the same order statistics
+    x = np.sort(_finite(values))
     method = "order_statistic_binomial"
     if x.size == 0:
         return None, Interval(None, None, level, method)

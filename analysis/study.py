@@ -24,7 +24,12 @@ from analysis.disclosure import (
     share_bound,
     suppress,
 )
-from analysis.groups import DEFAULT_SEED, MONTE_CARLO_TABLES, breakdown, group_counts
+from analysis.groups import (
+    DEFAULT_SEED,
+    MONTE_CARLO_TABLES,
+    breakdown,
+    group_counts_of_codes,
+)
 from analysis.indicators import (
     ANSWERED,
     MISSING,
@@ -306,9 +311,10 @@ def analyse_study(
     for w, wave in enumerate(ctx.waves):
         asked = np.unique(prepared.question[wave_of_answer == w])
         answered_in[wave] = {prepared.question_keys[int(q)] for q in asked}
-    wording, differences = design.wave_wording(responses, ctx.waves, answered_in, specs)
+    # the context's categorical columns: counting distinct people or versions hashes no text
+    wording, differences = design.wave_wording(ctx.responses, ctx.waves, answered_in, specs)
     profile = design.respondent_profile(
-        responses,
+        ctx.responses,
         ctx.latest_in_wave,
         ctx.waves,
         ctx.wave_kind,
@@ -325,8 +331,8 @@ def analyse_study(
         options=_options_dict(options),
         n_answers=int(prepared.response.size),
         n_responses=len(responses),
-        n_beneficiaries=int(responses["beneficiary_code"].nunique()),
-        n_sites=int(responses["site"].nunique()),
+        n_beneficiaries=ctx.n_bene,
+        n_sites=int(ctx.responses["site"].nunique()),
         waves=tuple(ctx.waves),
         indicators=tuple(indicators_out),
         questions=tuple(questions_out),
@@ -390,7 +396,7 @@ def _support_start(invitations: pd.DataFrame | None) -> dict[str, pd.Timestamp]:
 class _Context:
     """Response-level arrays shared by every part of one analysis."""
 
-    responses: pd.DataFrame  # grouping columns as sorted categoricals
+    responses: pd.DataFrame  # grouping columns as categoricals (see _GROUPING_COLUMNS)
     k: int
     level: float
     waves: list[str]
@@ -398,23 +404,33 @@ class _Context:
     wave_kind: dict[str, str]
     bene: np.ndarray  # beneficiary code index, −1 when none
     n_bene: int
+    bene_codes: pd.Index  # the beneficiary code of each index in ``bene``
     latest_in_wave: np.ndarray  # latest response of its beneficiary in its wave
     latest_of_person: np.ndarray  # latest response of its person (any wave)
     values: np.ndarray  # stored codes, indexed by ``Measure.value``
     # protect_shares of the by-wave tables already audited: a measure's table is
     # decided for its questions, its indicator and its trend alike (same counts, same k)
     wave_decisions: dict[tuple, list[ShareDecision]] = dataclasses.field(default_factory=dict)
+    # latest_rows(wave), asked for every target and pair of waves
+    latest_rows_cache: dict[int, tuple[np.ndarray, np.ndarray]] = dataclasses.field(
+        default_factory=dict
+    )
 
     @classmethod
     def build(cls, prepared: PreparedAnswers, k: int, level: float) -> _Context:
         responses = prepared.responses.copy()
-        for column in ("wave", "wave_kind", "site", "mode", "language"):
-            responses[column] = _sorted_categorical(responses[column])
+        for column in _GROUPING_COLUMNS:
+            responses[column] = _sorted_categorical(*prepared.column_codes(column))
         waves = _wave_order(responses)
         position = {w: i for i, w in enumerate(waves)}
         wave_idx = responses["wave"].astype(object).map(position).to_numpy(dtype=np.int64)
         kinds = responses.groupby("wave", observed=True)["wave_kind"].first()
-        bene, uniques = pd.factorize(responses["beneficiary_code"].astype(object))
+        bene, uniques = _first_seen(*prepared.column_codes("beneficiary_code"))
+        # categories in order of appearance: only counted, never grouped in order,
+        # and sorting 10⁵ codes would cost more than everything done with them
+        responses["beneficiary_code"] = pd.Categorical.from_codes(
+            bene, dtype=pd.CategoricalDtype(uniques)
+        )
         day = responses["completed_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
         order_id = np.arange(len(responses))  # responses are sorted by response_id
         n = len(responses)
@@ -422,13 +438,13 @@ class _Context:
         latest_in_wave = np.zeros(n, dtype=bool)
         coded = np.flatnonzero(bene >= 0)
         if coded.size:
-            o = coded[np.lexsort((order_id[coded], day[coded], wave_idx[coded], bene[coded]))]
+            o = coded[_lexsort((order_id[coded], day[coded], wave_idx[coded], bene[coded]))]
             key = bene[o] * (len(waves) + 1) + wave_idx[o]
             last = np.r_[key[1:] != key[:-1], True]
             latest_in_wave[o[last]] = True
         latest_of_person = bene < 0
         if coded.size:
-            o = coded[np.lexsort((order_id[coded], day[coded], bene[coded]))]
+            o = coded[_lexsort((order_id[coded], day[coded], bene[coded]))]
             last = np.r_[bene[o][1:] != bene[o][:-1], True]
             latest_of_person[o[last]] = True
         return cls(
@@ -438,12 +454,21 @@ class _Context:
             waves=waves,
             wave_idx=wave_idx,
             wave_kind={str(w): str(kd) for w, kd in kinds.items()},
-            bene=bene.astype(np.int64),
+            bene=bene,
             n_bene=len(uniques),
+            bene_codes=pd.Index(uniques),
             latest_in_wave=latest_in_wave,
             latest_of_person=latest_of_person,
             values=prepared.values,
         )
+
+    def latest_rows(self, wave: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of each beneficiary's latest response in a wave, and their beneficiary index."""
+        found = self.latest_rows_cache.get(wave)
+        if found is None:
+            rows = np.flatnonzero(self.latest_in_wave & (self.wave_idx == wave))
+            found = self.latest_rows_cache[wave] = (rows, self.bene[rows])
+        return found
 
     def pairs(self) -> list[tuple[int, int]]:
         """(baseline wave, later wave) index pairs: each baseline → each follow-up/exit."""
@@ -452,19 +477,60 @@ class _Context:
         return [(b, a) for b in base for a in later]
 
 
-def _sorted_categorical(column: pd.Series) -> pd.Categorical:
-    """``pd.Categorical(values, categories=sorted(distinct values))``, missing as −1.
+#: Response columns held as sorted categoricals in the context (grouping, counting distinct).
+_GROUPING_COLUMNS = (
+    "wave",
+    "wave_kind",
+    "site",
+    "mode",
+    "language",
+    "questionnaire_version",
+)
 
-    The codes come from one factorisation of the column and a sort of its few
-    distinct values, instead of hashing every row's text again against the
-    categories: the same categorical, a fraction of the time on large tables.
+
+def _lexsort(keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """``np.lexsort(keys)`` (last key primary) for integer keys, as one stable sort.
+
+    The keys are packed into one int64 that orders exactly as the tuple of keys
+    (each shifted to start at 0, weighted by the ranges of the keys after it), so
+    the permutation is the same; lexsort's one pass per key is used when the
+    packed key would not fit in 62 bits.
     """
-    codes, raw_uniques = pd.factorize(column, use_na_sentinel=True)
-    uniques = np.asarray(raw_uniques, dtype=object)
-    order = sorted(range(len(uniques)), key=lambda i: uniques[i])
+    packed = np.zeros(keys[0].size, dtype=np.int64)
+    weight = 1
+    for key in keys:  # first key least significant
+        low = int(key.min(initial=0))
+        span = int(key.max(initial=0)) - low + 1
+        if weight * span >= 2**62:
+            return np.lexsort(keys)
+        packed += (key.astype(np.int64) - low) * weight
+        weight *= span
+    return np.argsort(packed, kind="stable")
+
+
+def _sorted_categorical(codes: np.ndarray, uniques: np.ndarray) -> pd.Categorical:
+    """``pd.Categorical(values, categories=sorted(distinct values present))``, missing as −1.
+
+    Built from the integer codes validation already has (−1 = missing) and a
+    sort of the few distinct values, instead of hashing every row's text again
+    against the categories. Values no longer present (responses filtered out)
+    are not categories, exactly as if the text column had been converted.
+    """
+    present = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(uniques)))
+    order = sorted(present.tolist(), key=lambda i: uniques[i])
     rank = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: code −1 stays −1
-    rank[order] = np.arange(len(uniques))
+    rank[order] = np.arange(len(order))
     return pd.Categorical.from_codes(rank[codes], categories=[uniques[i] for i in order])
+
+
+def _first_seen(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes renumbered in order of first appearance, and their values: ``pd.factorize`` of
+    the text column (−1 = missing), from integers rather than by hashing the text again."""
+    seen, first_row = np.unique(codes[codes >= 0], return_index=True)
+    in_order = seen[np.argsort(first_row, kind="stable")]
+    remap = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: code −1 stays −1
+    remap[in_order] = np.arange(len(in_order))
+    return remap[codes], np.asarray(uniques, dtype=object)[in_order]
 
 
 def _options_dict(options: AnalysisOptions) -> dict:
@@ -504,8 +570,13 @@ def _wave_order(responses: pd.DataFrame) -> list[str]:
 
 def _wave_decisions(ctx: _Context, measure: Measure) -> dict[str, ShareDecision]:
     """How each wave's share is published: exactly the rule of the breakdown by wave."""
-    frame = measure_frame(ctx.responses, measure, ["wave"])
-    counts = group_counts(frame, "wave")
+    # group_counts(measure_frame(ctx.responses, measure, ["wave"]), "wave"), from the codes
+    wave = ctx.responses["wave"].cat
+    counts = group_counts_of_codes(
+        wave.codes.to_numpy(dtype=np.int64)[measure.present],
+        list(wave.categories),
+        measure.positive[measure.present].astype(float),
+    )
     if counts.empty:
         return {}
     # No total over the waves is published (trends pool the waves of one kind only when
@@ -547,10 +618,11 @@ def _question_results(ctx: _Context, measure: Measure, spec: QuestionSpec) -> li
         sel = measure.present & (ctx.wave_idx == w)
         if not sel.any():
             continue
-        status = measure.status[sel]
+        # np.compress(mask, a) is a[mask]; several times faster on a mask of mixed waves
+        status = np.compress(sel, measure.status)
         answered = status == ANSWERED
         n_answered = int(answered.sum())
-        codes = measure.value[sel][answered]
+        codes = np.compress(answered, np.compress(sel, measure.value))
         counts: dict[str, int] = {}
         per_code = np.bincount(codes, minlength=len(ctx.values))
         for code_index in np.flatnonzero(per_code):
@@ -562,9 +634,9 @@ def _question_results(ctx: _Context, measure: Measure, spec: QuestionSpec) -> li
         positive = None
         if spec.effective_positive_codes():
             positive = share_estimate(
-                measure.positive[sel], k, level, decision=decisions.get(wave, _HIDDEN)
+                np.compress(sel, measure.positive), k, level, decision=decisions.get(wave, _HIDDEN)
             )
-        scores = measure.score[sel]
+        scores = np.compress(sel, measure.score)
         location = None
         if spec.kind in _SCORED_KINDS and spec.kind != "yes_no" and np.isfinite(scores).any():
             location = location_estimate(scores, k, level)
@@ -617,8 +689,8 @@ def _indicator_results(
         sel = measure.present & (ctx.wave_idx == w)
         if not sel.any():
             continue
-        scores = measure.score[sel]
-        positive = measure.positive[sel]
+        scores = np.compress(sel, measure.score)  # measure.score[sel], faster
+        positive = np.compress(sel, measure.positive)
         n = int(max(np.isfinite(scores).sum(), np.isfinite(positive).sum()))
         share = (
             share_estimate(positive, k, level, decision=decisions.get(wave, _HIDDEN))
@@ -673,8 +745,8 @@ def _scales(ctx: _Context, name: str, item_scores: pd.DataFrame) -> list[ScaleRe
 def _by_beneficiary(ctx: _Context, values: np.ndarray, wave: int) -> np.ndarray:
     """Value of each beneficiary's latest response in a wave (NaN when none)."""
     out = np.full(ctx.n_bene, np.nan)
-    sel = ctx.latest_in_wave & (ctx.wave_idx == wave)
-    out[ctx.bene[sel]] = values[sel]
+    rows, bene = ctx.latest_rows(wave)
+    out[bene] = values[rows]
     return out
 
 
@@ -697,7 +769,7 @@ def _gains(ctx: _Context, targets: list[_Target]) -> list[GainResult]:
             both = np.isfinite(before) & np.isfinite(after)
             if not both.any():
                 continue
-            b, a = before[both], after[both]
+            b, a = np.compress(both, before), np.compress(both, after)
             waves = (ctx.waves[b_idx], ctx.waves[a_idx])
             if test == "mcnemar":
                 mc = mcnemar_gain(b, a, polarity=polarity, level=level)
@@ -1045,8 +1117,7 @@ def _attrition(
     """
     out = []
     day = ctx.responses["completed_date"].to_numpy().astype("datetime64[D]")
-    # the same factorisation as _Context.build: position i is beneficiary index i
-    codes = pd.Index(pd.factorize(ctx.responses["beneficiary_code"].astype(object))[1])
+    codes = ctx.bene_codes  # position i is beneficiary index i
     coded = ctx.bene >= 0
     period_end = pd.Timestamp(options.date_to) if options.date_to else None
     for b_idx, a_idx in ctx.pairs():
@@ -1096,8 +1167,8 @@ def _attrition(
 def _by_beneficiary_day(ctx: _Context, day: np.ndarray, wave: int) -> np.ndarray:
     """Completion day of each beneficiary's latest response in a wave (NaT when none)."""
     out = np.full(ctx.n_bene, np.datetime64("NaT"), dtype="datetime64[D]")
-    sel = ctx.latest_in_wave & (ctx.wave_idx == wave)
-    out[ctx.bene[sel]] = day[sel]
+    rows, bene = ctx.latest_rows(wave)
+    out[bene] = day[rows]
     return out
 
 

@@ -125,16 +125,28 @@ def period_labels(dates: pd.Series, kind: str) -> pd.Series:
 
     Labels are formatted once per distinct period, not per row.
     """
+    text, inverse = _period_codes(dates, kind)
+    return pd.Series(np.asarray(text, dtype=object)[inverse], index=dates.index, dtype=object)
+
+
+def _period_codes(dates: pd.Series, kind: str) -> tuple[list[str], np.ndarray]:
+    """The distinct period labels and each date's position among them (see
+    :func:`period_labels`): counting per period then needs no per-row text."""
     if kind not in ("month", "quarter"):
         raise ValueError(f"unknown period kind {kind!r}")
-    months = pd.to_datetime(dates).to_numpy().astype("datetime64[M]").astype(np.int64)
+    stamps = pd.to_datetime(dates).to_numpy()
+    # months of the distinct timestamps only (a few hundred days among 10⁵ rows):
+    # the calendar conversion is what costs, and it is a function of the timestamp
+    row_stamp, distinct = pd.factorize(stamps.view(np.int64))
+    months = distinct.view(stamps.dtype).astype("datetime64[M]").astype(np.int64)
     keys = months if kind == "month" else months // 3
-    uniques, inverse = np.unique(keys, return_inverse=True)
+    uniques, stamp_period = np.unique(keys, return_inverse=True)
+    inverse = stamp_period.reshape(-1)[row_stamp]
     if kind == "month":
         text = [f"{1970 + u // 12:04d}-{u % 12 + 1:02d}" for u in uniques]
     else:
         text = [f"{1970 + u // 4:04d}-Q{u % 4 + 1}" for u in uniques]
-    return pd.Series(np.asarray(text, dtype=object)[inverse], index=dates.index, dtype=object)
+    return text, inverse.reshape(-1)
 
 
 def choose_period(dates: pd.Series, option: str = "auto") -> tuple[str, str]:
@@ -147,7 +159,7 @@ def choose_period(dates: pd.Series, option: str = "auto") -> tuple[str, str]:
         return option, f"{option}s (chosen in the options)"
     if option != "auto":
         raise ValueError(f"period must be 'auto', 'month' or 'quarter', got {option!r}")
-    monthly = period_labels(dates, "month").value_counts()
+    monthly = pd.Series(np.bincount(_period_codes(dates, "month")[1]))  # rows per month seen
     median = float(monthly.median()) if len(monthly) else 0.0
     if median < MIN_MONTHLY_MEDIAN:
         return "quarter", (
@@ -157,6 +169,22 @@ def choose_period(dates: pd.Series, option: str = "auto") -> tuple[str, str]:
     return "month", (
         f"months, because the median number of respondents per month ({median:g}) "
         f"is at least {MIN_MONTHLY_MEDIAN}"
+    )
+
+
+def _per_period(dates: pd.Series, positive: pd.Series, kind: str) -> pd.DataFrame:
+    """Columns ``sum`` (positive) and ``size`` per period label, labels sorted as text.
+
+    The table of ``groupby(period_labels(dates, kind), sort=True).agg(["sum", "size"])``,
+    counted on the periods' integer codes instead of hashing one label per row.
+    """
+    text, inverse = _period_codes(dates, kind)
+    sums = np.bincount(inverse, weights=positive.to_numpy(dtype=bool), minlength=len(text))
+    sizes = np.bincount(inverse, minlength=len(text))
+    order = sorted(range(len(text)), key=text.__getitem__)
+    return pd.DataFrame(
+        {"sum": sums[order].astype(np.int64), "size": sizes[order].astype(np.int64)},
+        index=pd.Index([text[i] for i in order], dtype=object, name="period"),
     )
 
 
@@ -184,13 +212,7 @@ def trend(
     """
     known = frame[frame["positive"].notna()]
     kind, rule = choose_period(known["completed_date"], period)
-    labels = period_labels(known["completed_date"], kind)
-    positive = known["positive"].astype(bool)
-    grouped = (
-        pd.DataFrame({"period": labels, "positive": positive})
-        .groupby("period", sort=True)["positive"]
-        .agg(["sum", "size"])
-    )
+    grouped = _per_period(known["completed_date"], known["positive"].astype(bool), kind)
     if grouped.empty:
         return TrendResult(target, kind, rule, None, (), wave_kind)
     successes = grouped["sum"].astype(int)

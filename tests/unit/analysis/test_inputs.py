@@ -194,3 +194,44 @@ def test_a_second_answer_is_found_in_text_and_categorical_tables(response_id):
         assert "second answer" in problem.message
     clean = validate_answers(table.iloc[:2].astype("category"), QUESTIONS)
     assert list(clean["question_key"]) == ["listened", "recommend"]
+
+
+def test_response_level_problems_are_found_in_text_and_categorical_tables():
+    """Blank, unknown and inconsistent response-level values are reported however typed."""
+    table = pd.read_csv(
+        _csv(
+            _row(),
+            _row(response="r2", wave="later", wave_kind="follow_up"),
+            _row(response="r3", wave="later", wave_kind="exit"),  # 'later' has two kinds
+            _row(response="r4", mode="phone"),
+            _row(response="r5", site=" "),
+        ),
+        dtype=str,
+        keep_default_na=False,
+    )
+    expected = {
+        (3, "wave_kind", "the same wave has several wave kinds"),
+        (4, "wave_kind", "the same wave has several wave kinds"),
+        (5, "mode", "must be one of ['assisted', 'read_aloud', 'self']"),
+        (6, "site", "must not be empty"),
+    }
+    for typed in (table, table.astype("category")):
+        with pytest.raises(AnswerTableError) as caught:
+            validate_answers(typed, QUESTIONS, row_labels=np.arange(2, len(table) + 2))
+        assert {(p.row, p.column, p.message) for p in caught.value.problems} == expected
+
+
+@pytest.mark.parametrize("r2_first", [False, True])
+def test_a_response_level_difference_is_found_wherever_the_rows_are(r2_first):
+    """Rows of a response one after another or interleaved: the row that differs is named."""
+    r2 = _row(response="r2", key="housed", indicator="", value="no")
+    rows = [
+        _row(),
+        _row(key="housed", indicator="", value="yes"),
+        _row(key="visits", indicator="", value="3", site="B"),
+    ]
+    table = pd.read_csv(_csv(*([r2, *rows] if r2_first else [rows[0], r2, *rows[1:]])), dtype=str)
+    for typed in (table, table.astype("category")):
+        with pytest.raises(AnswerTableError) as caught:
+            validate_answers(typed, QUESTIONS, row_labels=np.arange(2, len(table) + 2))
+        assert [(p.row, p.column) for p in caught.value.problems] == [(5, "site")]
