@@ -13,7 +13,7 @@ from sqlalchemy import select
 from survey_app.cli._common import command_transaction, fewer_collections, imported_meanwhile
 from survey_app.extensions import db
 from survey_app.models import Organisation, Study
-from survey_app.services import reporting
+from survey_app.services import beneficiary_import, reporting
 from survey_app.services.answer_import import import_answers_csv
 from survey_app.services.errors import DomainError, NotFound
 
@@ -203,6 +203,9 @@ def import_responses(study_slug: str, csv_file, org_slug: str | None) -> None:
         summary = import_answers_csv(
             session, study, csv_file, progress=lambda line: click.echo(line, err=True)
         )
+    beneficiary_import.refresh_statistics(
+        db.session, summary.responses, ("response", "answer", "beneficiary")
+    )
     click.echo(
         f"imported {summary.responses} responses, {summary.answers} answers "
         f"({summary.beneficiaries_created} new beneficiary codes)"

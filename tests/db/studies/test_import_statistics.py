@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import text
 
 from survey_app.models import Beneficiary
@@ -35,3 +36,10 @@ def test_large_import_analyses_the_new_rows(session, database_backend):
         return  # SQLite plans without sampled statistics: nothing to refresh
     estimated = session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'beneficiary'"))
     assert estimated >= imported
+
+
+def test_only_the_tables_an_import_fills_can_be_analysed(session):
+    with pytest.raises(ValueError, match="not an imported table: organisation"):
+        beneficiary_import.refresh_statistics(
+            session, beneficiary_import.ANALYSE_FROM, ("answer", "organisation")
+        )
