@@ -56,12 +56,19 @@ def _receive(fd: int) -> bytes:
 
 
 def _warm_up() -> None:
-    """Import the PDF libraries and lay out one page, so fonts and styles are loaded."""
+    """Import the PDF libraries, draw one small chart and lay out one page.
+
+    The chart loads matplotlib (``reports.charts`` imports it only when it
+    draws), its font cache and the chart font's metrics; the page loads
+    WeasyPrint, fontconfig and Pango. What the warm-up builds is thrown away.
+    """
     from weasyprint import HTML
 
-    import reports.charts  # noqa: F401  (matplotlib, the slow import)
+    from reports import charts
     from reports.render import PDF_VARIANT
 
+    svg = charts.gains_chart("warm-up", "·", [("Écoute", 0.5, 0.3, 0.2)], ["+", "=", "−"])
+    charts.labels_anchored_at_start(svg)
     HTML(string=_WARM_UP_HTML).render(pdf_variant=PDF_VARIANT).write_pdf(pdf_variant=PDF_VARIANT)
 
 
