@@ -37,6 +37,7 @@ from survey_app.models import (
     Study,
     Wave,
 )
+from survey_app.services import questionnaire_store
 
 if TYPE_CHECKING:  # pandas loads when a study is analysed, not when the app starts
     import numpy as np
@@ -89,7 +90,8 @@ def question_specs(session: Session, study: Study) -> list[QuestionSpec]:
     specs: dict[str, QuestionSpec] = {}
     wordings: dict[str, dict[str, dict[str, str]]] = {}
     for version in versions:
-        definition = questionnaires.load_definition(version.definition, source_name=version.label)
+        # Through the per-process cache: the report's version titles read the same definitions.
+        definition = questionnaire_store.definition_of(version)
         for scoring in questionnaires.question_scorings(definition):
             wordings.setdefault(scoring.key, {})[version.label] = dict(scoring.label)
             specs[scoring.key] = QuestionSpec(

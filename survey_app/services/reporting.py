@@ -349,7 +349,7 @@ def _version_titles(
     for version in versions:
         labels.add(version.label)
         try:
-            # The loader parsed these versions a moment ago: the per-process cache has them.
+            # The loader parsed these versions a moment ago, through the same per-process cache.
             definition = questionnaire_store.definition_of(version)
             title = definition.title.get(lang) or next(iter(definition.title.values()), "")
         except questionnaires.DefinitionError:
