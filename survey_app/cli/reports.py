@@ -46,6 +46,8 @@ def report(study_slug, out, date_from, date_to, sites, lang, org_slug, breakdown
     last = date_to.date() if date_to else None
     if first and last and first > last:
         raise click.BadParameter("--from must be on or before --to", param_hint="--from")
+    if not out.parent.is_dir():  # say so before the build, not after it
+        raise click.BadParameter(f"no such folder: {out.parent}", param_hint="--out")
     started = time.perf_counter()
     # The child process imports the PDF libraries while this one reads and analyses.
     with fewer_collections(), PdfProcess() as pdf:
@@ -65,6 +67,9 @@ def report(study_slug, out, date_from, date_to, sites, lang, org_slug, breakdown
         content = pdf.build(
             reporting.analyse(report_input), report_input.context, report_input.lang
         )
-    out.write_bytes(content)
+    try:
+        out.write_bytes(content)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {out}: {error.strerror}") from error
     elapsed = time.perf_counter() - started
     click.echo(f"wrote {out} ({len(content):,} bytes) in {elapsed:.1f} s")

@@ -32,3 +32,16 @@ def test_report_command_errors_are_clear(runner, session, tmp_path):
     )
     assert bad_dates.exit_code != 0
     assert not out.exists()
+
+
+def test_an_output_folder_that_does_not_exist_is_refused_before_the_build(
+    runner, session, tmp_path
+):
+    make_report_study(session, people=6, slug="cli-out")
+    session.commit()
+    out = tmp_path / "missing" / "report.pdf"
+    result = runner.invoke(args=["report", "cli-out", "--out", str(out)])
+    assert result.exit_code != 0
+    assert "no such folder" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
