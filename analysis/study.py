@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
 from analysis import design
 from analysis import findings as words
@@ -53,6 +52,7 @@ from analysis.inputs import (
     validate_invitations,
 )
 from analysis.intervals import wilson_interval
+from analysis.multiplicity import holm_adjusted
 from analysis.paired import (
     EXACT_MAX_N,
     MCNEMAR_EXACT_BELOW,
@@ -818,13 +818,13 @@ def _gains(ctx: _Context, targets: list[_Target]) -> list[GainResult]:
                 p = 1.0  # withheld: counted as 1 in Holm (conservative, and it reveals nothing)
             raw.append((result, p))
     in_family = [p for result, p in raw if p is not None and result.family == "confirmatory"]
-    adjusted = iter(multipletests(in_family, method="holm")[1] if in_family else [])
+    adjusted = iter(holm_adjusted(in_family))
     alpha = 1 - level
     out = []
     for result, p in raw:
         p_holm = None
         if p is not None and result.family == "confirmatory":
-            p_holm = float(next(adjusted))
+            p_holm = next(adjusted)
         if result.p_value is None:
             p_holm = None
         if result.suppressed:
