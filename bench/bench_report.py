@@ -17,8 +17,9 @@ Also timed:
   analysis is in hand, as the web preview serves it from the analysis cache;
 * ``command``: the whole ``flask --app wsgi report demo`` command, French and
   English, on a fresh SQLite database seeded with ``flask seed-demo`` — start-up,
-  database, analysis and PDF, wall and CPU time (the CPU time of the child
-  process, which a shared machine does not inflate as much as the wall time).
+  database, analysis and PDF, wall and CPU time (both processes). The target
+  is on the wall time, the best of ``--repeat`` runs; English-vs-French parity
+  on the CPU time, which a shared machine inflates less.
 
 Usage::
 
@@ -42,6 +43,7 @@ import datetime as dt
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -145,21 +147,27 @@ def bench_command(repeat: int) -> bool:
         _flask(env, "db", "upgrade")
         _flask(env, "seed-demo")
         _flask(env, "report", "demo", "--out", f"{directory}/warm-up.pdf")
-        best: dict[str, tuple[float, float]] = {}
+        walls: dict[str, list[float]] = {"fr": [], "en": []}
+        cpus: dict[str, list[float]] = {"fr": [], "en": []}
         for _ in range(repeat):
             for lang in ("fr", "en"):
                 out = f"{directory}/report-{lang}.pdf"
-                timing = _flask(env, "report", "demo", "--lang", lang, "--out", out)
-                if lang not in best or timing[1] < best[lang][1]:
-                    best[lang] = timing
-        for lang, (wall, cpu) in best.items():
-            met = cpu < COMMAND_TARGET_S
+                wall, cpu = _flask(env, "report", "demo", "--lang", lang, "--out", out)
+                walls[lang].append(wall)
+                cpus[lang].append(cpu)
+        for lang in ("fr", "en"):
+            # The user waits for the wall time; the command uses two processes, so its
+            # CPU time (both added up) is larger by design. Best of the runs: a shared
+            # machine only ever adds time.
+            wall, cpu = min(walls[lang]), min(cpus[lang])
+            met = wall < COMMAND_TARGET_S
             ok &= met
             print(
-                f"command report demo --lang {lang}: {wall:5.2f}s wall, {cpu:5.2f}s cpu  "
-                f"target < {COMMAND_TARGET_S:.0f} s {'ok' if met else 'MISSED'}"
+                f"command report demo --lang {lang}: {wall:5.2f}s wall (median "
+                f"{statistics.median(walls[lang]):.2f}), {cpu:5.2f}s cpu  "
+                f"target < {COMMAND_TARGET_S:.0f} s wall {'ok' if met else 'MISSED'}"
             )
-        parity = best["en"][1] <= best["fr"][1] * 1.1
+        parity = min(cpus["en"]) <= min(cpus["fr"]) * 1.1
         ok &= parity
         print(f"English no slower than French (cpu, 10 % margin): {'ok' if parity else 'MISSED'}")
     return ok
