@@ -10,6 +10,7 @@ from scipy.special import gammaln
 from analysis.disclosure import EXACT, protect_shares, shown_share
 from analysis.findings import fr_typography
 from analysis.intervals import difference_interval
+from analysis.parameters import MONTE_CARLO_TABLES
 from analysis.results import Breakdown, GroupRow, GroupTest
 
 __all__ = [
@@ -23,8 +24,6 @@ __all__ = [
 
 #: Seed of the Monte-Carlo Fisher test: results are reproducible run to run.
 DEFAULT_SEED = 20_240_601
-#: Number of simulated tables of the Monte-Carlo Fisher test.
-MONTE_CARLO_TABLES = 9_999
 
 
 def compare_groups(

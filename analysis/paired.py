@@ -16,6 +16,7 @@ from scipy import optimize, special, stats
 from statsmodels.stats.contingency_tables import mcnemar
 
 from analysis.intervals import paired_difference_interval
+from analysis.parameters import EXACT_MAX_N, MCNEMAR_EXACT_BELOW
 from analysis.results import (
     EffectSize,
     Interval,
@@ -40,10 +41,6 @@ __all__ = [
     "wilcoxon_signed_rank",
 ]
 
-#: Exact Wilcoxon p only when there are fewer non-zero pairs than this (R's rule).
-EXACT_MAX_N = 50
-#: McNemar uses the exact binomial test when discordant pairs are fewer than this.
-MCNEMAR_EXACT_BELOW = 25
 #: Above this many pairs the d_z interval uses the normal approximation.
 _NCT_MAX_N = 1000
 #: A change counts as better or worse from this share of the score range:

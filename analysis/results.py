@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "THEMES_METHOD",
     "AnswerCount",
     "AttritionResult",
     "Breakdown",
@@ -34,6 +35,7 @@ __all__ = [
     "EffectSize",
     "Finding",
     "GainResult",
+    "GroupComparison",
     "GroupRow",
     "GroupTest",
     "IndicatorResult",
@@ -52,9 +54,12 @@ __all__ = [
     "RespondentProfile",
     "ResponseRate",
     "ScaleResult",
+    "Share",
     "ShareBound",
     "StudyAnalysis",
     "TTestResult",
+    "ThemeFigures",
+    "ThemeSection",
     "TrendPoint",
     "TrendResult",
     "WaveWording",
@@ -653,3 +658,98 @@ class WordingDifference(_Result):
     question_key: str
     waves: tuple[str, str]
     labels: tuple[Mapping[str, str], Mapping[str, str]]
+
+
+# Open answers ("In their own words"): built by :mod:`analysis.themes`.
+
+#: How themes are suggested (shown in the report's methods).
+THEMES_METHOD = "TF-IDF + NMF (scikit-learn), random_state=0"
+
+
+@dataclass(frozen=True)
+class Share:
+    """People raising a theme among those who answered, with disclosure applied.
+
+    ``count``/``share``/``low``/``high`` are None when suppressed; ``bound`` then
+    says what can be published ("< 5", "> 95 %"), or is None when nothing can.
+    """
+
+    count: int | None
+    total: int | None
+    share: float | None
+    low: float | None
+    high: float | None
+    suppressed: bool
+    bound: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "total": self.total,
+            "share": self.share,
+            "low": self.low,
+            "high": self.high,
+            "suppressed": self.suppressed,
+            "bound": self.bound,
+        }
+
+
+@dataclass(frozen=True)
+class GroupComparison:
+    """Whether a theme is raised as often in two groups (exploratory)."""
+
+    groups: tuple[str, str]
+    shares: tuple[Share, Share]
+    p_value: float | None
+    test: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "groups": list(self.groups),
+            "shares": [s.to_dict() for s in self.shares],
+            "p_value": self.p_value,
+            "test": self.test,
+        }
+
+
+@dataclass(frozen=True)
+class ThemeFigures:
+    label: str
+    overall: Share
+    by_site: tuple[tuple[str, Share], ...]
+    quotes: tuple[str, ...]
+    by_mode: GroupComparison | None
+    by_language: GroupComparison | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "overall": self.overall.to_dict(),
+            "by_site": {site: share.to_dict() for site, share in self.by_site},
+            "quotes": list(self.quotes),
+            "by_mode": self.by_mode.to_dict() if self.by_mode else None,
+            "by_language": self.by_language.to_dict() if self.by_language else None,
+        }
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    """Everything "In their own words" shows; ``to_dict()`` is what the CLI prints."""
+
+    k: int
+    people: int
+    answers: int
+    sites_shown: bool
+    themes: tuple[ThemeFigures, ...]
+    method: str = THEMES_METHOD
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "k": self.k,
+            "people": self.people,
+            "answers": self.answers,
+            "sites_shown": self.sites_shown,
+            "method": self.method,
+            "themes": [t.to_dict() for t in self.themes],
+        }

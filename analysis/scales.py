@@ -8,12 +8,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.parameters import MIN_ITEM_SHARE
 from analysis.results import Interval, ScaleResult
 
 __all__ = ["MIN_ITEM_SHARE", "RELIABILITY_THRESHOLD", "cronbach_alpha", "scale_scores"]
 
-#: A respondent gets a scale score when at least this share of items is answered.
-MIN_ITEM_SHARE = 0.5
 #: A scale is called reliable only when its alpha reaches this value (Nunnally &
 #: Bernstein 1994, Psychometric Theory, 3rd ed., p. 265: 0.70 for group comparisons).
 RELIABILITY_THRESHOLD = 0.7

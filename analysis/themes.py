@@ -28,10 +28,9 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from analysis.disclosure import (
     BOUND,
@@ -43,6 +42,12 @@ from analysis.disclosure import (
     protect_shares,
 )
 from analysis.intervals import wilson_interval
+from analysis.results import (
+    GroupComparison,
+    Share,
+    ThemeFigures,
+    ThemeSection,
+)
 
 __all__ = [
     "OpenAnswer",
@@ -57,7 +62,6 @@ _DATA = Path(__file__).resolve().parent / "data"
 _PLACEHOLDER = re.compile(r"\[[^\[\]]{1,20}\]")
 MAX_QUOTES = 3
 MAX_QUOTE_LENGTH = 220
-METHOD = "TF-IDF + NMF (scikit-learn), random_state=0"
 
 
 @dataclass(frozen=True)
@@ -179,34 +183,6 @@ class OpenAnswer:
     quotable: bool = True
 
 
-@dataclass(frozen=True)
-class Share:
-    """People raising a theme among those who answered, with disclosure applied.
-
-    ``count``/``share``/``low``/``high`` are None when suppressed; ``bound`` then
-    says what can be published ("< 5", "> 95 %"), or is None when nothing can.
-    """
-
-    count: int | None
-    total: int | None
-    share: float | None
-    low: float | None
-    high: float | None
-    suppressed: bool
-    bound: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "count": self.count,
-            "total": self.total,
-            "share": self.share,
-            "low": self.low,
-            "high": self.high,
-            "suppressed": self.suppressed,
-            "bound": self.bound,
-        }
-
-
 def theme_share(count: int, total: int, k: int) -> Share:
     """One theme share under the report's share rule (:func:`analysis.disclosure.primary_share`).
 
@@ -245,67 +221,6 @@ def _share_from(decision: ShareDecision, count: int, total: int, k: int) -> Shar
         bound = f"< {k}" if decision.bound.relation == "<=" else f"> {total - k}"
         return Share(None, total, None, None, None, True, bound)
     return Share(None, total, None, None, None, True, None)
-
-
-@dataclass(frozen=True)
-class GroupComparison:
-    """Whether a theme is raised as often in two groups (exploratory)."""
-
-    groups: tuple[str, str]
-    shares: tuple[Share, Share]
-    p_value: float | None
-    test: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "groups": list(self.groups),
-            "shares": [s.to_dict() for s in self.shares],
-            "p_value": self.p_value,
-            "test": self.test,
-        }
-
-
-@dataclass(frozen=True)
-class ThemeFigures:
-    label: str
-    overall: Share
-    by_site: tuple[tuple[str, Share], ...]
-    quotes: tuple[str, ...]
-    by_mode: GroupComparison | None
-    by_language: GroupComparison | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "label": self.label,
-            "overall": self.overall.to_dict(),
-            "by_site": {site: share.to_dict() for site, share in self.by_site},
-            "quotes": list(self.quotes),
-            "by_mode": self.by_mode.to_dict() if self.by_mode else None,
-            "by_language": self.by_language.to_dict() if self.by_language else None,
-        }
-
-
-@dataclass(frozen=True)
-class ThemeSection:
-    """Everything "In their own words" shows; ``to_dict()`` is what the CLI prints."""
-
-    k: int
-    people: int
-    answers: int
-    sites_shown: bool
-    themes: tuple[ThemeFigures, ...]
-    method: str = METHOD
-    notes: tuple[str, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "k": self.k,
-            "people": self.people,
-            "answers": self.answers,
-            "sites_shown": self.sites_shown,
-            "method": self.method,
-            "themes": [t.to_dict() for t in self.themes],
-        }
 
 
 # Words that may start a sentence or be an institution: a capital elsewhere may be a missed name.

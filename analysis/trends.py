@@ -11,6 +11,7 @@ import pandas as pd
 
 from analysis.disclosure import EXACT, protect_shares, shown_share
 from analysis.findings import fr_typography
+from analysis.parameters import MIN_MONTHLY_MEDIAN
 from analysis.results import PChart, TrendPoint, TrendResult
 
 __all__ = [
@@ -21,9 +22,6 @@ __all__ = [
     "period_labels",
     "trend",
 ]
-
-#: With ``period='auto'``, months are used when the median monthly n reaches this.
-MIN_MONTHLY_MEDIAN = 30
 
 
 def p_chart(successes: Iterable[int], totals: Iterable[int], sigma: float = 3.0) -> PChart:

@@ -1,6 +1,6 @@
 """View model of the report section "In their own words" (issue 17).
 
-Input: :class:`analysis.themes.ThemeSection` (validated themes only, figures
+Input: :class:`analysis.results.ThemeSection` (validated themes only, figures
 already disclosure-controlled, quotes already chosen and de-identified).
 Output: plain values for ``templates/_open_answers.html``, in French or
 English. Nothing here decides what may be published.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from analysis.themes import GroupComparison, Share, ThemeSection
+from analysis.results import GroupComparison, Share, ThemeSection
 from reports.formatting import format_count, format_p_value, format_percent, format_percent_interval
 from reports.texts import french_typography, text
 

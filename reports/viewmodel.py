@@ -17,8 +17,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from analysis.groups import MONTE_CARLO_TABLES
-from analysis.paired import EXACT_MAX_N, MCNEMAR_EXACT_BELOW
+from analysis.parameters import (
+    EXACT_MAX_N,
+    MCNEMAR_EXACT_BELOW,
+    MIN_ITEM_SHARE,
+    MIN_MONTHLY_MEDIAN,
+    MONTE_CARLO_TABLES,
+)
 from analysis.results import (
     AnswerCount,
     Breakdown,
@@ -31,8 +36,6 @@ from analysis.results import (
     StudyAnalysis,
     TrendResult,
 )
-from analysis.scales import MIN_ITEM_SHARE
-from analysis.trends import MIN_MONTHLY_MEDIAN
 from reports import charts
 from reports.formatting import (
     EN_DASH,

@@ -59,3 +59,16 @@ def test_the_database_loader_side_of_analysis_needs_neither_scipy_nor_statsmodel
     # What lets `indicators` and `report` import SciPy and statsmodels in a thread
     # while the loader (analysis.inputs) reads the database.
     assert _heavy_modules_after("import analysis, analysis.inputs") == ["numpy", "pandas"]
+
+
+def test_the_pdf_side_needs_neither_pandas_nor_scipy_nor_statsmodels():
+    # The process that lays out the PDF (survey_app.services.pdf_process) imports
+    # `reports` and unpickles a StudyAnalysis, open-answer themes included: the
+    # result types and method parameters live in NumPy-only modules.
+    code = (
+        "import pickle, reports\n"
+        "from analysis.results import StudyAnalysis, ThemeSection\n"
+        "from analysis.parameters import EXACT_MAX_N\n"
+        "pickle.loads(pickle.dumps((StudyAnalysis, ThemeSection)))\n"
+    )
+    assert _heavy_modules_after(code) == ["numpy"]
