@@ -369,10 +369,11 @@ def _answer_pairs_meanwhile(
         snapshot_readers(session, 2) as (rows_reader, pairs_reader),
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="answers") as pool,
     ):
-        # Leaving the pool waits for the thread, before its connection goes back.
-        yield rows_reader, pool.submit(
+        pairs = pool.submit(
             _postgres_answers, pairs_reader, cast(coding.code, Integer), scope, coding.keys
         )
+        # Leaving the pool waits for the thread, before its connection goes back.
+        yield rows_reader, pairs
 
 
 def _answer_codes(
