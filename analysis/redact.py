@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from analysis.stopwords import function_words
+
 KINDS = ("name", "phone", "email", "address", "date", "number", "place")
 PLACEHOLDERS = {
     "fr": {
@@ -99,14 +101,7 @@ def _any_first_name() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    french = {
-        line.strip()
-        for line in (_DATA / "stopwords_fr.txt").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    }
-    return frozenset(french | set(ENGLISH_STOP_WORDS) | _CHAT_WORDS)
+    return function_words() | _CHAT_WORDS
 
 
 # Words a person types after "je m'appelle" or "my name is" that are not names.

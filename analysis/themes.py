@@ -30,7 +30,6 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from analysis.disclosure import (
     BOUND,
@@ -48,6 +47,7 @@ from analysis.results import (
     ThemeFigures,
     ThemeSection,
 )
+from analysis.stopwords import function_words
 
 __all__ = [
     "OpenAnswer",
@@ -58,7 +58,6 @@ __all__ = [
     "theme_section",
 ]
 
-_DATA = Path(__file__).resolve().parent / "data"
 _PLACEHOLDER = re.compile(r"\[[^\[\]]{1,20}\]")
 MAX_QUOTES = 3
 MAX_QUOTE_LENGTH = 220
@@ -80,14 +79,7 @@ class SuggestedTheme:
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """French and English function words (sklearn's English list + ours for French)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    french = (_DATA / "stopwords_fr.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(
-        {w.strip() for w in french if w.strip() and not w.startswith("#")}
-        | ENGLISH_STOP_WORDS
-        | _POLITE_WORDS
-    )
+    return function_words() | _POLITE_WORDS
 
 
 # Courtesy that ends many answers and says nothing about a theme.
