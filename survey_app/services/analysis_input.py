@@ -15,9 +15,8 @@ categoricals built from those codes (labels mapped afterwards). The filters
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -132,10 +131,13 @@ def load_study_tables(
     closed = {spec.key: spec for spec in specs if spec.analysed}
     scope = _response_scope(session, study, date_from, date_to, site_codes)
     coding = _AnswerCoding.of(closed)
-    with _answer_pairs_meanwhile(session, scope, coding) as (rows_reader, pairs):
-        responses = _responses(session, study, scope, rows_reader)
+    with _AnswerPairsReading(session, scope, coding) as reading:
+        table = _response_rows(session, reading.rows_reader, scope)
+        labels = _response_labels(session, study, table)
+        reading.responses_fetched(table[:, 0])
+        responses = _response_columns(study, table, labels)
         response, question, value, values = _answer_codes(
-            session, scope, closed, coding, responses["key"], pairs
+            session, scope, closed, coding, responses["key"], reading.pairs()
         )
     keys = list(closed)
     indicators = sorted({spec.indicator for spec in closed.values() if spec.indicator})
@@ -191,14 +193,16 @@ def _response_scope(
     return conditions
 
 
-def _responses(session: Session, study: Study, scope: list, reader: Reader) -> dict:
-    """One entry per response in scope: ids, and each response-level column as a categorical.
+#: The columns of :func:`_response_rows`, in order.
+_RESPONSE_COLUMNS = 9
 
-    The rows come through ``reader`` (the session's connection, or one sharing
-    its snapshot); the small lookups (waves, sites, versions) through the session.
+
+def _response_rows(session: Session, reader: Reader, scope: list) -> np.ndarray:
+    """One row per response in scope (key, id, code, wave, site, version, day, mode, language).
+
+    Read through ``reader``: the session's connection, or one sharing its snapshot.
     """
     import numpy as np
-    import pandas as pd
 
     rows = fetch_all(
         reader,
@@ -216,29 +220,52 @@ def _responses(session: Session, study: Study, scope: list, reader: Reader) -> d
         .outerjoin(Beneficiary, Beneficiary.id == Response.beneficiary_id)
         .where(and_(*scope)),
     )
-    table = np.array(rows, dtype=object).reshape(len(rows), 9)
-    del rows
-    keys, ids, codes, wave_ids, site_ids, version_ids, days, modes, languages = table.T
-    waves = {
-        wave.id: wave for wave in session.scalars(select(Wave).where(Wave.study_id == study.id))
-    }
+    return np.array(rows, dtype=object).reshape(len(rows), _RESPONSE_COLUMNS)
+
+
+@dataclass(frozen=True)
+class _ResponseLabels:
+    """What the ids of the response rows stand for (a few rows from the session)."""
+
+    wave_keys: dict[int, str]
+    wave_kinds: dict[int, str]
+    sites: dict[int, str]
+    versions: dict[int, str]
+
+
+def _response_labels(session: Session, study: Study, table: np.ndarray) -> _ResponseLabels:
+    waves = list(session.scalars(select(Wave).where(Wave.study_id == study.id)))
     sites = dict(
         session.execute(
             select(Site.id, Site.code).where(Site.organisation_id == study.organisation_id)
         ).all()
     )
-    version_labels = {
+    versions = {
         version_id: f"{key}@{number}"
         for version_id, key, number in session.execute(
             select(QuestionnaireVersion.id, Questionnaire.key, QuestionnaireVersion.number)
             .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
-            .where(QuestionnaireVersion.id.in_(set(version_ids)))
+            .where(QuestionnaireVersion.id.in_(set(table[:, 5])))
         )
     }
+    return _ResponseLabels(
+        {wave.id: wave.key for wave in waves},
+        {wave.id: wave.kind for wave in waves},
+        sites,
+        versions,
+    )
 
-    def by_id(ids_: list, labels: dict) -> pd.Categorical:
+
+def _response_columns(study: Study, table: np.ndarray, labels: _ResponseLabels) -> dict:
+    """One entry per response in scope: ids, and each response-level column as a categorical."""
+    import numpy as np
+    import pandas as pd
+
+    keys, ids, codes, wave_ids, site_ids, version_ids, days, modes, languages = table.T
+
+    def by_id(ids_: list, names: dict) -> pd.Categorical:
         distinct, inverse = np.unique(np.asarray(ids_, dtype=np.int64), return_inverse=True)
-        mapped = [labels[int(i)] for i in distinct]
+        mapped = [names[int(i)] for i in distinct]
         categories = sorted(set(mapped))
         remap = np.array([categories.index(m) for m in mapped], dtype=np.int32)
         return pd.Categorical.from_codes(remap[inverse] if len(ids_) else [], categories)
@@ -248,10 +275,10 @@ def _responses(session: Session, study: Study, scope: list, reader: Reader) -> d
         "response_id": _sorted_categorical(ids),
         "beneficiary_code": _sorted_categorical(codes),
         "study": pd.Categorical.from_codes(np.zeros(len(ids), dtype=np.int8), [study.slug]),
-        "wave": by_id(wave_ids, {i: w.key for i, w in waves.items()}),
-        "wave_kind": by_id(wave_ids, {i: w.kind for i, w in waves.items()}),
-        "site": by_id(site_ids, sites),
-        "questionnaire_version": by_id(version_ids, version_labels),
+        "wave": by_id(wave_ids, labels.wave_keys),
+        "wave_kind": by_id(wave_ids, labels.wave_kinds),
+        "site": by_id(site_ids, labels.sites),
+        "questionnaire_version": by_id(version_ids, labels.versions),
         # ISO text on SQLite, dates on PostgreSQL: numpy reads both.
         "completed_date": np.asarray(days, dtype="datetime64[D]").astype("datetime64[ns]"),
         "mode": pd.Categorical(modes),
@@ -349,31 +376,91 @@ class _AnswerCoding:
         return cls(keys, known, question_code * n_values + value_code)
 
 
-@contextmanager
-def _answer_pairs_meanwhile(
-    session: Session, scope: list, coding: _AnswerCoding
-) -> Iterator[tuple[Reader, Future | None]]:
-    """Where to read the responses, and the answers' (key, code) pairs if already under way.
+class _AnswerPairsReading:
+    """The answers' (response key, code) pairs, read in a thread while the responses are shaped.
 
-    On PostgreSQL, in a read-only transaction, the answers are read on a
-    second connection in a thread while the responses are read on a third,
-    both on the session's snapshot: the server runs the two queries on two
-    cores (2.4 M answers: 1.1 s and 0.5 s of server time) and the client
-    turns the responses into columns meanwhile. Elsewhere everything is read
-    in turn on the session's connection.
+    * PostgreSQL, a transaction that has written nothing: the answers are read
+      on a second connection from the start while the responses are read on a
+      third, both on the session's snapshot (:func:`snapshot_readers`): the
+      server runs the two queries on two cores (2.4 M answers: 1.1 s and 0.5 s
+      of server time).
+    * SQLite, a database file: once the response rows are fetched, the
+      answers' aggregates run in a thread on the session's own connection (one
+      transaction, so one snapshot) while this thread turns the rows into
+      columns; SQLite releases the GIL while it aggregates.
+    * Otherwise (an in-memory SQLite database, a PostgreSQL transaction with
+      writes of its own): :meth:`pairs` is None and :func:`_answer_codes`
+      reads them itself, after the responses.
     """
-    if not can_share_snapshot(session):
-        yield Reader.of(session), None
-        return
-    with (
-        snapshot_readers(session, 2) as (rows_reader, pairs_reader),
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="answers") as pool,
-    ):
-        pairs = pool.submit(
-            _postgres_answers, pairs_reader, cast(coding.code, Integer), scope, coding.keys
-        )
-        # Leaving the pool waits for the thread, before its connection goes back.
-        yield rows_reader, pairs
+
+    def __init__(self, session: Session, scope: list, coding: _AnswerCoding) -> None:
+        self._session, self._scope, self._coding = session, scope, coding
+        self._stack = ExitStack()
+        self._pool: ThreadPoolExecutor | None = None
+        self._future: Future | None = None
+        self._sqlite_packed: tuple[Any, int] | None = None
+        self.rows_reader = Reader.of(session)
+
+    def __enter__(self) -> _AnswerPairsReading:
+        session, coding = self._session, self._coding
+        try:
+            if can_share_snapshot(session):
+                self.rows_reader, pairs_reader = self._stack.enter_context(
+                    snapshot_readers(session, 2)
+                )
+                self._future = self._thread().submit(
+                    _postgres_answers,
+                    pairs_reader,
+                    cast(coding.code, Integer),
+                    self._scope,
+                    coding.keys,
+                )
+            elif _sqlite_file(session):
+                # Built here: the session is not for another thread's use.
+                width = (len(coding.keys) + 1) * coding.n_values
+                self._sqlite_packed = (_response_key(session) * width + coding.code, width)
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def _thread(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            # Entered last, left first: the thread ends before its connection goes back.
+            self._pool = self._stack.enter_context(
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="answers")
+            )
+        return self._pool
+
+    def responses_fetched(self, keys: np.ndarray) -> None:
+        """Start the SQLite read, now that the responses' rows and their keys are in hand."""
+        if self._future is None and self._sqlite_packed is not None:
+            expression, width = self._sqlite_packed
+            self._future = self._thread().submit(
+                _sqlite_pairs, self.rows_reader, expression, width, self._scope, keys
+            )
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray] | None:
+        return None if self._future is None else self._future.result()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._future is not None:
+            self._future.cancel()
+        self._stack.close()
+
+
+def _sqlite_file(session: Session) -> bool:
+    """Whether the session's SQLite connection may be used by another thread (a file database).
+
+    SQLAlchemy opens file databases with ``check_same_thread=False`` (the
+    pool hands a connection to any thread); an in-memory database stays with
+    its thread.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return False
+    database = connection.engine.url.database or ""
+    return database not in ("", ":memory:") and "mode=memory" not in database
 
 
 def _answer_codes(
@@ -382,7 +469,7 @@ def _answer_codes(
     closed: dict[str, QuestionSpec],
     coding: _AnswerCoding,
     response_keys: Any,
-    pairs: Future | None,
+    pairs: tuple[np.ndarray, np.ndarray] | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """The answers in scope as integer codes, without one Python object per answer.
 
@@ -408,13 +495,16 @@ def _answer_codes(
     keys, n_values = coding.keys, coding.n_values
     other = n_values - 1
     if pairs is not None:
-        response_key, code_array = pairs.result()
+        response_key, code_array = pairs
     elif session.connection().dialect.name == "sqlite":
         width = (len(keys) + 1) * n_values
-        packed = _sqlite_packed_answers(
-            session, _response_key(session) * width + coding.code, scope, response_index
+        response_key, code_array = _sqlite_pairs(
+            Reader.of(session),
+            _response_key(session) * width + coding.code,
+            width,
+            scope,
+            response_index,
         )
-        response_key, code_array = np.divmod(packed, width)
     else:
         response_key, code_array = _postgres_answers(
             Reader.of(session), cast(coding.code, Integer), scope, keys
@@ -435,33 +525,36 @@ def _answer_codes(
     return response.astype(np.int64), question.astype(np.int64), value.astype(np.int32), values
 
 
-def _sqlite_packed_answers(
-    session: Session, packed: Any, scope: list, response_index: Any
-) -> np.ndarray:
-    """The integer ``packed`` of each answer in scope, read as text by SQLite's ``group_concat``.
+def _sqlite_pairs(
+    reader: Reader, packed: Any, width: int, scope: list, keys: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """The (response rowid, code) of each answer in scope, from SQLite's ``group_concat``.
 
-    One aggregate per range of response rowids hands back a single string of
-    space-separated integers, parsed by numpy in C: handing 2.4 M integers to
-    Python one by one (``fetchmany`` + ``np.fromiter``) cost more than SQLite's
-    own work, and SQLite releases the GIL while it aggregates. The rowid range
-    (``RESPONSE_CHUNK`` responses in scope) bounds the string's size; SQLite
-    still walks ``ix_response_study_id`` then each response's answers in place.
+    ``packed`` is ``rowid * width + code`` for each answer. One aggregate per
+    range of response rowids (``keys``, the rowids in scope) hands back a
+    single string of space-separated integers, parsed by numpy in C: handing
+    2.4 M integers to Python one by one (``fetchmany`` + ``np.fromiter``) cost
+    more than SQLite's own work, and SQLite releases the GIL while it
+    aggregates. The range (``RESPONSE_CHUNK`` responses in scope) bounds the
+    string's size; SQLite still walks ``ix_response_study_id`` then each
+    response's answers in place.
     """
     import numpy as np
 
-    rowid = _response_key(session)
+    rowid = literal_column("response.rowid")
     parts = []
-    for first, last in _key_ranges(response_index, RESPONSE_CHUNK):
+    for first, last in _key_ranges(keys, RESPONSE_CHUNK):
         query = (
             select(func.group_concat(packed, " "))
             .select_from(Response)
             .join(Answer, Answer.response_id == Response.id)
             .where(*scope, rowid.between(first, last))
         )
-        text = fetch_all(Reader.of(session), query)[0][0]
+        text = fetch_all(reader, query)[0][0]
         if text:
             parts.append(np.fromstring(text, dtype=np.int64, sep=" "))
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    values = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    return np.divmod(values, width)
 
 
 def _key_ranges(response_index: Any, size: int) -> list[tuple[int, int]]:
