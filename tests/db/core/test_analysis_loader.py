@@ -172,20 +172,20 @@ def test_sqlite_reads_the_answers_in_a_thread_with_the_same_result(session, monk
     """SQLite: the answers' aggregates run beside the responses' shaping, on the same connection."""
     import threading
 
-    from survey_app.services import analysis_input
+    from survey_app.services import answer_codes
 
     small = make_small_study(session)
     _fill(session, small)
     threads = []
-    real_pairs = analysis_input._sqlite_pairs
+    real_pairs = answer_codes._sqlite_pairs
 
     def spy(*args, **kwargs):
         threads.append(threading.current_thread().name)
         return real_pairs(*args, **kwargs)
 
-    monkeypatch.setattr(analysis_input, "_sqlite_pairs", spy)
+    monkeypatch.setattr(answer_codes, "_sqlite_pairs", spy)
     beside = load_study_tables(session, small.study)
-    monkeypatch.setattr(analysis_input, "_sqlite_file", lambda session: False)
+    monkeypatch.setattr(answer_codes, "_sqlite_file", lambda session: False)
     in_turn = load_study_tables(session, small.study)
     assert [name.startswith("answers") for name in threads] == [True, False]
     pd.testing.assert_frame_equal(beside.answers, in_turn.answers)

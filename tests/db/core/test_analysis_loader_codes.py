@@ -82,7 +82,7 @@ def test_response_ids_that_are_not_hex_are_read(session):
 
 def test_answers_read_in_several_ranges_of_responses_are_all_read(session, monkeypatch):
     """A large study's answers are read a range of responses at a time: none lost or doubled."""
-    from survey_app.services import analysis_input
+    from survey_app.services import answer_codes
 
     small = make_small_study(session)
     written = {}
@@ -92,8 +92,8 @@ def test_answers_read_in_several_ranges_of_responses_are_all_read(session, monke
         written[(response, "listen_heard")] = value
         written[(response, "ctx_age")] = "_pna"
     whole = _values(load_study_tables(session, small.study))
-    monkeypatch.setattr(analysis_input, "RESPONSE_CHUNK", 2)
-    monkeypatch.setattr(analysis_input, "POSTGRES_RESPONSE_CHUNK", 2)
+    monkeypatch.setattr(answer_codes, "RESPONSE_CHUNK", 2)
+    monkeypatch.setattr(answer_codes, "POSTGRES_RESPONSE_CHUNK", 2)
     chunked = load_study_tables(session, small.study)
     assert len(chunked.answers) == len(written)
     assert _values(chunked) == whole == written

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from survey_app.extensions import begin_read_only, db
 from survey_app.models import Organisation
-from survey_app.services import analysis_input, raw_reads
+from survey_app.services import analysis_input, answer_codes, raw_reads
 from survey_app.services.analysis_input import load_study_tables
 from tests.conftest import create_postgres_database, drop_postgres_database, make_test_app
 from tests.core_factories import make_small_study
@@ -52,13 +52,13 @@ def _load(session) -> analysis_input.StudyTables:
 
 def test_the_two_connection_read_gives_the_same_tables(committed_app, monkeypatch):
     opened = []
-    real_readers = analysis_input.snapshot_readers
+    real_readers = answer_codes.snapshot_readers
 
     def spy(session, count):
         opened.append(count)
         return real_readers(session, count)
 
-    monkeypatch.setattr(analysis_input, "snapshot_readers", spy)
+    monkeypatch.setattr(answer_codes, "snapshot_readers", spy)
     with committed_app.app_context():
         begin_read_only(db.session)
         assert raw_reads.can_share_snapshot(db.session)
@@ -66,7 +66,7 @@ def test_the_two_connection_read_gives_the_same_tables(committed_app, monkeypatc
         db.session.rollback()
         assert opened == [2]
 
-        monkeypatch.setattr(analysis_input, "can_share_snapshot", lambda session: False)
+        monkeypatch.setattr(answer_codes, "can_share_snapshot", lambda session: False)
         in_turn = _load(db.session)
         db.session.rollback()
     assert len(concurrent.answers) > 500
