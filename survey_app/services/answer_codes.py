@@ -10,12 +10,14 @@ the responses (:mod:`survey_app.services.analysis_input`).
 
 from __future__ import annotations
 
+import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, and_, case, cast, func, literal_column, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from survey_app.models import Answer, Response
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     import numpy as np
 
     from analysis.inputs import QuestionSpec
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "POSTGRES_RESPONSE_CHUNK",
@@ -138,10 +142,9 @@ class AnswerPairsReading:
     def __enter__(self) -> AnswerPairsReading:
         session, coding = self._session, self._coding
         try:
-            if can_share_snapshot(session):
-                self.rows_reader, pairs_reader = self._stack.enter_context(
-                    snapshot_readers(session, 2)
-                )
+            readers = self._snapshot_readers() if can_share_snapshot(session) else None
+            if readers is not None:
+                self.rows_reader, pairs_reader = readers
                 self._future = self._thread().submit(
                     _postgres_answers,
                     pairs_reader,
@@ -157,6 +160,20 @@ class AnswerPairsReading:
             self._stack.close()
             raise
         return self
+
+    def _snapshot_readers(self) -> list[Reader] | None:
+        """Two more connections on the session's snapshot; None when the server has none to spare.
+
+        A server at ``max_connections`` (or a pool at its limit) must not fail
+        the analysis: it is read on the session's connection, as before.
+        """
+        import psycopg
+
+        try:
+            return self._stack.enter_context(snapshot_readers(self._session, 2))
+        except (SQLAlchemyError, psycopg.Error) as error:
+            log.warning("answers read on one connection, no second one available: %s", error)
+            return None
 
     def _thread(self) -> ThreadPoolExecutor:
         if self._pool is None:

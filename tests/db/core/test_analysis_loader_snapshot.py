@@ -99,3 +99,24 @@ def test_a_transaction_that_wrote_reads_on_its_own_connection(committed_app):
         db.session.flush()
         assert not raw_reads.can_share_snapshot(db.session)
         db.session.rollback()
+
+
+def test_no_connection_to_spare_reads_on_the_sessions_own(committed_app, monkeypatch, caplog):
+    """A server at max_connections must not fail the analysis: it reads on one connection."""
+    from sqlalchemy.exc import OperationalError
+
+    with committed_app.app_context():
+        in_turn = _load(db.session)
+        db.session.rollback()
+
+        def refused():
+            raise OperationalError("connect", {}, Exception("too many clients already"))
+
+        begin_read_only(db.session)
+        assert raw_reads.can_share_snapshot(db.session)  # the session has its connection
+        monkeypatch.setattr(db.engine, "raw_connection", refused)  # and no other is to be had
+        with caplog.at_level("WARNING"):
+            alone = _load(db.session)
+        db.session.rollback()
+    assert "no second one available" in caplog.text
+    pd.testing.assert_frame_equal(alone.answers, in_turn.answers)
