@@ -127,8 +127,8 @@ class AnswerPairsReading:
       transaction, so one snapshot) while this thread turns the rows into
       columns; SQLite releases the GIL while it aggregates.
     * Otherwise (an in-memory SQLite database, a PostgreSQL transaction with
-      writes of its own): :meth:`pairs` is None and :func:`answer_codes`
-      reads them itself, after the responses.
+      writes of its own, no PostgreSQL connection to spare): :meth:`pairs` is
+      None and :func:`answer_codes` reads them itself, after the responses.
     """
 
     def __init__(self, session: Session, scope: list, coding: AnswerCoding) -> None:
