@@ -101,7 +101,10 @@ def test_designer_flow_in_a_browser(browser, live_server, axe, screenshots, tmp_
     assert page.url.endswith("/design/ma-question/v1/")
     check(page, "draft")
 
-    page.click("text=Ajouter une question à cette section")
+    # The page's deferred script shows the fields of the type chosen: wait for "load"
+    # (it has run by then), or on a busy machine the choice rows are still hidden.
+    with page.expect_navigation(wait_until="load"):
+        page.click("text=Ajouter une question à cette section")
     page.fill("#key", "choix")
     page.select_option("#type", "single_choice")
     page.fill("#label-fr", "Que préférez-vous ?")

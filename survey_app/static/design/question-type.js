@@ -11,4 +11,5 @@
   }
   document.querySelectorAll(".js-hidden").forEach(function (element) { element.hidden = true; });
   select.addEventListener("change", update);
+  update();  // a type chosen before this deferred script ran is shown too
 })();
