@@ -36,6 +36,17 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
+def capture(page: Any, path: Path) -> None:
+    """A full-page screenshot of ``page`` once its document has loaded.
+
+    A click that submits a form returns once the next page has started
+    loading; a screenshot taken before it has loaded fails now and then
+    ("Unable to capture screenshot", seen in CI on a busy machine).
+    """
+    page.wait_for_load_state("load")
+    page.screenshot(path=str(path), full_page=True)
+
+
 @dataclass
 class LiveServer:
     app: Flask

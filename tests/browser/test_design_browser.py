@@ -18,7 +18,7 @@ import pytest
 
 from survey_app.extensions import db
 from survey_app.models import Role
-from tests.browser.conftest import WCAG_TAGS, LiveServer
+from tests.browser.conftest import WCAG_TAGS, LiveServer, capture
 from tests.design_factories import GOOD_CHOICES, GOOD_SETTINGS, GOOD_SURVEY, xlsform_bytes
 from tests.factories import TEST_PASSWORD, make_organisation, make_user
 
@@ -51,6 +51,8 @@ class Checker:
             old.unlink()
 
     def __call__(self, page: Any, state: str) -> None:
+        # axe and the screenshot see the loaded page, not one still loading
+        page.wait_for_load_state("load")
         self.count += 1
         name = f"design-{self.count:02d}-{re.sub(r'[^a-z0-9_-]+', '-', state.lower())}"
         results = self.axe.run(
@@ -62,7 +64,7 @@ class Checker:
         )
         assert results.violations_count == 0, f"{state}:\n{results.generate_report()}"
         page.set_viewport_size({"width": 360, "height": 800})
-        page.screenshot(path=str(self.folder / f"{name}.png"), full_page=True)
+        capture(page, self.folder / f"{name}.png")
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )

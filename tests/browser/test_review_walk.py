@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from survey_app.extensions import db
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, capture
 from tests.browser.test_survey_accessibility import PHONE, Checker, _seed, axe  # noqa: F401
 from tests.respond_factories import make_invitation, make_open_link, make_survey_study
 
@@ -36,20 +36,20 @@ def test_without_javascript_the_survey_works_and_shows_no_dead_button(
     context = browser.new_context(viewport=PHONE, locale="fr-FR", java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/s/{token}")
-    page.screenshot(path=str(screenshots / "review-nojs-01-consent.png"), full_page=True)
+    capture(page, screenshots / "review-nojs-01-consent.png")
     assert page.locator("header a.brand").count() == 0  # the brand leads nowhere
     page.get_by_role("button", name="Commencer").click()
     assert page.url.endswith("/s/q/heard")
     read_aloud = page.locator("button.read-aloud")
     assert read_aloud.count() == 1
     assert not read_aloud.is_visible()
-    page.screenshot(path=str(screenshots / "review-nojs-02-question.png"), full_page=True)
+    capture(page, screenshots / "review-nojs-02-question.png")
     # The header's language switch works without JavaScript and keeps the choice.
     page.get_by_label("D'accord", exact=True).check()
     page.locator("header").get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_label("Agree", exact=True).is_checked()
-    page.screenshot(path=str(screenshots / "review-nojs-03-switched.png"), full_page=True)
+    capture(page, screenshots / "review-nojs-03-switched.png")
     page.get_by_role("button", name="Continue").click()
     assert page.url.endswith("/s/q/goal")
     context.close()
@@ -88,7 +88,7 @@ def test_wrong_code_stays_on_the_code_page(browser, live_server, axe, screenshot
         if javascript:
             check(page, "wrong-code")
         else:
-            page.screenshot(path=str(screenshots / "review-code-nojs.png"), full_page=True)
+            capture(page, screenshots / "review-code-nojs.png")
         # Corrected, it goes on to the survey.
         page.get_by_label("Code on your card").fill(short_code)
         page.get_by_role("button", name="Continue").click()

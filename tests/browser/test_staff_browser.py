@@ -18,7 +18,7 @@ import pytest
 
 from survey_app.extensions import db
 from survey_app.models import Role
-from tests.browser.conftest import WCAG_TAGS, LiveServer
+from tests.browser.conftest import WCAG_TAGS, LiveServer, capture
 from tests.core_factories import make_small_study
 from tests.factories import TEST_PASSWORD, make_user
 
@@ -54,12 +54,14 @@ class Checker:
             old.unlink()
 
     def __call__(self, page: Any, state: str) -> None:
+        # axe and the screenshot see the loaded page, not one still loading
+        page.wait_for_load_state("load")
         self.count += 1
         name = f"{self.prefix}-{self.count:02d}-{re.sub(r'[^a-z0-9_-]+', '-', state.lower())}"
         for width in (1280, 360):
             page.set_viewport_size({"width": width, "height": 900})
             if not self.scripts:
-                page.screenshot(path=str(self.folder / f"{name}-{width}.png"), full_page=True)
+                capture(page, self.folder / f"{name}-{width}.png")
                 continue
             results = self.axe.run(
                 page,
@@ -69,7 +71,7 @@ class Checker:
                 },
             )
             assert results.violations_count == 0, f"{state} @{width}:\n{results.generate_report()}"
-            page.screenshot(path=str(self.folder / f"{name}-{width}.png"), full_page=True)
+            capture(page, self.folder / f"{name}-{width}.png")
             overflow = page.evaluate(
                 "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )

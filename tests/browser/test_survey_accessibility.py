@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from survey_app.extensions import db
 from survey_app.models import Answer, Invitation, RateLimitCounter, Response
 from survey_app.services.ratelimit import SURVEY_TOKEN_MISSES
-from tests.browser.conftest import WCAG_TAGS, LiveServer
+from tests.browser.conftest import WCAG_TAGS, LiveServer, capture
 from tests.respond_factories import make_invitation, make_open_link, make_survey_study
 
 pytestmark = pytest.mark.browser
@@ -79,9 +79,11 @@ class Checker:
             old.unlink()
 
     def __call__(self, page: Any, state: str) -> None:
+        # axe and the screenshot see the loaded page, not one still loading
+        page.wait_for_load_state("load")
         self.count += 1
         name = f"{self.prefix}-{self.count:02d}-{re.sub(r'[^a-z0-9_-]+', '-', state.lower())}"
-        page.screenshot(path=str(self.folder / f"{name}.png"), full_page=True)
+        capture(page, self.folder / f"{name}.png")
         results = self.axe.run(
             page,
             options={
