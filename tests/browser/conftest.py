@@ -41,10 +41,19 @@ def capture(page: Any, path: Path) -> None:
 
     A click that submits a form returns once the next page has started
     loading; a screenshot taken before it has loaded fails now and then
-    ("Unable to capture screenshot", seen in CI on a busy machine).
+    ("Unable to capture screenshot", seen in CI on a busy machine); once
+    loaded, that error gets one more try.
     """
+    from playwright.sync_api import Error
+
     page.wait_for_load_state("load")
-    page.screenshot(path=str(path), full_page=True)
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    except Error as error:  # a picture for people to look at, not what the test asserts
+        if "Unable to capture screenshot" not in str(error):
+            raise
+        page.wait_for_timeout(250)
+        page.screenshot(path=str(path), full_page=True)
 
 
 @dataclass
