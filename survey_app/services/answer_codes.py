@@ -56,6 +56,10 @@ POSTGRES_RESPONSE_CHUNK = 400_000
 POSTGRES_WORK_MEM = "64MB"
 
 
+#: A response's rowid on SQLite: how its answers name it in the packed integers.
+_SQLITE_ROWID = literal_column("response.rowid")
+
+
 def response_key(session: Session) -> Any:
     """How answers name their response, as an integer the drivers return cheaply.
 
@@ -66,7 +70,7 @@ def response_key(session: Session) -> Any:
     text id otherwise.
     """
     if session.connection().dialect.name == "sqlite":
-        return literal_column("response.rowid")
+        return _SQLITE_ROWID
     return func.hashtextextended(Response.id, 0)
 
 
@@ -136,7 +140,7 @@ class AnswerPairsReading:
         self._stack = ExitStack()
         self._pool: ThreadPoolExecutor | None = None
         self._future: Future | None = None
-        self._sqlite_packed: tuple[Any, int] | None = None
+        self._sqlite_thread = False
         self.rows_reader = Reader.of(session)
 
     def __enter__(self) -> AnswerPairsReading:
@@ -146,16 +150,10 @@ class AnswerPairsReading:
             if readers is not None:
                 self.rows_reader, pairs_reader = readers
                 self._future = self._thread().submit(
-                    _postgres_answers,
-                    pairs_reader,
-                    cast(coding.code, Integer),
-                    self._scope,
-                    coding.keys,
+                    _postgres_answers, pairs_reader, coding, self._scope
                 )
-            elif _sqlite_file(session):
-                # Built here: the session is not for another thread's use.
-                width = (len(coding.keys) + 1) * coding.n_values
-                self._sqlite_packed = (response_key(session) * width + coding.code, width)
+            else:
+                self._sqlite_thread = _sqlite_file(session)
         except BaseException:
             self._stack.close()
             raise
@@ -185,10 +183,9 @@ class AnswerPairsReading:
 
     def responses_fetched(self, keys: np.ndarray) -> None:
         """Start the SQLite read, now that the responses' rows and their keys are in hand."""
-        if self._future is None and self._sqlite_packed is not None:
-            expression, width = self._sqlite_packed
+        if self._future is None and self._sqlite_thread:
             self._future = self._thread().submit(
-                _sqlite_pairs, self.rows_reader, expression, width, self._scope, keys
+                _sqlite_pairs, self.rows_reader, self._coding, self._scope, keys
             )
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray] | None:
@@ -248,18 +245,9 @@ def answer_codes(
     if pairs is not None:
         key_of_answer, code_array = pairs
     elif session.connection().dialect.name == "sqlite":
-        width = (len(keys) + 1) * n_values
-        key_of_answer, code_array = _sqlite_pairs(
-            Reader.of(session),
-            response_key(session) * width + coding.code,
-            width,
-            scope,
-            response_index,
-        )
+        key_of_answer, code_array = _sqlite_pairs(Reader.of(session), coding, scope, response_index)
     else:
-        key_of_answer, code_array = _postgres_answers(
-            Reader.of(session), cast(coding.code, Integer), scope, keys
-        )
+        key_of_answer, code_array = _postgres_answers(Reader.of(session), coding, scope)
     question, value = np.divmod(code_array, n_values)
     response = response_index.get_indexer(key_of_answer)
     # A response completed between the two queries is left for the next analysis.
@@ -277,11 +265,11 @@ def answer_codes(
 
 
 def _sqlite_pairs(
-    reader: Reader, packed: Any, width: int, scope: list, keys: Any
+    reader: Reader, coding: AnswerCoding, scope: list, keys: Any
 ) -> tuple[np.ndarray, np.ndarray]:
     """The (response rowid, code) of each answer in scope, from SQLite's ``group_concat``.
 
-    ``packed`` is ``rowid * width + code`` for each answer. One aggregate per
+    Each answer is packed as ``rowid * width + code``. One aggregate per
     range of response rowids (``keys``, the rowids in scope) hands back a
     single string of space-separated integers, parsed by numpy in C: handing
     2.4 M integers to Python one by one (``fetchmany`` + ``np.fromiter``) cost
@@ -292,14 +280,15 @@ def _sqlite_pairs(
     """
     import numpy as np
 
-    rowid = literal_column("response.rowid")
+    width = (len(coding.keys) + 1) * coding.n_values
+    packed = _SQLITE_ROWID * width + coding.code
     parts = []
     for first, last in _key_ranges(keys, RESPONSE_CHUNK):
         query = (
             select(func.group_concat(packed, " "))
             .select_from(Response)
             .join(Answer, Answer.response_id == Response.id)
-            .where(*scope, rowid.between(first, last))
+            .where(*scope, _SQLITE_ROWID.between(first, last))
         )
         text = fetch_all(reader, query)[0][0]
         if text:
@@ -320,7 +309,7 @@ def _key_ranges(response_index: Any, size: int) -> list[tuple[int, int]]:
 
 
 def _postgres_answers(
-    reader: Reader, code: Any, scope: list, keys: list[str]
+    reader: Reader, coding: AnswerCoding, scope: list
 ) -> tuple[np.ndarray, np.ndarray]:
     """The (response key, code) of each answer in scope on PostgreSQL, as two numpy arrays.
 
@@ -336,12 +325,13 @@ def _postgres_answers(
     import numpy as np
     from sqlalchemy import String, literal
 
+    code = cast(coding.code, Integer)
     pair = func.int8send(_response_key_of_answer()).op("||")(func.int4send(code))
     query = (
         select(func.string_agg(pair, literal_column("''::bytea")))
         .select_from(Answer)
         .join(Response, Response.id == Answer.response_id)
-        .where(*scope, Answer.question_key.in_(keys))
+        .where(*scope, Answer.question_key.in_(coding.keys))
     )
     key_parts, code_parts = [], []
     with postgres_settings(reader, jit="off", work_mem=POSTGRES_WORK_MEM):
