@@ -9,6 +9,7 @@ import importlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 
 import click
 from sqlalchemy.engine import Engine
@@ -36,6 +37,17 @@ def command_transaction(*, read_only: bool = False) -> Iterator[Session]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+def checked_period(
+    date_from: datetime | None, date_to: datetime | None
+) -> tuple[date | None, date | None]:
+    """The ``--from``/``--to`` days of a command, refused when the period runs backwards."""
+    first = date_from.date() if date_from else None
+    last = date_to.date() if date_to else None
+    if first and last and first > last:
+        raise click.BadParameter("--from must be on or before --to", param_hint="--from")
+    return first, last
 
 
 #: Cyclic garbage collector thresholds while one command analyses or renders one study.

@@ -10,7 +10,12 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from survey_app.cli._common import command_transaction, fewer_collections, imported_meanwhile
+from survey_app.cli._common import (
+    checked_period,
+    command_transaction,
+    fewer_collections,
+    imported_meanwhile,
+)
 from survey_app.extensions import db
 from survey_app.models import Organisation, Study
 from survey_app.services import beneficiary_import, reporting
@@ -99,15 +104,10 @@ def indicators(
     Without --json, print a readable summary: period, who answered, the
     multiplicity policy and every finding in French or English.
     """
+    first, last = checked_period(date_from, date_to)
     with fewer_collections(), imported_meanwhile(), command_transaction(read_only=True):
         study = find_study(study_slug, org_slug)
-        result = run_analysis(
-            study,
-            date_from.date() if date_from else None,
-            date_to.date() if date_to else None,
-            list(sites),
-            breakdown_wave,
-        )
+        result = run_analysis(study, first, last, list(sites), breakdown_wave)
     if as_json:
         payload = result.to_dict()
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True))

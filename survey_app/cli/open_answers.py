@@ -14,7 +14,7 @@ import json
 import click
 from flask import Flask
 
-from survey_app.cli._common import command_transaction
+from survey_app.cli._common import checked_period, command_transaction
 from survey_app.cli.analysis import find_study, study_options
 from survey_app.extensions import db
 from survey_app.models import Organisation
@@ -32,6 +32,7 @@ def register(app: Flask) -> None:
 @click.option("--suggest", is_flag=True, help="Ask the model for new suggestions first.")
 def open_answers_command(study_slug, org_slug, date_from, date_to, sites, as_json, suggest):
     """De-identified open answers: validated themes, how many people raised them, quotes."""
+    first, last = checked_period(date_from, date_to)
     with command_transaction() as session:
         study = find_study(study_slug, org_slug)
         if suggest:
@@ -42,8 +43,8 @@ def open_answers_command(study_slug, org_slug, date_from, date_to, sites, as_jso
             session,
             study,
             organisation.min_cell_size if organisation else 5,
-            date_from=date_from.date() if date_from else None,
-            date_to=date_to.date() if date_to else None,
+            date_from=first,
+            date_to=last,
             sites=tuple(sites),
         )
     payload = section.to_dict()

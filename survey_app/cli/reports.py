@@ -9,7 +9,12 @@ import click
 from flask import Flask
 
 import survey_app
-from survey_app.cli._common import command_transaction, fewer_collections, imported_meanwhile
+from survey_app.cli._common import (
+    checked_period,
+    command_transaction,
+    fewer_collections,
+    imported_meanwhile,
+)
 from survey_app.services import reporting
 from survey_app.services.pdf_process import PdfProcess
 
@@ -42,10 +47,7 @@ def register(app: Flask) -> None:
 )
 def report(study_slug, out, date_from, date_to, sites, lang, org_slug, breakdown_wave) -> None:
     """Write the impact report of a study as a tagged PDF (PDF/UA-1)."""
-    first = date_from.date() if date_from else None
-    last = date_to.date() if date_to else None
-    if first and last and first > last:
-        raise click.BadParameter("--from must be on or before --to", param_hint="--from")
+    first, last = checked_period(date_from, date_to)
     if not out.parent.is_dir():  # say so before the build, not after it
         raise click.BadParameter(f"no such folder: {out.parent}", param_hint="--out")
     started = time.perf_counter()

@@ -98,3 +98,11 @@ def test_indicators_text_summary_exits_0(runner):
     french = runner.invoke(args=["indicators", "demo", "--lang", "fr"])
     assert french.exit_code == 0, french.output
     assert "personnes suivies" in french.stdout
+
+
+def test_a_period_that_runs_backwards_is_refused_with_a_message(runner):
+    """Not a traceback: the same message as `report`, exit 2, for both analysis commands."""
+    for command in (["indicators", "demo"], ["open-answers", "demo"]):
+        output = runner.invoke(args=[*command, "--from", "2026-05-01", "--to", "2026-01-01"])
+        assert output.exit_code == 2, output.output
+        assert "--from must be on or before --to" in output.output
